@@ -1,0 +1,102 @@
+//! One compilation of the book, exported three ways: 封面.pdf (the cover
+//! page), 正文.pdf (the body pages) and 申报材料.pdf (all pages in binding
+//! order). Compiling once loads fonts and images once.
+
+use std::num::NonZeroUsize;
+
+use typst::diag::{Severity as TypstSeverity, SourceDiagnostic};
+use typst::foundations::{Label, Smart};
+use typst::introspection::Introspector;
+use typst::layout::PageRanges;
+use typst::utils::PicoStr;
+use typst::WorldExt;
+use typst_layout::PagedDocument;
+use typst_pdf::{PdfOptions, Timestamp};
+
+use crate::diag::{Code, Diagnostic};
+use crate::world::ShenbaoWorld;
+
+/// The PDFs of one material.
+pub struct Pdfs {
+    pub cover: Vec<u8>,
+    pub body: Vec<u8>,
+    pub book: Vec<u8>,
+    pub cover_pages: usize,
+    pub body_pages: usize,
+    pub book_pages: usize,
+}
+
+pub fn compile(world: &ShenbaoWorld, ident: &str, timestamp: Option<Timestamp>) -> Result<(PagedDocument, Vec<Diagnostic>), Vec<Diagnostic>> {
+    let warned = typst::compile::<PagedDocument>(world);
+    let warnings: Vec<Diagnostic> = warned.warnings.iter().map(|d| template_diag(world, d)).collect();
+    let _ = (ident, timestamp);
+    match warned.output {
+        Ok(doc) => Ok((doc, warnings)),
+        Err(errors) => Err(errors.iter().map(|d| template_diag(world, d)).collect()),
+    }
+}
+
+pub fn export(doc: &PagedDocument, ident: &str, timestamp: Option<Timestamp>) -> Result<Pdfs, Vec<Diagnostic>> {
+    let total = doc.pages().len();
+    let body_start = label_page(doc, "shenbao-body-start").unwrap_or(2).min(total);
+    let cover_end = label_page(doc, "shenbao-cover-end").unwrap_or(1).min(body_start.saturating_sub(1)).max(1);
+    let range = |a: usize, b: usize| PageRanges::new(vec![NonZeroUsize::new(a)..=NonZeroUsize::new(b)]);
+    let pdf = |ranges: Option<PageRanges>| {
+        let options = PdfOptions {
+            ident: Smart::Custom(ident.to_string()),
+            creator: Smart::Custom(Some(format!("shenbao {}", env!("CARGO_PKG_VERSION")))),
+            timestamp,
+            // Typst cannot tag a page range; untagged everywhere keeps the
+            // three files consistent.
+            tagged: false,
+            page_ranges: ranges,
+            ..PdfOptions::default()
+        };
+        typst_pdf::pdf(doc, &options).map_err(|errs| {
+            errs.iter()
+                .map(|e| Diagnostic::error(Code::Template, format!("PDF 导出失败：{}", e.message)))
+                .collect::<Vec<_>>()
+        })
+    };
+    Ok(Pdfs {
+        cover: pdf(Some(range(1, cover_end)))?,
+        body: pdf(Some(range(body_start, total)))?,
+        book: pdf(None)?,
+        cover_pages: cover_end,
+        body_pages: total + 1 - body_start,
+        book_pages: total,
+    })
+}
+
+fn label_page(doc: &PagedDocument, name: &str) -> Option<usize> {
+    let label = Label::new(PicoStr::intern(name))?;
+    let intro = doc.introspector();
+    let content = intro.query_label(label).ok()?;
+    let loc = content.location()?;
+    intro.page(loc).map(NonZeroUsize::get)
+}
+
+/// A Typst diagnostic is a template problem (the writer's text is data and
+/// cannot cause one), reported with the template file and line.
+fn template_diag(world: &ShenbaoWorld, d: &SourceDiagnostic) -> Diagnostic {
+    let mut place = String::new();
+    if let Some(id) = d.span.id()
+        && let Some(range) = world.range(d.span)
+        && let Ok(source) = typst::World::source(world, id)
+    {
+        let line = source.lines().byte_to_line(range.start).map_or(0, |l| l + 1);
+        place = format!("（模板 {}:{line}）", world.describe(id));
+    }
+    let message = format!("排版失败：{}{place}", d.message);
+    let hints: Vec<String> = d.hints.iter().map(|h| h.v.to_string()).collect();
+    let diag = match d.severity {
+        TypstSeverity::Error => Diagnostic::error(Code::Template, message),
+        TypstSeverity::Warning => Diagnostic::warning(Code::Template, message),
+    };
+    let help = if hints.is_empty() {
+        "这是模板的问题，不是材料的问题；如果用了 --templates，请检查自定义模板".to_string()
+    } else {
+        hints.join("；")
+    };
+    diag.help(help)
+}

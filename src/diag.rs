@@ -1,0 +1,295 @@
+//! Diagnostics: what went wrong, where in the user's own file, and what to do.
+//!
+//! Every problem is a [`Diagnostic`] with a stable [`Code`]; library code collects
+//! them and only `main` turns them into text and an exit code. Positions are byte
+//! ranges into the user's own files (the YAML, the front matter, a part file), kept
+//! in [`Sources`], so line and column are always those the writer sees in an editor.
+
+use std::fmt;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use codespan_reporting::diagnostic::{Diagnostic as CsDiagnostic, Label};
+use codespan_reporting::files::{Files, SimpleFiles};
+use codespan_reporting::term::{self, termcolor};
+
+/// How bad a problem is: errors stop a build, warnings do not.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Warning,
+    Error,
+}
+
+/// A stable diagnostic code. The string form is what tests, docs and editors
+/// match on; rule codes contain the SPEC rule id (F3, B5, V3, E1).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Code {
+    /// The file is not valid YAML.
+    YamlSyntax,
+    /// A key the schema does not know.
+    UnknownKey,
+    /// A value of the wrong type.
+    WrongType,
+    /// A required key is missing.
+    MissingKey,
+    /// A value has the right type but an impossible content (bad date, …).
+    BadValue,
+    /// The file is empty.
+    EmptyFile,
+    /// The file is not readable text in a known encoding.
+    Encoding,
+    /// A file the material names does not exist or cannot be read.
+    FileMissing,
+    /// A path leaves the material's folder.
+    PathEscape,
+    /// Aliases or nesting beyond the safety budget.
+    TooComplex,
+    /// The Markdown form's structure (front matter, part headings) is wrong.
+    MarkdownStructure,
+    /// An image cannot be decoded.
+    BadImage,
+    /// The profile is unknown or invalid.
+    Profile,
+    /// F3: a character no available font can print.
+    MissingGlyph,
+    /// B5: the writer typed a heading number the tool adds itself.
+    TypedHeadingNumber,
+    /// B7: the writer typed a table or figure number the tool adds itself.
+    TypedCaptionNumber,
+    /// V3: a table or figure without caption.
+    MissingCaption,
+    /// A template failed to compile (a maintainer's problem, not the writer's).
+    Template,
+    /// Output could not be written.
+    Output,
+}
+
+impl Code {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Code::YamlSyntax => "IN-YAML",
+            Code::UnknownKey => "IN-KEY",
+            Code::WrongType => "IN-TYPE",
+            Code::MissingKey => "IN-MISSING",
+            Code::BadValue => "IN-VALUE",
+            Code::EmptyFile => "IN-EMPTY",
+            Code::Encoding => "IN-ENCODING",
+            Code::FileMissing => "IN-FILE",
+            Code::PathEscape => "IN-PATH",
+            Code::TooComplex => "IN-LIMIT",
+            Code::MarkdownStructure => "IN-MD",
+            Code::BadImage => "IN-IMAGE",
+            Code::Profile => "IN-PROFILE",
+            Code::MissingGlyph => "F3",
+            Code::TypedHeadingNumber => "B5-NUMBER",
+            Code::TypedCaptionNumber => "B7-NUMBER",
+            Code::MissingCaption => "V3-CAPTION",
+            Code::Template => "TPL",
+            Code::Output => "OUT",
+        }
+    }
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Index of a file in [`Sources`].
+pub type FileIdx = usize;
+
+/// A place in a user file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Span {
+    pub file: FileIdx,
+    pub range: Range<usize>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Diagnostic {
+    pub code: Code,
+    pub severity: Severity,
+    pub message: String,
+    pub help: Option<String>,
+    pub span: Option<Span>,
+    /// A file named without a position (e.g. a file that cannot be read at all).
+    pub path: Option<PathBuf>,
+}
+
+impl Diagnostic {
+    pub fn error(code: Code, message: impl Into<String>) -> Self {
+        Self {
+            code,
+            severity: Severity::Error,
+            message: message.into(),
+            help: None,
+            span: None,
+            path: None,
+        }
+    }
+
+    pub fn warning(code: Code, message: impl Into<String>) -> Self {
+        Self { severity: Severity::Warning, ..Self::error(code, message) }
+    }
+
+    pub fn at(mut self, span: Span) -> Self {
+        self.span = Some(span);
+        self
+    }
+
+    pub fn at_opt(mut self, span: Option<Span>) -> Self {
+        self.span = span;
+        self
+    }
+
+    pub fn in_file(mut self, path: &Path) -> Self {
+        self.path = Some(path.to_path_buf());
+        self
+    }
+
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+}
+
+/// The user files diagnostics point into, with their text as read (BOM removed).
+#[derive(Default)]
+pub struct Sources {
+    files: SimpleFiles<String, String>,
+    paths: Vec<PathBuf>,
+}
+
+impl Sources {
+    pub fn add(&mut self, path: &Path, text: String) -> FileIdx {
+        self.paths.push(path.to_path_buf());
+        self.files.add(display_path(path), text)
+    }
+
+    pub fn len(&self) -> usize {
+        self.paths.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.paths.is_empty()
+    }
+
+    pub fn text(&self, file: FileIdx) -> &str {
+        self.files.get(file).map(|f| f.source().as_str()).unwrap_or("")
+    }
+
+    pub fn path(&self, file: FileIdx) -> &Path {
+        &self.paths[file]
+    }
+
+    /// 1-based line and column (in characters) of a byte offset.
+    pub fn line_col(&self, file: FileIdx, offset: usize) -> (usize, usize) {
+        match self.files.location(file, offset) {
+            Ok(loc) => (loc.line_number, loc.column_number),
+            Err(_) => (1, 1),
+        }
+    }
+
+    /// Byte offset of a 1-based line and character column, clamped to the text.
+    pub fn offset(&self, file: FileIdx, line: usize, col: usize) -> usize {
+        line_col_to_offset(self.text(file), line, col)
+    }
+
+    /// Renders diagnostics like rustc does, in Chinese, to stderr.
+    pub fn emit(&self, diags: &[Diagnostic], color: bool) {
+        let choice = if color {
+            termcolor::ColorChoice::Auto
+        } else {
+            termcolor::ColorChoice::Never
+        };
+        let writer = termcolor::StandardStream::stderr(choice);
+        let config = term::Config::default();
+        let mut lock = writer.lock();
+        for d in diags {
+            let _ = term::emit(&mut lock, &config, &self.files, &self.to_codespan(d));
+        }
+    }
+
+    /// Renders diagnostics to a string without colour (for tests and logs).
+    pub fn render(&self, diags: &[Diagnostic]) -> String {
+        let mut buf = termcolor::NoColor::new(Vec::new());
+        let config = term::Config::default();
+        for d in diags {
+            let _ = term::emit(&mut buf, &config, &self.files, &self.to_codespan(d));
+        }
+        String::from_utf8_lossy(&buf.into_inner()).into_owned()
+    }
+
+    fn to_codespan(&self, d: &Diagnostic) -> CsDiagnostic<FileIdx> {
+        let base = match d.severity {
+            Severity::Error => CsDiagnostic::error(),
+            Severity::Warning => CsDiagnostic::warning(),
+        };
+        let mut message = d.message.clone();
+        if d.span.is_none()
+            && let Some(path) = &d.path
+        {
+            message = format!("{}：{message}", display_path(path));
+        }
+        let mut out = base.with_code(d.code.as_str()).with_message(message);
+        if let Some(span) = &d.span {
+            out = out.with_labels(vec![Label::primary(span.file, span.range.clone())]);
+        }
+        if let Some(help) = &d.help {
+            out = out.with_notes(vec![format!("帮助：{help}")]);
+        }
+        out
+    }
+}
+
+/// A path as the writer would recognise it: relative to the current folder
+/// when possible, with forward slashes replaced by nothing clever.
+pub fn display_path(path: &Path) -> String {
+    let cwd = std::env::current_dir().ok();
+    let shown = cwd
+        .as_deref()
+        .and_then(|cwd| path.strip_prefix(cwd).ok())
+        .unwrap_or(path);
+    shown.display().to_string()
+}
+
+pub fn line_col_to_offset(text: &str, line: usize, col: usize) -> usize {
+    let mut offset = 0;
+    for (i, l) in text.split_inclusive('\n').enumerate() {
+        if i + 1 == line {
+            let within: usize = l
+                .char_indices()
+                .nth(col.saturating_sub(1))
+                .map(|(o, _)| o)
+                .unwrap_or(l.trim_end_matches(['\n', '\r']).len());
+            return offset + within;
+        }
+        offset += l.len();
+    }
+    text.len()
+}
+
+/// The outcome of a stage: its value, or the diagnostics that stopped it.
+/// Warnings travel alongside in the collector, not here.
+pub type Result<T> = std::result::Result<T, Vec<Diagnostic>>;
+
+/// Collects problems so that one run reports all of them.
+#[derive(Default, Debug)]
+pub struct Collector {
+    pub diags: Vec<Diagnostic>,
+}
+
+impl Collector {
+    pub fn push(&mut self, d: Diagnostic) {
+        self.diags.push(d);
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.diags.iter().any(|d| d.severity == Severity::Error)
+    }
+
+    pub fn extend(&mut self, ds: impl IntoIterator<Item = Diagnostic>) {
+        self.diags.extend(ds);
+    }
+}

@@ -1,0 +1,7 @@
+//! The material: schema 1 model and how it is read from disk.
+
+pub mod model;
+pub mod read;
+
+pub use model::{Material, PartKind};
+pub use read::{Loaded, Origin, PartText};

@@ -1,0 +1,613 @@
+//! Reading a material from disk: bytes → text (as Windows writers save it) →
+//! typed model → the four parts' Markdown with a map back to the user's files.
+
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use serde_saphyr::{Error as YamlError, Location, Options, Spanned};
+
+use super::model::{Material, PartKind, PartSource};
+use crate::diag::{Code, Diagnostic, FileIdx, Sources, Span};
+use crate::paths::Confined;
+
+/// Largest text file we read (a material is a few hundred KB at most).
+pub const MAX_TEXT_BYTES: u64 = 5 * 1024 * 1024;
+
+/// A material read from disk, with its parts resolved to Markdown text.
+pub struct Loaded {
+    pub material: Material,
+    /// The material file in [`Sources`].
+    pub file: FileIdx,
+    /// The material's folder: every file it names must lie inside.
+    pub root: Confined,
+    pub parts: Vec<PartText>,
+}
+
+/// One part's Markdown, and how to map a byte range in it back to a file.
+pub struct PartText {
+    pub kind: PartKind,
+    pub text: String,
+    pub origin: Origin,
+    /// Folder relative paths inside this part are resolved against.
+    pub base_dir: PathBuf,
+}
+
+/// Where a piece of text sits in a user file.
+#[derive(Clone, Debug)]
+pub struct Origin {
+    pub file: FileIdx,
+    pub kind: OriginKind,
+}
+
+#[derive(Clone, Debug)]
+pub enum OriginKind {
+    /// The text is a verbatim slice of the file starting at this byte.
+    Slice { start: usize },
+    /// A YAML block scalar: line k of the text is line k of the file after
+    /// `start`, indented by `indent` bytes.
+    Block { start: usize, indent: usize },
+    /// A flow or quoted scalar: every position maps to its start.
+    Point { at: usize },
+}
+
+impl Origin {
+    pub fn span(&self, sources: &Sources, text: &str, range: Range<usize>) -> Span {
+        let file_text = sources.text(self.file);
+        let map = |o: usize| -> usize {
+            match self.kind {
+                OriginKind::Slice { start } => (start + o).min(file_text.len()),
+                OriginKind::Point { at } => at,
+                OriginKind::Block { start, indent } => {
+                    let o = o.min(text.len());
+                    let line = text[..o].matches('\n').count();
+                    let col = o - text[..o].rfind('\n').map_or(0, |i| i + 1);
+                    let mut line_start = start;
+                    for _ in 0..line {
+                        match file_text[line_start..].find('\n') {
+                            Some(i) => line_start += i + 1,
+                            None => return file_text.len(),
+                        }
+                    }
+                    let line_end = file_text[line_start..]
+                        .find('\n')
+                        .map_or(file_text.len(), |i| line_start + i);
+                    (line_start + indent + col).min(line_end)
+                }
+            }
+        };
+        let (a, b) = (map(range.start), map(range.end));
+        Span { file: self.file, range: a..b.max(a) }
+    }
+}
+
+/// Reads a text file the way a Windows writer saves it: UTF-8 with or without
+/// BOM, or GB18030/GBK from Notepad (with a warning); CRLF and CR become LF.
+pub fn read_text(path: &Path, diags: &mut Vec<Diagnostic>) -> Result<String, Diagnostic> {
+    let meta = std::fs::metadata(path).map_err(|e| io_error(path, &e))?;
+    if meta.is_dir() {
+        return Err(Diagnostic::error(Code::FileMissing, "这是一个文件夹，不是文件")
+            .in_file(path)
+            .help("请指定材料文件，例如 material.yaml 或 material.md"));
+    }
+    if meta.len() > MAX_TEXT_BYTES {
+        return Err(Diagnostic::error(
+            Code::TooComplex,
+            format!("文件过大（{} 字节，上限 5 MB）", meta.len()),
+        )
+        .in_file(path)
+        .help("申报材料正文不会超过几百 KB；请检查是否选错了文件"));
+    }
+    let bytes = std::fs::read(path).map_err(|e| io_error(path, &e))?;
+    let text = decode(&bytes, path, diags)?;
+    if text.trim().is_empty() {
+        return Err(Diagnostic::error(Code::EmptyFile, "文件是空的")
+            .in_file(path)
+            .help("请填写内容，或用 `shenbao init` 生成一个模板"));
+    }
+    Ok(text)
+}
+
+fn decode(bytes: &[u8], path: &Path, diags: &mut Vec<Diagnostic>) -> Result<String, Diagnostic> {
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return Err(Diagnostic::error(Code::Encoding, "文件是 UTF-16 编码，无法读取")
+            .in_file(path)
+            .help("请在记事本中“另存为”，编码选择“UTF-8”"));
+    }
+    if bytes.contains(&0) {
+        return Err(Diagnostic::error(Code::Encoding, "文件含有空字节（NUL），不是文本文件")
+            .in_file(path)
+            .help("请确认选择的是材料的文本文件，并另存为 UTF-8 编码"));
+    }
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let text = match std::str::from_utf8(bytes) {
+        Ok(s) => s.to_string(),
+        Err(_) => {
+            let decoded = encoding_rs::GB18030
+                .decode_without_bom_handling_and_without_replacement(bytes);
+            match decoded {
+                Some(s) => {
+                    diags.push(
+                        Diagnostic::warning(
+                            Code::Encoding,
+                            "文件不是 UTF-8 编码，已按 GBK/GB18030 读取",
+                        )
+                        .in_file(path)
+                        .help("建议在记事本中“另存为”，编码选择“UTF-8”"),
+                    );
+                    s.into_owned()
+                }
+                None => {
+                    return Err(Diagnostic::error(
+                        Code::Encoding,
+                        "文件既不是 UTF-8 也不是 GBK/GB18030 编码，无法读取",
+                    )
+                    .in_file(path)
+                    .help("请在记事本中“另存为”，编码选择“UTF-8”"));
+                }
+            }
+        }
+    };
+    Ok(normalize_newlines(text))
+}
+
+fn normalize_newlines(text: String) -> String {
+    if !text.contains('\r') {
+        return text;
+    }
+    text.replace("\r\n", "\n").replace('\r', "\n")
+}
+
+pub fn io_error(path: &Path, e: &std::io::Error) -> Diagnostic {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => Diagnostic::error(Code::FileMissing, "找不到这个文件")
+            .in_file(path)
+            .help("请检查文件名和路径是否正确（路径相对于引用它的文件）"),
+        std::io::ErrorKind::PermissionDenied => {
+            Diagnostic::error(Code::FileMissing, "没有权限读取这个文件").in_file(path)
+        }
+        _ => Diagnostic::error(Code::FileMissing, format!("无法读取文件：{e}")).in_file(path),
+    }
+}
+
+/// Loads `material.yaml` or `material.md` and the part files it names.
+pub fn load(path: &Path, sources: &mut Sources, diags: &mut Vec<Diagnostic>) -> Option<Loaded> {
+    let text = match read_text(path, diags) {
+        Ok(t) => t,
+        Err(d) => {
+            diags.push(d);
+            return None;
+        }
+    };
+    let root_dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let root = match Confined::new(root_dir) {
+        Ok(r) => r,
+        Err(e) => {
+            diags.push(io_error(root_dir, &e));
+            return None;
+        }
+    };
+    let is_markdown = matches!(
+        path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref(),
+        Some("md" | "markdown")
+    );
+    let file = sources.add(path, text);
+    let base_dir = root.path().to_path_buf();
+
+    let (material, md_parts) = if is_markdown {
+        let (yaml_range, body_start) = match split_front_matter(sources.text(file)) {
+            Some(x) => x,
+            None => {
+                diags.push(
+                    Diagnostic::error(Code::MarkdownStructure, "Markdown 材料缺少开头的 YAML 信息区")
+                        .at(Span { file, range: 0..0 })
+                        .help("文件第一行写 ---，接着写企业信息（与 material.yaml 相同的键），再写一行 --- 结束，然后用 # 摘要 等一级标题写四个部分"),
+                );
+                return None;
+            }
+        };
+        let yaml = &sources.text(file)[yaml_range.clone()];
+        let material = parse_yaml(yaml, file, yaml_range.start, sources, diags)?;
+        let parts = split_markdown_parts(sources, file, body_start, diags);
+        (material, Some(parts))
+    } else {
+        let material = parse_yaml(sources.text(file), file, 0, sources, diags)?;
+        (material, None)
+    };
+
+    let mut parts = Vec::new();
+    for kind in PartKind::ALL {
+        let declared = match kind {
+            PartKind::Abstract => material.abstract_.as_ref(),
+            PartKind::Overview => material.overview.as_ref(),
+            PartKind::Implementation => material.implementation.as_ref(),
+            PartKind::Effects => material.effects.as_ref(),
+        };
+        let from_md = md_parts
+            .as_ref()
+            .and_then(|ps| ps.iter().find(|(k, _, _)| *k == kind));
+        match (declared, from_md) {
+            (Some(d), Some((_, range, _))) => {
+                diags.push(
+                    Diagnostic::error(
+                        Code::MarkdownStructure,
+                        format!("“{}”写了两次：信息区里有 {}，正文里也有这个一级标题", kind.title(), kind.key()),
+                    )
+                    .at(Span { file, range: range.clone() })
+                    .at_opt(Some(yaml_span(sources, file, 0, &d.referenced)))
+                    .help("只保留一处"),
+                );
+            }
+            (Some(d), None) => {
+                if let Some(p) = resolve_part(kind, d, file, &root, &base_dir, sources, diags) {
+                    parts.push(p);
+                }
+            }
+            (None, Some((_, heading, body))) => {
+                let text = sources.text(file)[body.clone()].to_string();
+                let _ = heading;
+                parts.push(PartText {
+                    kind,
+                    text,
+                    origin: Origin { file, kind: OriginKind::Slice { start: body.start } },
+                    base_dir: base_dir.clone(),
+                });
+            }
+            (None, None) => {
+                let help = if is_markdown {
+                    format!("请添加一级标题 `# {}`，并在其下写这一部分", kind.title())
+                } else {
+                    format!("请添加键 `{}:`（{}），内容可直接写 Markdown，或写 {{file: 文件名.md}}", kind.key(), kind.title())
+                };
+                diags.push(
+                    Diagnostic::error(Code::MissingKey, format!("缺少“{}”部分", kind.title()))
+                        .at(Span { file, range: 0..0 })
+                        .help(help),
+                );
+            }
+        }
+    }
+    if parts.len() != 4 {
+        return None;
+    }
+    Some(Loaded { material, file, root, parts })
+}
+
+fn resolve_part(
+    kind: PartKind,
+    declared: &Spanned<PartSource>,
+    file: FileIdx,
+    root: &Confined,
+    base_dir: &Path,
+    sources: &mut Sources,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<PartText> {
+    let span = yaml_span(sources, file, 0, &declared.referenced);
+    match &declared.value {
+        PartSource::Inline(text) => {
+            let origin = scalar_origin(sources, file, span.range.start, text);
+            Some(PartText { kind, text: text.clone(), origin, base_dir: base_dir.to_path_buf() })
+        }
+        PartSource::File(rel) => {
+            let path = match root.resolve(base_dir, rel) {
+                Ok(p) => p,
+                Err(d) => {
+                    diags.push(d.at(span));
+                    return None;
+                }
+            };
+            let text = match read_text(&path, diags) {
+                Ok(t) => t,
+                Err(d) => {
+                    diags.push(d.at(span));
+                    return None;
+                }
+            };
+            let part_file = sources.add(&path, text);
+            let text = sources.text(part_file).to_string();
+            Some(PartText {
+                kind,
+                text,
+                origin: Origin { file: part_file, kind: OriginKind::Slice { start: 0 } },
+                base_dir: path.parent().map(Path::to_path_buf).unwrap_or_default(),
+            })
+        }
+    }
+}
+
+/// Works out how a YAML scalar that starts at `at` lays its text out in the file.
+fn scalar_origin(sources: &Sources, file: FileIdx, at: usize, value: &str) -> Origin {
+    let src = sources.text(file);
+    let rest = &src[at.min(src.len())..];
+    if rest.starts_with('|') || rest.starts_with('>') {
+        // The content starts on the next line; its indentation is that of the
+        // first non-blank line.
+        if let Some(nl) = rest.find('\n') {
+            let start = at + nl + 1;
+            let indent = src[start..]
+                .split('\n')
+                .find(|l| !l.trim().is_empty())
+                .map(|l| l.len() - l.trim_start_matches(' ').len())
+                .unwrap_or(0);
+            return Origin { file, kind: OriginKind::Block { start, indent } };
+        }
+    }
+    // A plain one-line scalar maps one to one; quoted or multi-line ones to their start.
+    if !value.contains('\n') && rest.starts_with(value) {
+        return Origin { file, kind: OriginKind::Slice { start: at } };
+    }
+    Origin { file, kind: OriginKind::Point { at } }
+}
+
+/// Converts a serde-saphyr location to a span in the file. `line_offset` is
+/// the number of lines before the YAML text (front matter).
+pub fn yaml_span(sources: &Sources, file: FileIdx, line_offset: usize, loc: &Location) -> Span {
+    let line = loc.line() as usize;
+    if line == 0 {
+        return Span { file, range: 0..0 };
+    }
+    let start = sources.offset(file, line + line_offset, loc.column().max(1) as usize);
+    let text = sources.text(file);
+    // Underline to the end of the token on that line.
+    let end = text[start..]
+        .find(['\n', '#'])
+        .map_or(text.len(), |i| start + i);
+    let end = start + text[start..end].trim_end().len();
+    Span { file, range: start..end.max(start) }
+}
+
+fn yaml_options() -> Options {
+    let mut options = Options::default();
+    options.with_snippet = false;
+    if let Some(budget) = options.budget.as_mut() {
+        budget.max_events = 200_000;
+        budget.max_nodes = 100_000;
+        budget.max_aliases = 1_000;
+        budget.max_depth = 32;
+        budget.max_total_scalar_bytes = 8 * 1024 * 1024;
+    }
+    options.alias_limits.max_total_replayed_events = 100_000;
+    options.alias_limits.max_replay_stack_depth = 16;
+    options
+}
+
+fn parse_yaml(
+    yaml: &str,
+    file: FileIdx,
+    byte_offset: usize,
+    sources: &Sources,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Material> {
+    // Front matter: pad with empty lines so that locations are the Markdown
+    // file's own lines.
+    let line_offset = sources.text(file)[..byte_offset].matches('\n').count();
+    let padded;
+    let yaml = if line_offset > 0 {
+        padded = format!("{}{yaml}", "\n".repeat(line_offset));
+        padded.as_str()
+    } else {
+        yaml
+    };
+    match parse_typed(yaml, file, sources) {
+        Ok(m) => Some(m),
+        Err(d) => {
+            diags.push(d);
+            None
+        }
+    }
+}
+
+/// Deserializes YAML text of `file` into `T` with the safety budget, turning
+/// errors into diagnostics.
+pub fn parse_typed<T: serde::de::DeserializeOwned>(yaml: &str, file: FileIdx, sources: &Sources) -> Result<T, Diagnostic> {
+    serde_saphyr::from_str_with_options::<T>(yaml, yaml_options()).map_err(|e| yaml_error(&e, file, 0, sources))
+}
+
+/// Turns a YAML error into a Chinese diagnostic with a pointed hint.
+fn yaml_error(e: &YamlError, file: FileIdx, line_offset: usize, sources: &Sources) -> Diagnostic {
+    let inner = match e {
+        YamlError::WithSnippet { error, .. } => error,
+        other => other,
+    };
+    let span = e
+        .location()
+        .map(|loc| yaml_span(sources, file, line_offset, &loc))
+        .unwrap_or(Span { file, range: 0..0 });
+    let line_text = {
+        let text = sources.text(file);
+        let start = text[..span.range.start].rfind('\n').map_or(0, |i| i + 1);
+        let end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+        text[start..end].to_string()
+    };
+    let fullwidth_hint = if line_text.contains('：') && !line_text.contains(": ") && !line_text.contains(':') {
+        Some("这一行用了中文冒号“：”；YAML 的键后面要用英文冒号加空格“: ”，例如 `name: 张三`")
+    } else if line_text.contains('，') && (line_text.contains('{') || line_text.contains('[')) {
+        Some("花括号或方括号里的各项要用英文逗号“,”分隔，不能用中文逗号“，”")
+    } else {
+        None
+    };
+    let d = match inner.as_ref_error() {
+        YamlError::SerdeUnknownField { field, expected, .. } => {
+            let suggestion = crate::text::closest(field, expected.iter().copied());
+            let mut d = Diagnostic::error(Code::UnknownKey, format!("不认识的键 `{field}`"));
+            d = match suggestion {
+                Some(s) => d.help(format!("是不是要写 `{s}`？这里可用的键：{}", expected.join("、"))),
+                None => d.help(format!("这里可用的键：{}", expected.join("、"))),
+            };
+            d
+        }
+        YamlError::SerdeMissingField { field, .. } => {
+            Diagnostic::error(Code::MissingKey, format!("缺少必填的键 `{field}`"))
+                .help(format!("请在这一层添加 `{field}: …`（键名用英文，值用中文）"))
+        }
+        YamlError::SerdeInvalidType { unexpected, expected, .. }
+        | YamlError::SerdeInvalidValue { unexpected, expected, .. } => Diagnostic::error(
+            Code::WrongType,
+            format!("值的类型不对：这里需要{}，写的是{}", expected_zh(expected), unexpected_zh(unexpected)),
+        )
+        .help("数字直接写阿拉伯数字（如 850），不要写汉字或单位；文字可以加引号"),
+        YamlError::Budget { .. } => Diagnostic::error(
+            Code::TooComplex,
+            "YAML 结构过于复杂（别名展开、嵌套或节点数超出安全上限）",
+        )
+        .help("申报材料不需要 YAML 锚点和别名（& 和 *）；请直接写出内容"),
+        YamlError::DuplicateMappingKey { .. } => Diagnostic::error(Code::YamlSyntax, "同一个键写了两次")
+            .help("删掉重复的那一个"),
+        YamlError::Eof { .. } => Diagnostic::error(Code::YamlSyntax, "文件意外结束（可能缺少引号或括号的另一半）")
+            .help("检查引号、花括号、方括号是否成对"),
+        _ => {
+            let msg = e.to_string();
+            let low = msg.to_ascii_lowercase();
+            if low.contains("alias") || low.contains("budget") || low.contains("recursion") || low.contains("depth") {
+                Diagnostic::error(Code::TooComplex, "YAML 结构过于复杂（别名展开或嵌套超出安全上限）")
+                    .help("申报材料不需要 YAML 锚点和别名（& 和 *）；请直接写出内容")
+            } else {
+                Diagnostic::error(Code::YamlSyntax, "YAML 格式错误")
+                    .help(fullwidth_hint.unwrap_or("检查这一行：键后面是“英文冒号+空格”，缩进用空格且同一层对齐，多行文字用 `|` 开头").to_string())
+            }
+        }
+    };
+    let d = match (d.code, fullwidth_hint) {
+        (Code::YamlSyntax | Code::UnknownKey | Code::WrongType, Some(h)) => d.help(h),
+        _ => d,
+    };
+    d.at(span)
+}
+
+trait AsRefError {
+    fn as_ref_error(&self) -> &YamlError;
+}
+
+impl AsRefError for YamlError {
+    fn as_ref_error(&self) -> &YamlError {
+        match self {
+            YamlError::WithSnippet { error, .. } => error.as_ref_error(),
+            other => other,
+        }
+    }
+}
+
+fn expected_zh(expected: &str) -> String {
+    let e = expected.to_ascii_lowercase();
+    if e.contains("u32") || e.contains("u16") || e.contains("integer") {
+        "整数".into()
+    } else if e.contains("f64") || e.contains("float") {
+        "数字".into()
+    } else if e.contains("string") || e.contains("str") {
+        "文字".into()
+    } else if e.contains("struct") || e.contains("map") {
+        "一组键值（下一行缩进写各项）".into()
+    } else if e.contains("phone") {
+        "手机号".into()
+    } else if e.contains("markdown") {
+        "Markdown 文字或 {file: 文件名.md}".into()
+    } else {
+        expected.into()
+    }
+}
+
+fn unexpected_zh(unexpected: &str) -> String {
+    let u = unexpected.to_ascii_lowercase();
+    if u.starts_with("string") {
+        format!("文字 {}", unexpected.trim_start_matches("string").trim())
+    } else if u.starts_with("integer") || u.starts_with("floating") {
+        format!("数字 {}", unexpected.split_whitespace().last().unwrap_or(""))
+    } else if u.contains("map") {
+        "一组键值".into()
+    } else if u.contains("seq") {
+        "列表".into()
+    } else if u.contains("unit") || u.contains("null") {
+        "空值".into()
+    } else {
+        unexpected.into()
+    }
+}
+
+/// Splits `---\n…\n---` front matter off a Markdown file: the YAML's byte
+/// range and where the body starts.
+fn split_front_matter(text: &str) -> Option<(Range<usize>, usize)> {
+    let first = text.lines().next()?;
+    if first.trim_end() != "---" {
+        return None;
+    }
+    let yaml_start = text.find('\n')? + 1;
+    let mut pos = yaml_start;
+    for line in text[yaml_start..].split_inclusive('\n') {
+        let t = line.trim_end();
+        if t == "---" || t == "..." {
+            return Some((yaml_start..pos, pos + line.len()));
+        }
+        pos += line.len();
+    }
+    None
+}
+
+/// Splits the Markdown body into parts at level-1 headings: (kind, heading
+/// range, body range).
+fn split_markdown_parts(
+    sources: &Sources,
+    file: FileIdx,
+    body_start: usize,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<(PartKind, Range<usize>, Range<usize>)> {
+    use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
+    let text = sources.text(file);
+    let body = &text[body_start..];
+    let mut headings: Vec<(Range<usize>, String)> = Vec::new();
+    let mut current: Option<(Range<usize>, String)> = None;
+    for (event, range) in Parser::new_ext(body, crate::markdown::options()).into_offset_iter() {
+        match event {
+            Event::Start(Tag::Heading { level: HeadingLevel::H1, .. }) => {
+                current = Some((range, String::new()));
+            }
+            Event::Text(t) | Event::Code(t) => {
+                if let Some((_, s)) = current.as_mut() {
+                    s.push_str(&t);
+                }
+            }
+            Event::End(TagEnd::Heading(HeadingLevel::H1)) => {
+                if let Some(h) = current.take() {
+                    headings.push(h);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut out: Vec<(PartKind, Range<usize>, Range<usize>)> = Vec::new();
+    let abs = |r: &Range<usize>| (r.start + body_start)..(r.end + body_start);
+    if let Some((first, _)) = headings.first() {
+        if !body[..first.start].trim().is_empty() {
+            let lead = body[..first.start].len() - body[..first.start].trim_start().len();
+            diags.push(
+                Diagnostic::error(Code::MarkdownStructure, "信息区之后、第一个一级标题之前有正文")
+                    .at(Span { file, range: (body_start + lead)..(body_start + first.start) })
+                    .help("正文要写在 `# 摘要` 等一级标题之下"),
+            );
+        }
+    }
+    for (i, (range, title)) in headings.iter().enumerate() {
+        let end = headings.get(i + 1).map_or(body.len(), |(r, _)| r.start);
+        let Some(kind) = PartKind::from_heading(title) else {
+            diags.push(
+                Diagnostic::error(Code::MarkdownStructure, format!("一级标题“{}”不是四个部分之一", title.trim()))
+                    .at(Span { file, range: abs(range) })
+                    .help("一级标题只能是 `# 摘要`、`# 企业概况`、`# 管理方法（技术）的推进实施与运行`、`# 管理方法（技术）的实施效果`；小标题请用 ##"),
+            );
+            continue;
+        };
+        if out.iter().any(|(k, _, _)| *k == kind) {
+            diags.push(
+                Diagnostic::error(Code::MarkdownStructure, format!("“{}”部分写了两次", kind.title()))
+                    .at(Span { file, range: abs(range) })
+                    .help("每个部分只写一次"),
+            );
+            continue;
+        }
+        // Body starts after the heading line.
+        let heading_end = range.end.min(end);
+        out.push((kind, abs(range), (heading_end + body_start)..(end + body_start)));
+    }
+    out
+}

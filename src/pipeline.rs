@@ -1,0 +1,253 @@
+//! `shenbao build`: read → check → render data → compile → write.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::compile;
+use crate::diag::{Code, Diagnostic, Sources, Span};
+use crate::fonts::{FontError, Fonts};
+use crate::markdown::{self, Counters, Ctx};
+use crate::material::{self, Loaded, PartKind};
+use crate::output;
+use crate::profile::{self, Profile};
+use crate::render::{self, BodyData, CoverData, Date, Meta, PartData, RenderData};
+use crate::templates::Templates;
+use crate::world::ShenbaoWorld;
+
+/// Everything `build` needs, parsed once from the command line.
+#[derive(Clone, Debug)]
+pub struct BuildConfig {
+    pub input: PathBuf,
+    pub out_dir: PathBuf,
+    pub templates: Option<PathBuf>,
+    pub font_paths: Vec<PathBuf>,
+    pub system_fonts: bool,
+}
+
+/// What a successful build wrote.
+pub struct BuildReport {
+    pub folder: PathBuf,
+    pub folder_renamed: bool,
+    pub files: Vec<(PathBuf, usize)>,
+    pub fonts: Vec<String>,
+}
+
+/// A material read and checked, ready to render.
+pub struct Prepared {
+    pub loaded: Loaded,
+    pub profile: Profile,
+    pub fonts: Arc<Fonts>,
+    pub parts: Vec<(PartKind, Vec<markdown::Block>)>,
+    pub date: Date,
+}
+
+/// Reads and checks a material; every problem found goes into `diags`.
+/// Returns `None` when an error stops the run.
+pub fn prepare(config: &BuildConfig, sources: &mut Sources, diags: &mut Vec<Diagnostic>) -> Option<Prepared> {
+    let loaded = material::read::load(&config.input, sources, diags)?;
+    let templates = Templates::new(config.templates.clone());
+    let m = &loaded.material;
+    let profile_name = m.profile.as_ref().map_or(profile::DEFAULT, |p| p.value.trim());
+    let profile = match Profile::load(profile_name, &templates, sources) {
+        Ok(p) => Some(p),
+        Err(d) => {
+            let span = m.profile.as_ref().map(|p| material::read::yaml_span(sources, loaded.file, 0, &p.referenced));
+            diags.push(match (d.span.is_none(), span) {
+                (true, Some(s)) => d.at(s),
+                _ => d,
+            });
+            None
+        }
+    };
+    if let Some(schema) = &m.schema
+        && schema.value != 1
+    {
+        diags.push(
+            Diagnostic::error(Code::BadValue, format!("不支持的 schema 版本 {}", schema.value))
+                .at(material::read::yaml_span(sources, loaded.file, 0, &schema.referenced))
+                .help("本版本 shenbao 只支持 schema: 1"),
+        );
+    }
+    let date = Date::parse(&m.date.value);
+    if date.is_none() {
+        diags.push(
+            Diagnostic::error(Code::BadValue, format!("申报日期“{}”不是有效日期", m.date.value))
+                .at(material::read::yaml_span(sources, loaded.file, 0, &m.date.referenced))
+                .help("写成 2023-03-20 的形式（年-月-日）"),
+        );
+    }
+    let fonts = match Fonts::load(&config.font_paths, config.system_fonts) {
+        Ok(f) => Some(Arc::new(f)),
+        Err(FontError::NoBundled(tried)) => {
+            diags.push(
+                Diagnostic::error(Code::Output, "找不到随附的替代字体（fonts/ 文件夹）")
+                    .help(format!(
+                        "把 shenbao 附带的 fonts 文件夹放在程序旁边，或设置环境变量 SHENBAO_FONTS；已查找：{}",
+                        tried.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join("，")
+                    )),
+            );
+            None
+        }
+    };
+
+    let mut counters = Counters::default();
+    let mut parts = Vec::new();
+    for part in &loaded.parts {
+        let mut ctx = Ctx { sources, root: &loaded.root, counters: &mut counters, diags, max_image_px: 30_000 };
+        let mut blocks = markdown::parse_part(part, &mut ctx);
+        render::settle_alignments(&mut blocks);
+        if blocks.is_empty() {
+            diags.push(
+                Diagnostic::error(Code::MissingKey, format!("“{}”部分是空的", part.kind.title()))
+                    .at(part.origin.span(sources, &part.text, 0..0))
+                    .help("请填写这一部分的内容"),
+            );
+        }
+        parts.push((part.kind, blocks));
+    }
+
+    if let Some(fonts) = &fonts {
+        check_glyphs(&loaded, fonts, sources, diags);
+    }
+    let has_errors = diags.iter().any(|d| d.severity == crate::diag::Severity::Error);
+    if has_errors {
+        return None;
+    }
+    Some(Prepared { loaded, profile: profile?, fonts: fonts?, parts, date: date? })
+}
+
+/// F3: every character that will be printed has a glyph in some font we
+/// load; a missing one is named with its place, never a tofu box.
+fn check_glyphs(loaded: &Loaded, fonts: &Fonts, sources: &Sources, diags: &mut Vec<Diagnostic>) {
+    let m = &loaded.material;
+    let mut texts: Vec<(&str, Span)> = Vec::new();
+    let scalar = |t: &serde_saphyr::Spanned<String>| -> (String, Span) {
+        (t.value.clone(), material::read::yaml_span(sources, loaded.file, 0, &t.referenced))
+    };
+    let owned: Vec<(String, Span)> = vec![scalar(&m.benchmark.title), scalar(&m.company.name), scalar(&m.contact.name)];
+    for (t, s) in &owned {
+        texts.push((t.as_str(), s.clone()));
+    }
+    let mut reported = 0;
+    let mut check = |text: &str, at: &dyn Fn(std::ops::Range<usize>) -> Span| {
+        for (i, c) in text.char_indices() {
+            if c.is_control() || c.is_whitespace() || is_ignorable(c) || fonts.covers(c) {
+                continue;
+            }
+            if reported < 20 {
+                diags.push(
+                    Diagnostic::error(Code::MissingGlyph, format!("字符“{c}”（U+{:04X}）在所用字体中都没有字形，印出来会是方框", c as u32))
+                        .at(at(i..i + c.len_utf8()))
+                        .help("换用常用字或同义词；若确需此字，请用 --font-path 指定含有该字的字体（如 SimSun-ExtB、思源宋体完整版）"),
+                );
+            }
+            reported += 1;
+        }
+    };
+    for (t, s) in &texts {
+        let s = s.clone();
+        check(t, &move |_| s.clone());
+    }
+    for part in &loaded.parts {
+        check(&part.text, &|r| part.origin.span(sources, &part.text, r));
+    }
+    if reported > 20 {
+        diags.push(Diagnostic::error(Code::MissingGlyph, format!("共有 {reported} 处字符缺字形，只列出前 20 处")));
+    }
+}
+
+/// Characters that print nothing and need no glyph.
+fn is_ignorable(c: char) -> bool {
+    matches!(c as u32, 0x200B..=0x200F | 0x2060..=0x206F | 0xFE00..=0xFE0F | 0xFEFF | 0xE0100..=0xE01EF | 0xAD)
+}
+
+/// The JSON the templates read.
+pub fn render_data(p: &Prepared, draft: bool) -> Vec<u8> {
+    let m = &p.loaded.material;
+    let title = m.benchmark.title.value.trim().to_string();
+    let data = RenderData {
+        meta: Meta { title: title.clone(), company: m.company.name.value.trim().to_string(), draft },
+        profile: &p.profile,
+        fonts: p.fonts.roles_json(),
+        cover: CoverData { title_lines: p.profile.title_lines.clone(), fields: render::cover_fields(m, p.date) },
+        body: BodyData {
+            title,
+            parts: p
+                .parts
+                .iter()
+                .map(|(kind, blocks)| PartData {
+                    kind: kind.key(),
+                    title: kind.title(),
+                    number: render::part_number(*kind),
+                    blocks: blocks.clone(),
+                })
+                .collect(),
+        },
+    };
+    serde_json::to_vec(&data).expect("render data is plain data")
+}
+
+/// Builds one material into its folder under `config.out_dir`.
+pub fn build(config: &BuildConfig, sources: &mut Sources, diags: &mut Vec<Diagnostic>) -> Option<BuildReport> {
+    let prepared = prepare(config, sources, diags)?;
+    let data = render_data(&prepared, false);
+    let m = &prepared.loaded.material;
+    let company = m.company.name.value.trim().to_string();
+    let world = ShenbaoWorld::new(
+        Templates::new(config.templates.clone()),
+        data,
+        prepared.loaded.root.clone(),
+        prepared.fonts.clone(),
+        (prepared.date.year, prepared.date.month as u8, prepared.date.day as u8),
+    );
+    let doc = match compile::compile(&world, &company, None) {
+        Ok((doc, warnings)) => {
+            diags.extend(warnings);
+            doc
+        }
+        Err(errors) => {
+            diags.extend(errors);
+            return None;
+        }
+    };
+    let pdfs = match compile::export(&doc, &company, None) {
+        Ok(p) => p,
+        Err(errors) => {
+            diags.extend(errors);
+            return None;
+        }
+    };
+    let (name, renamed) = output::folder_name(&company);
+    if renamed {
+        diags.push(
+            Diagnostic::warning(Code::Output, format!("企业名称含有不能用于文件夹名的字符，文件夹名改为“{name}”"))
+                .at(material::read::yaml_span(sources, prepared.loaded.file, 0, &m.company.name.referenced))
+                .help("E1 要求文件夹以企业名称命名；Windows 文件夹名不能含 / \\ : * ? \" < > |"),
+        );
+    }
+    let folder = config.out_dir.join(&name);
+    let inputs: Vec<PathBuf> = (0..sources_len(sources)).map(|i| sources.path(i).to_path_buf()).collect();
+    let files: [(&str, &[u8]); 3] = [("封面.pdf", &pdfs.cover), ("正文.pdf", &pdfs.body), ("申报材料.pdf", &pdfs.book)];
+    let written = match output::write_all(&folder, &files, &inputs) {
+        Ok(w) => w,
+        Err(d) => {
+            diags.push(d);
+            return None;
+        }
+    };
+    let pages = [pdfs.cover_pages, pdfs.body_pages, pdfs.book_pages];
+    Some(BuildReport {
+        folder,
+        folder_renamed: renamed,
+        files: written.into_iter().zip(pages).collect(),
+        fonts: prepared.fonts.report(),
+    })
+}
+
+fn sources_len(sources: &Sources) -> usize {
+    sources.len()
+}
+
+pub fn display(path: &Path) -> String {
+    crate::diag::display_path(path)
+}

@@ -1,0 +1,98 @@
+//! Layout and rule profiles: data files (`templates/profiles/NAME.yaml`) a
+//! maintainer edits without touching Rust, validated like materials.
+
+use serde::{Deserialize, Serialize};
+use serde_saphyr::Spanned;
+
+use crate::diag::{Code, Diagnostic, Sources};
+use crate::templates::Templates;
+
+pub const DEFAULT: &str = "luoyang-2023";
+
+/// The 字号 names (SPEC §2) a profile may use.
+pub const ZIHAO: [&str; 16] = [
+    "初号", "小初", "一号", "小一", "二号", "小二", "三号", "小三", "四号", "小四", "五号", "小五", "六号", "小六", "七号", "八号",
+];
+
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Profile {
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    pub campaign_year: i32,
+    pub region: String,
+    #[serde(default)]
+    pub districts: Vec<String>,
+    pub deadline: String,
+    pub title_lines: Vec<String>,
+    pub page: Page,
+    pub line_spacing: f64,
+    pub title_size: Spanned<String>,
+    pub abstract_heading_size: Spanned<String>,
+    pub body_size: Spanned<String>,
+    pub caption_size: Spanned<String>,
+    pub table_size: Spanned<String>,
+    pub page_numbers: bool,
+    pub page_number_size: Spanned<String>,
+    pub blank_after_cover: bool,
+    pub cover: Cover,
+}
+
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Page {
+    pub margin_top_mm: f64,
+    pub margin_bottom_mm: f64,
+    pub margin_left_mm: f64,
+    pub margin_right_mm: f64,
+}
+
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Cover {
+    pub title_size: Spanned<String>,
+    pub title_top_mm: f64,
+    pub fields_top_mm: f64,
+    pub fields_indent_mm: f64,
+    pub field_size: Spanned<String>,
+    pub field_pitch_pt: f64,
+    pub wrap_at_margin: bool,
+}
+
+impl Profile {
+    /// Loads a profile by name from the templates (user override first).
+    pub fn load(name: &str, templates: &Templates, sources: &mut Sources) -> Result<Profile, Diagnostic> {
+        let file_name = format!("profiles/{name}.yaml");
+        let Some((path, text)) = templates.text(&file_name) else {
+            let known = templates.profile_names();
+            return Err(Diagnostic::error(Code::Profile, format!("没有名为“{name}”的配置（profile）"))
+                .help(format!("可用的配置：{}", known.join("、"))));
+        };
+        let file = sources.add(&path, text);
+        let text = sources.text(file);
+        let profile: Profile = crate::material::read::parse_typed(text, file, sources)?;
+        let sizes = [
+            &profile.title_size,
+            &profile.abstract_heading_size,
+            &profile.body_size,
+            &profile.caption_size,
+            &profile.table_size,
+            &profile.page_number_size,
+            &profile.cover.title_size,
+            &profile.cover.field_size,
+        ];
+        for s in sizes {
+            if !ZIHAO.contains(&s.value.as_str()) {
+                return Err(Diagnostic::error(Code::Profile, format!("“{}”不是字号名", s.value))
+                    .at(crate::material::read::yaml_span(sources, file, 0, &s.referenced))
+                    .help(format!("字号写中文名称：{}", ZIHAO.join("、"))));
+            }
+        }
+        if !(1.0..=3.0).contains(&profile.line_spacing) || profile.title_lines.is_empty() {
+            return Err(Diagnostic::error(Code::Profile, "配置中的行距或封面标题不合理").in_file(&path)
+                .help("line_spacing 在 1.0 到 3.0 之间；title_lines 至少一行"));
+        }
+        Ok(profile)
+    }
+}

@@ -1,0 +1,66 @@
+//! The Typst templates and profiles: files in `templates/`, embedded in the
+//! binary, and overridable file by file from `--templates DIR` so a
+//! maintainer can change layout without touching Rust.
+
+use std::path::{Path, PathBuf};
+
+/// Files shipped in the binary, by path below `templates/`.
+const EMBEDDED: &[(&str, &str)] = &[
+    ("book.typ", include_str!("../templates/book.typ")),
+    ("cover.typ", include_str!("../templates/cover.typ")),
+    ("body.typ", include_str!("../templates/body.typ")),
+    ("style.typ", include_str!("../templates/style.typ")),
+    ("profiles/luoyang-2023.yaml", include_str!("../templates/profiles/luoyang-2023.yaml")),
+    ("profiles/henan-2023.yaml", include_str!("../templates/profiles/henan-2023.yaml")),
+];
+
+/// The entry point the book is compiled from.
+pub const MAIN: &str = "book.typ";
+
+#[derive(Clone, Debug, Default)]
+pub struct Templates {
+    override_dir: Option<PathBuf>,
+}
+
+impl Templates {
+    pub fn new(override_dir: Option<PathBuf>) -> Self {
+        Self { override_dir }
+    }
+
+    /// The text of a template file and the path to show in messages: the
+    /// override when it exists, else the embedded copy.
+    pub fn text(&self, name: &str) -> Option<(PathBuf, String)> {
+        if name.split('/').any(|seg| seg == ".." || seg.is_empty()) {
+            return None;
+        }
+        if let Some(dir) = &self.override_dir {
+            let path = dir.join(name);
+            if let Ok(text) = std::fs::read_to_string(&path) {
+                return Some((path, text.strip_prefix('\u{feff}').unwrap_or(&text).replace("\r\n", "\n")));
+            }
+        }
+        EMBEDDED
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(n, t)| (Path::new("templates").join(n), (*t).to_string()))
+    }
+
+    pub fn profile_names(&self) -> Vec<String> {
+        let mut names: Vec<String> = EMBEDDED
+            .iter()
+            .filter_map(|(n, _)| n.strip_prefix("profiles/")?.strip_suffix(".yaml").map(String::from))
+            .collect();
+        if let Some(dir) = &self.override_dir
+            && let Ok(entries) = std::fs::read_dir(dir.join("profiles"))
+        {
+            for e in entries.flatten() {
+                if let Some(n) = e.file_name().to_str().and_then(|n| n.strip_suffix(".yaml")) {
+                    names.push(n.to_string());
+                }
+            }
+        }
+        names.sort();
+        names.dedup();
+        names
+    }
+}

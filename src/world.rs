@@ -1,0 +1,114 @@
+//! The Typst world shenbao compiles in: templates from `templates/` (or the
+//! maintainer's override), the render data served from memory at
+//! `/data.json`, images from the material's folder at `/material/…`, and the
+//! fonts chosen for the roles. No packages, no network, no other files.
+
+use std::sync::Arc;
+
+use typst::diag::{FileError, FileResult};
+use typst::foundations::{Bytes, Datetime, Duration};
+use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
+use typst::text::{Font, FontBook};
+use typst::utils::LazyHash;
+use typst::{Library, LibraryExt, World};
+use typst_kit::files::{FileLoader, FileStore};
+
+use crate::fonts::Fonts;
+use crate::paths::Confined;
+use crate::templates::{self, Templates};
+
+pub struct ShenbaoWorld {
+    library: LazyHash<Library>,
+    fonts: Arc<Fonts>,
+    files: FileStore<Loader>,
+    main: FileId,
+    today: Datetime,
+}
+
+struct Loader {
+    templates: Templates,
+    data: Bytes,
+    material: Confined,
+}
+
+impl FileLoader for Loader {
+    fn load(&self, id: FileId) -> FileResult<Bytes> {
+        if *id.root() != VirtualRoot::Project {
+            // Packages would need the network; the templates use none.
+            return Err(FileError::AccessDenied);
+        }
+        let path = id.vpath().get_with_slash();
+        if path == "/data.json" {
+            return Ok(self.data.clone());
+        }
+        if let Some(name) = path.strip_prefix("/shenbao/") {
+            return self
+                .templates
+                .text(name)
+                .map(|(_, t)| Bytes::from_string(t))
+                .ok_or_else(|| FileError::NotFound(name.into()));
+        }
+        if let Some(rel) = path.strip_prefix("/material/") {
+            // Checked again here, not only when the Markdown was read: the
+            // jail holds whatever a template asks for.
+            let real = self
+                .material
+                .resolve(self.material.path(), rel)
+                .map_err(|_| FileError::AccessDenied)?;
+            return std::fs::read(&real).map(Bytes::new).map_err(|e| FileError::from_io(e, &real));
+        }
+        Err(FileError::AccessDenied)
+    }
+}
+
+impl ShenbaoWorld {
+    pub fn new(templates: Templates, data: Vec<u8>, material: Confined, fonts: Arc<Fonts>, today: (i32, u8, u8)) -> Self {
+        let main = file_id(&format!("/shenbao/{}", templates::MAIN));
+        Self {
+            library: LazyHash::new(Library::builder().build()),
+            fonts,
+            files: FileStore::new(Loader { templates, data: Bytes::new(data), material }),
+            main,
+            today: Datetime::from_ymd(today.0, today.1, today.2).unwrap_or_else(|| Datetime::from_ymd(2023, 1, 1).expect("valid")),
+        }
+    }
+
+    /// The template file a diagnostic points into, for messages.
+    pub fn describe(&self, id: FileId) -> String {
+        id.vpath().get_with_slash().trim_start_matches("/shenbao/").to_string()
+    }
+}
+
+pub fn file_id(path: &str) -> FileId {
+    FileId::new(RootedPath::new(VirtualRoot::Project, VirtualPath::new(path).expect("valid virtual path")))
+}
+
+impl World for ShenbaoWorld {
+    fn library(&self) -> &LazyHash<Library> {
+        &self.library
+    }
+
+    fn book(&self) -> &LazyHash<FontBook> {
+        self.fonts.store.book()
+    }
+
+    fn main(&self) -> FileId {
+        self.main
+    }
+
+    fn source(&self, id: FileId) -> FileResult<Source> {
+        self.files.source(id)
+    }
+
+    fn file(&self, id: FileId) -> FileResult<Bytes> {
+        self.files.file(id)
+    }
+
+    fn font(&self, index: usize) -> Option<Font> {
+        self.fonts.store.font(index)
+    }
+
+    fn today(&self, _offset: Option<Duration>) -> Option<Datetime> {
+        Some(self.today)
+    }
+}
