@@ -453,7 +453,7 @@ impl<'p, 'a> PartParser<'p, 'a> {
         }
         let mut content = stack.pop().map(|(_, c)| c).unwrap_or_default();
         join_soft_breaks(&mut content);
-        (content, images)
+        (expand_delimiters(content), images)
     }
 }
 
@@ -504,6 +504,62 @@ fn join_soft_breaks(content: &mut Vec<Inline>) {
             _ => {}
         }
     }
+}
+
+/// CommonMark's flanking rules refuse `**` next to CJK punctuation
+/// (`的**“八个零”**管理`) and pulldown-cmark's `^`/`~` need word boundaries
+/// (`万m^2^`, `CO~2~`); what they leave as literal text is read here the
+/// way a Chinese writer means it.
+fn expand_delimiters(content: Vec<Inline>) -> Vec<Inline> {
+    let mut out = Vec::new();
+    for inline in content {
+        match inline {
+            Inline::Text { v } => {
+                for piece in expand_text(&v) {
+                    match piece {
+                        Inline::Text { v } => push_text(&mut out, &v),
+                        other => out.push(other),
+                    }
+                }
+            }
+            Inline::Strong { c } => out.push(Inline::Strong { c: expand_delimiters(c) }),
+            Inline::Emph { c } => out.push(Inline::Emph { c: expand_delimiters(c) }),
+            Inline::Strike { c } => out.push(Inline::Strike { c: expand_delimiters(c) }),
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+fn expand_text(v: &str) -> Vec<Inline> {
+    for (i, c) in v.char_indices() {
+        let found = if v[i..].starts_with("**") {
+            v[i + 2..].find("**").and_then(|j| {
+                let inner = &v[i + 2..i + 2 + j];
+                let ok = !inner.is_empty() && !inner.starts_with(char::is_whitespace) && !inner.ends_with(char::is_whitespace);
+                ok.then(|| (Inline::Strong { c: expand_text(inner) }, i + 2 + j + 2))
+            })
+        } else if c == '^' || (c == '~' && !v[i..].starts_with("~~") && !v[..i].ends_with('~')) {
+            v[i + 1..].find(c).and_then(|j| {
+                let inner = &v[i + 1..i + 1 + j];
+                let ok = !inner.is_empty() && inner.chars().count() <= 20 && !inner.contains(char::is_whitespace);
+                let inline = if c == '^' { Inline::Sup { c: vec![text(inner)] } } else { Inline::Sub { c: vec![text(inner)] } };
+                ok.then_some((inline, i + 1 + j + 1))
+            })
+        } else {
+            None
+        };
+        if let Some((inline, end)) = found {
+            let mut out = Vec::new();
+            if i > 0 {
+                out.push(text(&v[..i]));
+            }
+            out.push(inline);
+            out.extend(expand_text(&v[end..]));
+            return out;
+        }
+    }
+    if v.is_empty() { Vec::new() } else { vec![text(v)] }
 }
 
 /// CJK ideographs, kana, and full-width punctuation.
@@ -763,6 +819,17 @@ mod tests {
         for s in ["5G 网络建设", "2020年成果", "一体化管理", "三全管理模式"] {
             assert_eq!(typed_number_len(s), None, "{s}");
         }
+    }
+
+    #[test]
+    fn cjk_delimiters() {
+        assert_eq!(
+            expand_text("服务的**“全链条”模式**。"),
+            vec![text("服务的"), Inline::Strong { c: vec![text("“全链条”模式")] }, text("。")]
+        );
+        assert_eq!(expand_text("万m^2^，"), vec![text("万m"), Inline::Sup { c: vec![text("2")] }, text("，")]);
+        assert_eq!(expand_text("CO~2~排放"), vec![text("CO"), Inline::Sub { c: vec![text("2")] }, text("排放")]);
+        assert_eq!(expand_text("3 ^ 4 and a ^ b"), vec![text("3 ^ 4 and a ^ b")]);
     }
 
     #[test]
