@@ -68,6 +68,12 @@ pub fn write_all(dir: &Path, files: &[(&str, &[u8])], inputs: &[PathBuf]) -> Res
             .tempfile_in(&canon_dir)
             .map_err(|e| fail("无法写入输出文件夹".into(), &e))?;
         std::io::Write::write_all(&mut tmp, bytes).map_err(|e| fail(format!("写入 {name} 失败"), &e))?;
+        // Temporary files are private (0600); a PDF is an ordinary file.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let _ = tmp.as_file().set_permissions(std::fs::Permissions::from_mode(0o644));
+        }
         tmp.as_file().sync_all().map_err(|e| fail(format!("写入 {name} 失败"), &e))?;
         staged.push((tmp, canon_dir.join(name)));
     }

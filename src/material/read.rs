@@ -448,6 +448,11 @@ fn yaml_error(e: &YamlError, file: FileIdx, line_offset: usize, sources: &Source
             format!("值的类型不对：这里需要{}，写的是{}", expected_zh(expected), unexpected_zh(unexpected)),
         )
         .help("数字直接写阿拉伯数字（如 850），不要写汉字或单位；文字可以加引号"),
+        YamlError::InvalidScalar { ty, .. } => {
+            let value = sources.text(file)[span.range.clone()].to_string();
+            Diagnostic::error(Code::WrongType, format!("值的类型不对：这里需要{}，写的是 {value}", expected_zh(ty)))
+                .help("数字直接写阿拉伯数字（如 850），不要写汉字、单位或引号")
+        }
         YamlError::Budget { .. } => Diagnostic::error(
             Code::TooComplex,
             "YAML 结构过于复杂（别名展开、嵌套或节点数超出安全上限）",
@@ -459,6 +464,9 @@ fn yaml_error(e: &YamlError, file: FileIdx, line_offset: usize, sources: &Source
             .help("检查引号、花括号、方括号是否成对"),
         _ => {
             let msg = e.to_string();
+            if std::env::var_os("SHENBAO_DEBUG").is_some() {
+                eprintln!("yaml error: {inner:?}");
+            }
             let low = msg.to_ascii_lowercase();
             if low.contains("alias") || low.contains("budget") || low.contains("recursion") || low.contains("depth") {
                 Diagnostic::error(Code::TooComplex, "YAML 结构过于复杂（别名展开或嵌套超出安全上限）")
