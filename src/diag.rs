@@ -58,6 +58,20 @@ pub enum Code {
     TypedCaptionNumber,
     /// V3: a table or figure without caption.
     MissingCaption,
+    /// V1: the benchmark title's length and naming rule.
+    TitleRule,
+    /// V2: a part over (error) or near (warning) its 字数 limit.
+    LengthRule,
+    /// V3: an image printing below 300 (warning) or 150 (error) dpi.
+    ImageResolution,
+    /// V4: phone, e-mail, date.
+    ContactRule,
+    /// V5: region and three profitable years.
+    Eligibility,
+    /// V6: 企业类型 against employees and revenue.
+    ScaleRule,
+    /// V7: GB/T 4754-2017 小类.
+    IndustryRule,
     /// A template failed to compile (a maintainer's problem, not the writer's).
     Template,
     /// Output could not be written.
@@ -84,6 +98,13 @@ impl Code {
             Code::TypedHeadingNumber => "B5-NUMBER",
             Code::TypedCaptionNumber => "B7-NUMBER",
             Code::MissingCaption => "V3-CAPTION",
+            Code::TitleRule => "V1",
+            Code::LengthRule => "V2",
+            Code::ImageResolution => "V3-DPI",
+            Code::ContactRule => "V4",
+            Code::Eligibility => "V5",
+            Code::ScaleRule => "V6",
+            Code::IndustryRule => "V7",
             Code::Template => "TPL",
             Code::Output => "OUT",
         }
@@ -219,6 +240,26 @@ impl Sources {
             let _ = term::emit(&mut buf, &config, &self.files, &self.to_codespan(d));
         }
         String::from_utf8_lossy(&buf.into_inner()).into_owned()
+    }
+
+    /// One diagnostic as a JSON object for editors and CI.
+    pub fn to_json(&self, d: &Diagnostic) -> serde_json::Value {
+        let (file, line, column) = match &d.span {
+            Some(span) => {
+                let (l, c) = self.line_col(span.file, span.range.start);
+                (Some(display_path(self.path(span.file))), Some(l), Some(c))
+            }
+            None => (d.path.as_deref().map(display_path), None, None),
+        };
+        serde_json::json!({
+            "code": d.code.as_str(),
+            "severity": match d.severity { Severity::Error => "error", Severity::Warning => "warning" },
+            "file": file,
+            "line": line,
+            "column": column,
+            "message": d.message,
+            "help": d.help,
+        })
     }
 
     fn to_codespan(&self, d: &Diagnostic) -> CsDiagnostic<FileIdx> {

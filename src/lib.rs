@@ -4,6 +4,7 @@
 //! Data flows one way: read (`material`) → check → render data (`render`,
 //! `markdown`) → compile (`world`, `compile`) → write (`output`).
 
+pub mod check;
 pub mod compile;
 pub mod diag;
 pub mod fonts;

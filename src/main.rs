@@ -4,8 +4,9 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
-use shenbao::diag::{Severity, Sources};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use shenbao::check::{count, limit};
+use shenbao::diag::{Diagnostic, Severity, Sources};
 use shenbao::pipeline::{self, BuildConfig};
 
 #[derive(Parser)]
@@ -15,64 +16,187 @@ struct Cli {
     command: Command,
 }
 
+#[derive(Args, Clone)]
+struct Common {
+    /// 材料文件：material.yaml 或 material.md
+    material: PathBuf,
+    /// 自定义模板文件夹：其中的文件逐个替换内置模板（book.typ、cover.typ、body.typ、style.typ、profiles/*.yaml）
+    #[arg(long = "templates", value_name = "DIR")]
+    templates: Option<PathBuf>,
+    /// 额外的字体文件或文件夹（如 SimSun、SimHei、STZhongsong 所在处），可多次使用
+    #[arg(long = "font-path", value_name = "PATH")]
+    font_paths: Vec<PathBuf>,
+    /// 不查找系统字体，只用 --font-path 和随附的替代字体
+    #[arg(long = "no-system-fonts")]
+    no_system_fonts: bool,
+    /// 诊断信息的格式：human（默认）或 json（每行一个 JSON 对象）
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    Human,
+    Json,
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// 生成封面、正文和整本申报材料 PDF（build the cover, body and book PDFs）
     Build {
-        /// 材料文件：material.yaml 或 material.md
-        material: PathBuf,
+        #[command(flatten)]
+        common: Common,
         /// 输出文件夹（默认 out/），其下按企业名称建文件夹
         #[arg(short = 'o', long = "out", default_value = "out")]
         out: PathBuf,
-        /// 自定义模板文件夹：其中的文件逐个替换内置模板（book.typ、cover.typ、body.typ、style.typ、profiles/*.yaml）
-        #[arg(long = "templates", value_name = "DIR")]
-        templates: Option<PathBuf>,
-        /// 额外的字体文件或文件夹（如 SimSun、SimHei、STZhongsong 所在处），可多次使用
-        #[arg(long = "font-path", value_name = "PATH")]
-        font_paths: Vec<PathBuf>,
-        /// 不查找系统字体，只用 --font-path 和随附的替代字体
-        #[arg(long = "no-system-fonts")]
-        no_system_fonts: bool,
+        /// 即使内容有错误也生成 PDF，每页标“草稿”
+        #[arg(long)]
+        draft: bool,
     },
+    /// 检查材料是否符合通知的全部规则，不生成 PDF（check every rule, write nothing）
+    Check {
+        #[command(flatten)]
+        common: Common,
+    },
+    /// 按 Word 的方法统计各部分字数，并与上限比较（count 字数 per part）
+    Count {
+        #[command(flatten)]
+        common: Common,
+    },
+}
+
+fn config(common: &Common, out: PathBuf, draft: bool) -> BuildConfig {
+    BuildConfig {
+        input: common.material.clone(),
+        out_dir: out,
+        templates: common.templates.clone(),
+        font_paths: common.font_paths.clone(),
+        system_fonts: !common.no_system_fonts,
+        draft,
+    }
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Build { material, out, templates, font_paths, no_system_fonts } => {
-            let config = BuildConfig { input: material, out_dir: out, templates, font_paths, system_fonts: !no_system_fonts };
-            build(&config)
+        Command::Build { common, out, draft } => build(&config(&common, out, draft), common.format),
+        Command::Check { common } => check(&config(&common, PathBuf::new(), false), common.format),
+        Command::Count { common } => count_words(&config(&common, PathBuf::new(), false), common.format),
+    }
+}
+
+fn emit(sources: &Sources, diags: &[Diagnostic], format: Format) {
+    match format {
+        Format::Human => sources.emit(diags, std::env::var_os("NO_COLOR").is_none()),
+        Format::Json => {
+            for d in diags {
+                println!("{}", sources.to_json(d));
+            }
         }
     }
 }
 
-fn build(config: &BuildConfig) -> ExitCode {
+fn error_count(diags: &[Diagnostic]) -> usize {
+    diags.iter().filter(|d| d.severity == Severity::Error).count()
+}
+
+fn build(config: &BuildConfig, format: Format) -> ExitCode {
     let mut sources = Sources::default();
     let mut diags = Vec::new();
     let report = pipeline::build(config, &mut sources, &mut diags);
-    let color = std::env::var_os("NO_COLOR").is_none();
-    sources.emit(&diags, color);
-    let errors = diags.iter().filter(|d| d.severity == Severity::Error).count();
+    emit(&sources, &diags, format);
+    let errors = error_count(&diags);
+    let human = format == Format::Human;
     match report {
-        Some(r) if errors == 0 => {
-            println!("已生成：{}", pipeline::display(&r.folder));
-            for (path, pages) in &r.files {
-                let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-                println!("  {name}  {pages} 页");
-            }
-            println!("字体：");
-            for line in &r.fonts {
-                println!("  {line}");
-            }
-            let warnings = diags.len();
-            if warnings > 0 {
-                println!("有 {warnings} 条警告，见上方。");
+        Some(r) if errors == 0 || config.draft => {
+            if human {
+                if errors > 0 {
+                    println!("注意：有 {errors} 个错误，按 --draft 生成了草稿（每页标“草稿”），不能用于报送。");
+                }
+                println!("已生成：{}", pipeline::display(&r.folder));
+                for (path, pages) in &r.files {
+                    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+                    println!("  {name}  {pages} 页");
+                }
+                println!("字体：");
+                for line in &r.fonts {
+                    println!("  {line}");
+                }
+                let warnings = diags.len() - errors;
+                if warnings > 0 {
+                    println!("有 {warnings} 条警告，见上方。");
+                }
             }
             ExitCode::SUCCESS
         }
         _ => {
-            eprintln!("未生成任何文件：发现 {errors} 个错误，请按上面的提示修改后重试。");
+            if human {
+                eprintln!("未生成任何文件：发现 {errors} 个错误，请按上面的提示修改后重试。");
+            }
             ExitCode::from(1)
         }
     }
+}
+
+fn check(config: &BuildConfig, format: Format) -> ExitCode {
+    let mut sources = Sources::default();
+    let mut diags = Vec::new();
+    let _ = pipeline::prepare(config, &mut sources, &mut diags);
+    emit(&sources, &diags, format);
+    let errors = error_count(&diags);
+    if format == Format::Human {
+        let warnings = diags.len() - errors;
+        if errors == 0 && warnings == 0 {
+            println!("检查通过：没有发现问题。");
+        } else {
+            println!("发现 {errors} 个错误、{warnings} 条警告。");
+        }
+    }
+    if errors > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS }
+}
+
+fn count_words(config: &BuildConfig, format: Format) -> ExitCode {
+    let mut sources = Sources::default();
+    let mut diags = Vec::new();
+    let prepared = pipeline::prepare(config, &mut sources, &mut diags);
+    let Some(p) = prepared else {
+        emit(&sources, &diags, format);
+        return ExitCode::from(1);
+    };
+    let rows: Vec<(&str, usize, usize)> = p
+        .parts
+        .iter()
+        .map(|(kind, blocks)| (kind.title(), count::count(&count::blocks_text(blocks)), limit(*kind)))
+        .collect();
+    let title = p.loaded.material.benchmark.title.value.trim();
+    match format {
+        Format::Json => {
+            let mut parts: Vec<serde_json::Value> = rows
+                .iter()
+                .map(|(name, n, max)| serde_json::json!({"part": name, "count": n, "limit": max}))
+                .collect();
+            parts.insert(0, serde_json::json!({"part": "标杆名称", "count": count::count(title), "limit": 40}));
+            println!("{}", serde_json::Value::Array(parts));
+        }
+        Format::Human => {
+            println!("{:<34}{:>8}{:>8}  状态", "部分", "字数", "上限");
+            let line = |name: &str, n: usize, max: usize| {
+                let state = if n > max {
+                    format!("超出 {} 字", n - max)
+                } else if n * 100 > max * 95 {
+                    format!("接近上限（余 {} 字）", max - n)
+                } else {
+                    "符合".to_string()
+                };
+                // Pad by display width: CJK characters take two columns.
+                let width: usize = name.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum();
+                println!("{name}{}{n:>8}{max:>8}  {state}", " ".repeat(34usize.saturating_sub(width)));
+            };
+            line("标杆名称", count::count(title), 40);
+            for (name, n, max) in &rows {
+                line(name, *n, *max);
+            }
+        }
+    }
+    if rows.iter().any(|(_, n, max)| n > max) || count::count(title) > 40 { ExitCode::from(1) } else { ExitCode::SUCCESS }
 }

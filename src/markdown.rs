@@ -57,6 +57,10 @@ pub enum Block {
         px_height: u32,
         /// Width asked for in the title (`"width=60%"`), as a ratio of the text width or in pt.
         width: Option<Width>,
+        /// The printed width, settled by `render::place_figures`.
+        width_pt: f64,
+        #[serde(skip)]
+        span: Option<crate::diag::Span>,
     },
     Code { text: String },
     Quote { blocks: Vec<Block> },
@@ -345,6 +349,8 @@ impl<'p, 'a> PartParser<'p, 'a> {
             px_width,
             px_height,
             width,
+            width_pt: 0.0,
+            span: Some(span),
         })
     }
 

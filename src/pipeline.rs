@@ -22,6 +22,8 @@ pub struct BuildConfig {
     pub templates: Option<PathBuf>,
     pub font_paths: Vec<PathBuf>,
     pub system_fonts: bool,
+    /// Write PDFs despite content-rule errors, marked 草稿 on every page.
+    pub draft: bool,
 }
 
 /// What a successful build wrote.
@@ -96,6 +98,9 @@ pub fn prepare(config: &BuildConfig, sources: &mut Sources, diags: &mut Vec<Diag
         let mut ctx = Ctx { sources, root: &loaded.root, counters: &mut counters, diags, max_image_px: 30_000 };
         let mut blocks = markdown::parse_part(part, &mut ctx);
         render::settle_alignments(&mut blocks);
+        if let Some(profile) = &profile {
+            render::place_figures(&mut blocks, profile, diags);
+        }
         if blocks.is_empty() {
             diags.push(
                 Diagnostic::error(Code::MissingKey, format!("“{}”部分是空的", part.kind.title()))
@@ -109,11 +114,27 @@ pub fn prepare(config: &BuildConfig, sources: &mut Sources, diags: &mut Vec<Diag
     if let Some(fonts) = &fonts {
         check_glyphs(&loaded, fonts, sources, diags);
     }
-    let has_errors = diags.iter().any(|d| d.severity == crate::diag::Severity::Error);
-    if has_errors {
+    if let Some(profile) = &profile {
+        crate::check::Checker { loaded: &loaded, profile, parts: &parts, sources }.run(diags);
+    }
+    if diags.iter().any(is_blocking) {
         return None;
     }
     Some(Prepared { loaded, profile: profile?, fonts: fonts?, parts, date: date? })
+}
+
+/// An error that leaves nothing sound to lay out, even as a draft: the input
+/// could not be read, a file is missing, the template or output failed.
+/// Content-rule errors (V1–V7, F3, B*) stop a build but not a draft.
+pub fn is_blocking(d: &Diagnostic) -> bool {
+    d.severity == crate::diag::Severity::Error && {
+        let code = d.code.as_str();
+        code.starts_with("IN-") || code == "TPL" || code == "OUT"
+    }
+}
+
+pub fn has_errors(diags: &[Diagnostic]) -> bool {
+    diags.iter().any(|d| d.severity == crate::diag::Severity::Error)
 }
 
 /// F3: every character that will be printed has a glyph in some font we
@@ -190,7 +211,10 @@ pub fn render_data(p: &Prepared, draft: bool) -> Vec<u8> {
 /// Builds one material into its folder under `config.out_dir`.
 pub fn build(config: &BuildConfig, sources: &mut Sources, diags: &mut Vec<Diagnostic>) -> Option<BuildReport> {
     let prepared = prepare(config, sources, diags)?;
-    let data = render_data(&prepared, false);
+    if has_errors(diags) && !config.draft {
+        return None;
+    }
+    let data = render_data(&prepared, config.draft);
     let m = &prepared.loaded.material;
     let company = m.company.name.value.trim().to_string();
     let world = ShenbaoWorld::new(

@@ -3,7 +3,8 @@
 
 use serde::Serialize;
 
-use crate::markdown::{plain_text, Block};
+use crate::diag::{Code, Diagnostic};
+use crate::markdown::{plain_text, Block, Width};
 use crate::material::{Material, PartKind};
 use crate::profile::Profile;
 
@@ -117,6 +118,59 @@ pub fn settle_alignments(blocks: &mut [Block]) {
             _ => {}
         }
     }
+}
+
+/// Settles each figure's printed width (the same rule Word follows: natural
+/// size at 96 dpi, no wider than the text block; a width asked for in the
+/// title wins) and shrinks a tall picture so it and two caption lines fit on
+/// one page. Reports pictures that would print below 300 / 150 dpi (V3).
+pub fn place_figures(blocks: &mut [Block], profile: &Profile, diags: &mut Vec<Diagnostic>) {
+    let text_w = (210.0 - profile.page.margin_left_mm - profile.page.margin_right_mm) * MM;
+    let text_h = (297.0 - profile.page.margin_top_mm - profile.page.margin_bottom_mm) * MM;
+    let caption = zihao(&profile.caption_size.value).unwrap_or(10.5);
+    let max_h = text_h - 2.0 * caption * profile.line_spacing - 6.0;
+    for b in blocks.iter_mut() {
+        match b {
+            Block::Figure { px_width, px_height, width, width_pt, span, number, .. } => {
+                let aspect = f64::from(*px_height) / f64::from(*px_width);
+                let natural = f64::from(*px_width) * 0.75;
+                let mut w = match width {
+                    None => natural.min(text_w),
+                    Some(Width::Ratio(r)) => text_w * r.min(1.0),
+                    Some(Width::Pt(pt)) => pt.min(text_w),
+                };
+                if w * aspect > max_h {
+                    w = max_h / aspect;
+                }
+                *width_pt = (w * 100.0).round() / 100.0;
+                let dpi = f64::from(*px_width) / (w / 72.0);
+                if dpi < 150.0 {
+                    diags.push(
+                        Diagnostic::error(Code::ImageResolution, format!("图{number} 印出来只有 {dpi:.0} dpi，低于 150 dpi，会模糊"))
+                            .at_opt(span.clone())
+                            .help("换一张更清晰（像素更多）的图片，或把宽度设小一些，如 \"width=50%\""),
+                    );
+                } else if dpi < 300.0 {
+                    diags.push(
+                        Diagnostic::warning(Code::ImageResolution, format!("图{number} 印出来是 {dpi:.0} dpi，低于建议的 300 dpi"))
+                            .at_opt(span.clone())
+                            .help("如有更清晰的原图，建议替换"),
+                    );
+                }
+            }
+            Block::List { items, .. } => items.iter_mut().for_each(|it| place_figures(it, profile, diags)),
+            Block::Quote { blocks } => place_figures(blocks, profile, diags),
+            _ => {}
+        }
+    }
+}
+
+const MM: f64 = 72.0 / 25.4;
+
+/// Points of a 字号 name (SPEC §2).
+pub fn zihao(name: &str) -> Option<f64> {
+    let i = crate::profile::ZIHAO.iter().position(|z| *z == name)?;
+    Some([42.0, 36.0, 26.0, 24.0, 22.0, 18.0, 16.0, 15.0, 14.0, 12.0, 10.5, 9.0, 7.5, 6.5, 5.5, 5.0][i])
 }
 
 pub fn cover_fields(m: &Material, date: Date) -> Vec<Field> {

@@ -82,15 +82,15 @@ pub struct Contact {
     pub email: Option<Text>,
 }
 
-#[derive(Debug, Deserialize, Clone, Copy)]
+#[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Finance {
     #[serde(default)]
-    pub assets: Option<f64>,
+    pub assets: Option<Spanned<f64>>,
     #[serde(default)]
-    pub revenue: Option<f64>,
+    pub revenue: Option<Spanned<f64>>,
     #[serde(default)]
-    pub profit: Option<f64>,
+    pub profit: Option<Spanned<f64>>,
 }
 
 #[derive(Debug, Deserialize, Clone, Copy)]

@@ -350,11 +350,19 @@ pub fn yaml_span(sources: &Sources, file: FileIdx, line_offset: usize, loc: &Loc
     }
     let start = sources.offset(file, line + line_offset, loc.column().max(1) as usize);
     let text = sources.text(file);
-    // Underline to the end of the token on that line.
-    let end = text[start..]
-        .find(['\n', '#'])
-        .map_or(text.len(), |i| start + i);
-    let end = start + text[start..end].trim_end().len();
+    // Underline to the end of the token on that line: a quoted scalar to its
+    // closing quote, a plain one in a flow collection to the next , ] or }.
+    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    let in_flow = text[line_start..start].contains(['{', '[']);
+    let rest = &text[start..];
+    let end = match rest.chars().next() {
+        Some(q @ ('"' | '\'')) => rest[1..].find(q).map_or(rest.len(), |i| i + 2),
+        _ => {
+            let stops: &[char] = if in_flow { &['\n', '#', ',', ']', '}'] } else { &['\n', '#'] };
+            rest.find(stops).unwrap_or(rest.len())
+        }
+    };
+    let end = start + rest[..end].trim_end().len();
     Span { file, range: start..end.max(start) }
 }
 
@@ -471,6 +479,9 @@ fn yaml_error(e: &YamlError, file: FileIdx, line_offset: usize, sources: &Source
             if low.contains("alias") || low.contains("budget") || low.contains("recursion") || low.contains("depth") {
                 Diagnostic::error(Code::TooComplex, "YAML 结构过于复杂（别名展开或嵌套超出安全上限）")
                     .help("申报材料不需要 YAML 锚点和别名（& 和 *）；请直接写出内容")
+            } else if low.contains("flow mapping") || low.contains("flow sequence") {
+                Diagnostic::error(Code::YamlSyntax, "YAML 格式错误：花括号 { } 或方括号 [ ] 没有成对")
+                    .help(fullwidth_hint.unwrap_or("检查这里之前的 { … } 或 [ … ] 是否闭合，各项之间用英文逗号“,”分隔").to_string())
             } else {
                 Diagnostic::error(Code::YamlSyntax, "YAML 格式错误")
                     .help(fullwidth_hint.unwrap_or("检查这一行：键后面是“英文冒号+空格”，缩进用空格且同一层对齐，多行文字用 `|` 开头").to_string())

@@ -1,0 +1,291 @@
+//! The content rules of SPEC §8 (V1–V7), run on a material that was read and
+//! parsed. Every problem is reported, not just the first.
+
+pub mod count;
+pub mod industry;
+
+use serde_saphyr::Spanned;
+
+use crate::diag::{Code, Diagnostic, Sources, Span};
+use crate::markdown::Block;
+use crate::material::read::yaml_span;
+use crate::material::{Loaded, PartKind};
+use crate::profile::Profile;
+use crate::render::Date;
+
+/// The 字数 limit of a part (V2).
+pub fn limit(kind: PartKind) -> usize {
+    match kind {
+        PartKind::Abstract | PartKind::Overview => 500,
+        PartKind::Implementation => 8000,
+        PartKind::Effects => 2000,
+    }
+}
+
+/// The company scale tiers of the form's note (V6), largest first.
+pub const SCALES: [&str; 4] = ["大型企业", "中型企业", "小型企业", "微型企业"];
+pub const NATURES: [&str; 4] = ["中央企业", "地方国企", "民营", "三资"];
+
+pub struct Checker<'a> {
+    pub loaded: &'a Loaded,
+    pub profile: &'a Profile,
+    pub parts: &'a [(PartKind, Vec<Block>)],
+    pub sources: &'a Sources,
+}
+
+impl Checker<'_> {
+    fn span<T>(&self, v: &Spanned<T>) -> Span {
+        yaml_span(self.sources, self.loaded.file, 0, &v.referenced)
+    }
+
+    pub fn run(&self, diags: &mut Vec<Diagnostic>) {
+        self.v1_title(diags);
+        self.v2_lengths(diags);
+        self.v4_contact(diags);
+        self.v5_eligibility(diags);
+        self.v6_scale(diags);
+        self.v7_industry(diags);
+        self.enums(diags);
+    }
+
+    fn v1_title(&self, diags: &mut Vec<Diagnostic>) {
+        let m = &self.loaded.material;
+        let title = m.benchmark.title.value.trim();
+        let company = m.company.name.value.trim();
+        let span = self.span(&m.benchmark.title);
+        let n = count::count(title);
+        if n > 40 {
+            diags.push(
+                Diagnostic::error(Code::TitleRule, format!("标杆名称有 {n} 字，超过 40 字的上限 {} 字", n - 40))
+                    .at(span.clone())
+                    .help("精简“典型方法技术”部分；命名规则：公司全称+（典型方法技术）+（经验）"),
+            );
+        }
+        if !title.starts_with(company) {
+            diags.push(
+                Diagnostic::error(Code::TitleRule, "标杆名称没有以公司全称开头")
+                    .at(span.clone())
+                    .help(format!("命名规则：公司全称+（典型方法技术）+（经验），应以“{company}”开头")),
+            );
+        }
+        if !title.ends_with("经验") {
+            diags.push(
+                Diagnostic::error(Code::TitleRule, "标杆名称没有以“经验”结尾")
+                    .at(span)
+                    .help("命名规则：公司全称+（典型方法技术）+（经验），如“××公司实施六西格玛设计的经验”"),
+            );
+        }
+    }
+
+    fn v2_lengths(&self, diags: &mut Vec<Diagnostic>) {
+        for (kind, blocks) in self.parts {
+            let n = count::count(&count::blocks_text(blocks));
+            let max = limit(*kind);
+            let part = self.loaded.parts.iter().find(|p| p.kind == *kind);
+            let span = part.map(|p| p.origin.span(self.sources, &p.text, 0..0));
+            if n > max {
+                diags.push(
+                    Diagnostic::error(Code::LengthRule, format!("“{}”有 {n} 字，超过 {max} 字的上限 {} 字", kind.title(), n - max))
+                        .at_opt(span)
+                        .help(format!("删减 {} 字以上（按 Word 的字数统计：汉字和中文标点各算 1 字，连续的英文或数字算 1 字）", n - max)),
+                );
+            } else if n * 100 > max * 95 {
+                diags.push(
+                    Diagnostic::warning(Code::LengthRule, format!("“{}”有 {n} 字，接近 {max} 字的上限（还剩 {} 字）", kind.title(), max - n))
+                        .at_opt(span)
+                        .help("修改时注意不要超出上限"),
+                );
+            }
+        }
+    }
+
+    fn v4_contact(&self, diags: &mut Vec<Diagnostic>) {
+        let m = &self.loaded.material;
+        let phone = &m.contact.phone.value.0;
+        let digits: String = phone.chars().filter(|c| !matches!(c, ' ' | '-')).collect();
+        let mobile = digits.len() == 11
+            && digits.starts_with('1')
+            && digits.chars().nth(1).is_some_and(|c| ('3'..='9').contains(&c))
+            && digits.chars().all(|c| c.is_ascii_digit());
+        if !mobile {
+            diags.push(
+                Diagnostic::error(Code::ContactRule, format!("联系方式“{phone}”不是手机号"))
+                    .at(self.span(&m.contact.phone))
+                    .help("通知要求联系方式为手机号：11 位数字，以 13–19 开头，如 13812345678；不要填座机"),
+            );
+        }
+        if let Some(email) = &m.contact.email {
+            let e = email.value.trim();
+            let ok = e.split_once('@').is_some_and(|(user, host)| {
+                !user.is_empty()
+                    && host.contains('.')
+                    && !host.starts_with('.')
+                    && !host.ends_with('.')
+                    && !e.contains(char::is_whitespace)
+                    && e.is_ascii()
+                    && e.matches('@').count() == 1
+            });
+            if !ok {
+                diags.push(
+                    Diagnostic::error(Code::ContactRule, format!("邮箱“{e}”格式不对"))
+                        .at(self.span(email))
+                        .help("写成 name@example.com 的形式，用英文字符"),
+                );
+            }
+        }
+        if let (Some(date), Some(deadline)) = (Date::parse(&m.date.value), Date::parse(&self.profile.deadline))
+            && date > deadline
+        {
+            diags.push(
+                Diagnostic::warning(Code::ContactRule, format!("申报日期 {} 晚于申报截止日期 {}", date.chinese(), deadline.chinese()))
+                    .at(self.span(&m.date))
+                    .help("确认日期是否写错；通知要求在截止日期前报送"),
+            );
+        }
+    }
+
+    fn v5_eligibility(&self, diags: &mut Vec<Diagnostic>) {
+        let m = &self.loaded.material;
+        let p = self.profile;
+        match &m.company.address {
+            Some(addr) => {
+                let a = addr.value.as_str();
+                let inside = a.contains(&p.region) || p.districts.iter().any(|d| a.contains(d.as_str()));
+                if !inside {
+                    diags.push(
+                        Diagnostic::error(Code::Eligibility, format!("单位地址不在{}（申报条件：{}内注册的独立法人企业）", p.region, p.region))
+                            .at(self.span(addr))
+                            .help(format!("地址写全，如“{}××区××路×号”；注册地不在{}的企业不能申报", p.region, p.region)),
+                    );
+                }
+            }
+            None => diags.push(
+                Diagnostic::error(Code::Eligibility, "缺少单位地址 company.address（用于核对注册地）")
+                    .at(self.span(&m.company.name))
+                    .help(format!("在 company 下添加 address: {}××区××路×号", p.region)),
+            ),
+        }
+        let years: Vec<i32> = (1..=3).rev().map(|k| p.campaign_year - k).collect();
+        // Point a missing year at the finance block if there is one.
+        let anchor = m
+            .finance
+            .values()
+            .find_map(|f| f.profit.as_ref().or(f.revenue.as_ref()).or(f.assets.as_ref()))
+            .map(|v| self.span(v))
+            .unwrap_or(Span { file: self.loaded.file, range: 0..0 });
+        for y in &years {
+            let Ok(key) = u16::try_from(*y) else { continue };
+            match m.finance.get(&key).and_then(|f| f.profit.as_ref()) {
+                None => diags.push(
+                    Diagnostic::error(Code::Eligibility, format!("缺少 {y} 年的利润总额（近三年须连续盈利）"))
+                        .at(anchor.clone())
+                        .help(format!("在 finance 下写 {y}: {{assets: …, revenue: …, profit: …}}（单位：万元）")),
+                ),
+                Some(profit) if profit.value <= 0.0 => diags.push(
+                    Diagnostic::error(Code::Eligibility, format!("{y} 年利润总额为 {} 万元，不满足“近三年连续保持盈利”", profit.value))
+                        .at(self.span(profit))
+                        .help("申报条件要求近三年利润总额均大于 0；请核对年度审计报告"),
+                ),
+                _ => {}
+            }
+        }
+    }
+
+    fn v6_scale(&self, diags: &mut Vec<Diagnostic>) {
+        let m = &self.loaded.material;
+        let (Some(scale), Some(employees)) = (&m.company.scale, &m.company.employees) else { return };
+        let last = u16::try_from(self.profile.campaign_year - 1).ok();
+        let Some(revenue) = last.and_then(|y| m.finance.get(&y)).and_then(|f| f.revenue.as_ref()).map(|r| r.value) else { return };
+        let by_people = match employees.value {
+            1000.. => 0,
+            300.. => 1,
+            20.. => 2,
+            _ => 3,
+        };
+        let by_revenue = if revenue >= 40000.0 {
+            0
+        } else if revenue >= 2000.0 {
+            1
+        } else if revenue >= 300.0 {
+            2
+        } else {
+            3
+        };
+        let tier = SCALES[by_people.max(by_revenue)];
+        if SCALES.contains(&scale.value.trim()) && scale.value.trim() != tier {
+            diags.push(
+                Diagnostic::error(Code::ScaleRule, format!("企业类型填的是“{}”，但从业人员 {} 人、营业收入 {revenue} 万元按划分标准是“{tier}”", scale.value.trim(), employees.value))
+                    .at(self.span(scale))
+                    .help("大型：≥1000 人且 ≥40000 万元；中型：≥300 人且 ≥2000 万元；小型：≥20 人且 ≥300 万元；其余为微型（任一项不达标即降一档）"),
+            );
+        }
+    }
+
+    fn v7_industry(&self, diags: &mut Vec<Diagnostic>) {
+        let m = &self.loaded.material;
+        let Some(industry) = &m.company.industry else { return };
+        let v = industry.value.trim();
+        let span = self.span(industry);
+        let digits: String = v.chars().take_while(|c| c.is_ascii_digit()).collect();
+        let name = v[digits.len()..].trim();
+        if digits.len() != 4 {
+            let hint = match industry::by_name(name) {
+                Some(c) => format!("“{}”的小类代码是 {}，请写成“{} {}”", c.name, c.code, c.code, c.name),
+                None => "写成“4位小类代码 名称”，如“3451 滚动轴承制造”（见 GB/T 4754-2017）".to_string(),
+            };
+            diags.push(Diagnostic::error(Code::IndustryRule, format!("所属行业“{v}”不是 4 位小类代码加名称")).at(span).help(hint));
+            return;
+        }
+        match industry::by_code(&digits) {
+            Some(class) if name == class.name => {}
+            Some(class) if name.is_empty() => diags.push(
+                Diagnostic::error(Code::IndustryRule, format!("所属行业只写了代码 {digits}，缺少名称"))
+                    .at(span)
+                    .help(format!("写成“{} {}”", class.code, class.name)),
+            ),
+            Some(class) => diags.push(
+                Diagnostic::error(Code::IndustryRule, format!("行业代码 {digits} 的名称是“{}”，不是“{name}”", class.name))
+                    .at(span)
+                    .help(format!("写成“{} {}”；若名称对而代码错，请核对 GB/T 4754-2017", class.code, class.name)),
+            ),
+            None => {
+                let suggestion = industry::by_name(name)
+                    .map(|c| format!("“{}”的代码是 {}，请写成“{} {}”", c.name, c.code, c.code, c.name))
+                    .or_else(|| {
+                        let near = industry::near_names(name);
+                        (!near.is_empty()).then(|| {
+                            format!("相近的小类：{}", near.iter().map(|c| format!("{} {}", c.code, c.name)).collect::<Vec<_>>().join("；"))
+                        })
+                    })
+                    .unwrap_or_else(|| "请按 GB/T 4754-2017 填写到小类（4 位代码）".to_string());
+                diags.push(
+                    Diagnostic::error(Code::IndustryRule, format!("{digits} 不是 GB/T 4754-2017 的小类代码"))
+                        .at(span)
+                        .help(suggestion),
+                );
+            }
+        }
+    }
+
+    fn enums(&self, diags: &mut Vec<Diagnostic>) {
+        let c = &self.loaded.material.company;
+        if let Some(n) = &c.nature
+            && !NATURES.contains(&n.value.trim())
+        {
+            diags.push(
+                Diagnostic::error(Code::BadValue, format!("企业性质“{}”不是申报表的选项", n.value.trim()))
+                    .at(self.span(n))
+                    .help(format!("只能是：{}", NATURES.join("、"))),
+            );
+        }
+        if let Some(s) = &c.scale
+            && !SCALES.contains(&s.value.trim())
+        {
+            diags.push(
+                Diagnostic::error(Code::BadValue, format!("企业类型“{}”不是申报表的选项", s.value.trim()))
+                    .at(self.span(s))
+                    .help(format!("只能是：{}", SCALES.join("、"))),
+            );
+        }
+    }
+}
