@@ -15,6 +15,8 @@ pub mod paths;
 pub mod pipeline;
 pub mod profile;
 pub mod render;
+pub mod scaffold;
+pub mod schema;
 pub mod templates;
 pub mod text;
 pub mod world;

@@ -9,6 +9,21 @@ use shenbao::check::{count, limit};
 use shenbao::diag::{Diagnostic, Severity, Sources};
 use shenbao::pipeline::{self, BuildConfig};
 
+/// Prints a line; a closed pipe (`shenbao … | head`) is not a crash.
+macro_rules! say {
+    ($($t:tt)*) => {{
+        use std::io::Write;
+        let _ = writeln!(std::io::stdout(), $($t)*);
+    }};
+}
+
+macro_rules! say_err {
+    ($($t:tt)*) => {{
+        use std::io::Write;
+        let _ = writeln!(std::io::stderr(), $($t)*);
+    }};
+}
+
 #[derive(Parser)]
 #[command(name = "shenbao", version, about = "申报：把企业申报材料（YAML 或 Markdown）排成符合通知要求的 PDF\nTurns an application material into print-ready PDFs laid out to the notice.")]
 struct Cli {
@@ -63,6 +78,17 @@ enum Command {
         #[command(flatten)]
         common: Common,
     },
+    /// 新建一个可以直接生成的材料文件夹（scaffold a material folder that builds as is）
+    Init {
+        /// 文件夹（默认当前文件夹）
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// 用 material.md（Markdown 加信息区）而不是 material.yaml
+        #[arg(long)]
+        markdown: bool,
+    },
+    /// 输出材料格式的 JSON Schema，供 VS Code 等编辑器补全和校验（print the JSON Schema）
+    Schema,
 }
 
 fn config(common: &Common, out: PathBuf, draft: bool) -> BuildConfig {
@@ -82,6 +108,25 @@ fn main() -> ExitCode {
         Command::Build { common, out, draft } => build(&config(&common, out, draft), common.format),
         Command::Check { common } => check(&config(&common, PathBuf::new(), false), common.format),
         Command::Count { common } => count_words(&config(&common, PathBuf::new(), false), common.format),
+        Command::Init { dir, markdown } => match shenbao::scaffold::init(&dir, markdown) {
+            Ok(files) => {
+                say!("已新建材料文件夹：{}", pipeline::display(&dir));
+                for f in files {
+                    say!("  {}", pipeline::display(&f));
+                }
+                let name = if markdown { "material.md" } else { "material.yaml" };
+                say!("下一步：编辑 {name}，然后运行 shenbao build {}", pipeline::display(&dir.join(name)));
+                ExitCode::SUCCESS
+            }
+            Err(d) => {
+                Sources::default().emit(&[d], std::env::var_os("NO_COLOR").is_none());
+                ExitCode::from(1)
+            }
+        },
+        Command::Schema => {
+            say!("{}", serde_json::to_string_pretty(&shenbao::schema::schema()).expect("json"));
+            ExitCode::SUCCESS
+        }
     }
 }
 
@@ -90,7 +135,7 @@ fn emit(sources: &Sources, diags: &[Diagnostic], format: Format) {
         Format::Human => sources.emit(diags, std::env::var_os("NO_COLOR").is_none()),
         Format::Json => {
             for d in diags {
-                println!("{}", sources.to_json(d));
+                say!("{}", sources.to_json(d));
             }
         }
     }
@@ -111,27 +156,27 @@ fn build(config: &BuildConfig, format: Format) -> ExitCode {
         Some(r) if errors == 0 || config.draft => {
             if human {
                 if errors > 0 {
-                    println!("注意：有 {errors} 个错误，按 --draft 生成了草稿（每页标“草稿”），不能用于报送。");
+                    say!("注意：有 {errors} 个错误，按 --draft 生成了草稿（每页标“草稿”），不能用于报送。");
                 }
-                println!("已生成：{}", pipeline::display(&r.folder));
+                say!("已生成：{}", pipeline::display(&r.folder));
                 for (path, pages) in &r.files {
                     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-                    println!("  {name}  {pages} 页");
+                    say!("  {name}  {pages} 页");
                 }
-                println!("字体：");
+                say!("字体：");
                 for line in &r.fonts {
-                    println!("  {line}");
+                    say!("  {line}");
                 }
                 let warnings = diags.len() - errors;
                 if warnings > 0 {
-                    println!("有 {warnings} 条警告，见上方。");
+                    say!("有 {warnings} 条警告，见上方。");
                 }
             }
             ExitCode::SUCCESS
         }
         _ => {
             if human {
-                eprintln!("未生成任何文件：发现 {errors} 个错误，请按上面的提示修改后重试。");
+                esay!("未生成任何文件：发现 {errors} 个错误，请按上面的提示修改后重试。");
             }
             ExitCode::from(1)
         }
@@ -147,9 +192,9 @@ fn check(config: &BuildConfig, format: Format) -> ExitCode {
     if format == Format::Human {
         let warnings = diags.len() - errors;
         if errors == 0 && warnings == 0 {
-            println!("检查通过：没有发现问题。");
+            say!("检查通过：没有发现问题。");
         } else {
-            println!("发现 {errors} 个错误、{warnings} 条警告。");
+            say!("发现 {errors} 个错误、{warnings} 条警告。");
         }
     }
     if errors > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS }
@@ -176,10 +221,10 @@ fn count_words(config: &BuildConfig, format: Format) -> ExitCode {
                 .map(|(name, n, max)| serde_json::json!({"part": name, "count": n, "limit": max}))
                 .collect();
             parts.insert(0, serde_json::json!({"part": "标杆名称", "count": count::count(title), "limit": 40}));
-            println!("{}", serde_json::Value::Array(parts));
+            say!("{}", serde_json::Value::Array(parts));
         }
         Format::Human => {
-            println!("{:<34}{:>8}{:>8}  状态", "部分", "字数", "上限");
+            say!("{:<34}{:>8}{:>8}  状态", "部分", "字数", "上限");
             let line = |name: &str, n: usize, max: usize| {
                 let state = if n > max {
                     format!("超出 {} 字", n - max)
@@ -190,7 +235,7 @@ fn count_words(config: &BuildConfig, format: Format) -> ExitCode {
                 };
                 // Pad by display width: CJK characters take two columns.
                 let width: usize = name.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum();
-                println!("{name}{}{n:>8}{max:>8}  {state}", " ".repeat(34usize.saturating_sub(width)));
+                say!("{name}{}{n:>8}{max:>8}  {state}", " ".repeat(34usize.saturating_sub(width)));
             };
             line("标杆名称", count::count(title), 40);
             for (name, n, max) in &rows {

@@ -1,0 +1,89 @@
+//! The JSON Schema of schema 1, for editors (VS Code's YAML extension
+//! completes and validates keys with it).
+
+use serde_json::{json, Value};
+
+use crate::check::{NATURES, SCALES};
+
+fn text(desc: &str) -> Value {
+    json!({"type": "string", "description": desc})
+}
+
+fn count(desc: &str) -> Value {
+    json!({"type": "integer", "minimum": 0, "description": desc})
+}
+
+fn part(desc: &str) -> Value {
+    json!({
+        "description": desc,
+        "oneOf": [
+            {"type": "string", "description": "直接写 Markdown"},
+            {"type": "object", "additionalProperties": false, "required": ["file"],
+             "properties": {"file": {"type": "string", "description": "Markdown 文件的相对路径，如 parts/implementation.md"}}}
+        ]
+    })
+}
+
+fn person(desc: &str) -> Value {
+    json!({"type": "object", "description": desc, "additionalProperties": false, "required": ["name"],
+        "properties": {"name": text("姓名"), "title": text("职务")}})
+}
+
+pub fn schema() -> Value {
+    let year = json!({"type": "object", "additionalProperties": false,
+        "properties": {
+            "assets": {"type": "number", "description": "资产总额（万元）"},
+            "revenue": {"type": "number", "description": "主营业务收入（万元）"},
+            "profit": {"type": "number", "description": "利润总额（万元），须大于 0"}
+        }});
+    json!({
+        "$schema": "http://json-schema.org/draft-07/schema#",
+        "$id": "https://shenbao.invalid/schema/1.json",
+        "title": "shenbao 申报材料（schema 1）",
+        "type": "object",
+        "additionalProperties": false,
+        "required": ["company", "contact", "benchmark", "date"],
+        "properties": {
+            "schema": {"const": 1, "description": "材料格式版本，目前只有 1"},
+            "profile": {"type": "string", "enum": ["luoyang-2023", "henan-2023"], "description": "版式与规则配置，默认 luoyang-2023"},
+            "company": {
+                "type": "object", "description": "企业信息", "additionalProperties": false, "required": ["name"],
+                "properties": {
+                    "name": text("企业全称，与公章一致"),
+                    "address": text("单位地址，须在配置的地区内（洛阳市）"),
+                    "nature": {"type": "string", "enum": NATURES, "description": "企业性质"},
+                    "scale": {"type": "string", "enum": SCALES, "description": "企业类型，须与从业人员和营业收入相符"},
+                    "employees": count("从业人员（人）"),
+                    "industry": {"type": "string", "pattern": "^[0-9]{4} ?\\S+$", "description": "所属行业：GB/T 4754-2017 4 位小类代码加名称，如 3451 滚动轴承制造"},
+                    "quality_head": person("质量管理机构负责人")
+                }
+            },
+            "contact": {
+                "type": "object", "description": "联系人", "additionalProperties": false, "required": ["name", "phone"],
+                "properties": {
+                    "name": text("姓名"),
+                    "title": text("职务"),
+                    "phone": {"type": ["string", "integer"], "pattern": "^1[3-9][0-9]{9}$", "description": "手机号，11 位"},
+                    "email": {"type": "string", "format": "email", "description": "邮箱"}
+                }
+            },
+            "finance": {"type": "object", "description": "近三年发展情况（万元），键为年份",
+                "patternProperties": {"^[0-9]{4}$": year}, "additionalProperties": false},
+            "patents": {"type": "object", "additionalProperties": false, "description": "专利（件）",
+                "properties": {"applied": count("申请数"), "granted": count("授权数")}},
+            "software_copyrights": count("软件著作权登记（件）"),
+            "standards": {"type": "object", "additionalProperties": false, "description": "主导、参与标准制修订（项）",
+                "properties": {"international": count("国际标准"), "national": count("国家标准"), "industry": count("行业标准"),
+                    "local": count("地方标准"), "group": count("团体标准"), "enterprise": count("企业标准")}},
+            "honors": count("近五年获省市级以上主要荣誉数（项）"),
+            "benchmark": {"type": "object", "additionalProperties": false, "required": ["title"], "description": "质量标杆",
+                "properties": {"title": {"type": "string", "maxLength": 60, "description": "标杆名称：40 字以内，公司全称+（典型方法技术）+（经验）"},
+                    "brief": text("质量标杆简介（申报表用）")}},
+            "date": {"type": "string", "pattern": "^[0-9]{4}[-/.年][0-9]{1,2}[-/.月][0-9]{1,2}日?$", "description": "申报日期，如 2023-03-20"},
+            "abstract": part("摘要（500 字以内）"),
+            "overview": part("企业概况（500 字以内）"),
+            "implementation": part("管理方法（技术）的推进实施与运行（8000 字以内）"),
+            "effects": part("管理方法（技术）的实施效果（2000 字以内）")
+        }
+    })
+}
