@@ -176,7 +176,7 @@ fn build(config: &BuildConfig, format: Format) -> ExitCode {
         }
         _ => {
             if human {
-                esay!("未生成任何文件：发现 {errors} 个错误，请按上面的提示修改后重试。");
+                say_err!("未生成任何文件：发现 {errors} 个错误，请按上面的提示修改后重试。");
             }
             ExitCode::from(1)
         }
