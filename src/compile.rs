@@ -4,12 +4,12 @@
 
 use std::num::NonZeroUsize;
 
+use typst::WorldExt;
 use typst::diag::{Severity as TypstSeverity, SourceDiagnostic};
 use typst::foundations::{Label, Smart};
 use typst::introspection::Introspector;
 use typst::layout::PageRanges;
 use typst::utils::PicoStr;
-use typst::WorldExt;
 use typst_layout::PagedDocument;
 use typst_pdf::{PdfOptions, Timestamp};
 
@@ -26,9 +26,17 @@ pub struct Pdfs {
     pub book_pages: usize,
 }
 
-pub fn compile(world: &ShenbaoWorld, ident: &str, timestamp: Option<Timestamp>) -> Result<(PagedDocument, Vec<Diagnostic>), Vec<Diagnostic>> {
+pub fn compile(
+    world: &ShenbaoWorld,
+    ident: &str,
+    timestamp: Option<Timestamp>,
+) -> Result<(PagedDocument, Vec<Diagnostic>), Vec<Diagnostic>> {
     let warned = typst::compile::<PagedDocument>(world);
-    let warnings: Vec<Diagnostic> = warned.warnings.iter().map(|d| template_diag(world, d)).collect();
+    let warnings: Vec<Diagnostic> = warned
+        .warnings
+        .iter()
+        .map(|d| template_diag(world, d))
+        .collect();
     let _ = (ident, timestamp);
     match warned.output {
         Ok(doc) => Ok((doc, warnings)),
@@ -36,11 +44,21 @@ pub fn compile(world: &ShenbaoWorld, ident: &str, timestamp: Option<Timestamp>) 
     }
 }
 
-pub fn export(doc: &PagedDocument, ident: &str, timestamp: Option<Timestamp>) -> Result<Pdfs, Vec<Diagnostic>> {
+pub fn export(
+    doc: &PagedDocument,
+    ident: &str,
+    timestamp: Option<Timestamp>,
+) -> Result<Pdfs, Vec<Diagnostic>> {
     let total = doc.pages().len();
-    let body_start = label_page(doc, "shenbao-body-start").unwrap_or(2).min(total);
-    let cover_end = label_page(doc, "shenbao-cover-end").unwrap_or(1).min(body_start.saturating_sub(1)).max(1);
-    let range = |a: usize, b: usize| PageRanges::new(vec![NonZeroUsize::new(a)..=NonZeroUsize::new(b)]);
+    let body_start = label_page(doc, "shenbao-body-start")
+        .unwrap_or(2)
+        .min(total);
+    let cover_end = label_page(doc, "shenbao-cover-end")
+        .unwrap_or(1)
+        .min(body_start.saturating_sub(1))
+        .max(1);
+    let range =
+        |a: usize, b: usize| PageRanges::new(vec![NonZeroUsize::new(a)..=NonZeroUsize::new(b)]);
     let pdf = |ranges: Option<PageRanges>| {
         let options = PdfOptions {
             ident: Smart::Custom(ident.to_string()),
@@ -84,7 +102,10 @@ fn template_diag(world: &ShenbaoWorld, d: &SourceDiagnostic) -> Diagnostic {
         && let Some(range) = world.range(d.span)
         && let Ok(source) = typst::World::source(world, id)
     {
-        let line = source.lines().byte_to_line(range.start).map_or(0, |l| l + 1);
+        let line = source
+            .lines()
+            .byte_to_line(range.start)
+            .map_or(0, |l| l + 1);
         place = format!("（模板 {}:{line}）", world.describe(id));
     }
     let message = format!("排版失败：{}{place}", d.message);

@@ -112,12 +112,16 @@ impl Fonts {
     /// Loads the bundled substitutes and the real fonts found in the system
     /// font folders and in `extra` (files or folders, `--font-path`).
     pub fn load(extra: &[PathBuf], system: bool) -> Result<Fonts, FontError> {
-        let bundled_dir = bundled_dir().ok_or_else(|| FontError::NoBundled(bundled_candidates()))?;
+        let bundled_dir =
+            bundled_dir().ok_or_else(|| FontError::NoBundled(bundled_candidates()))?;
         let mut faces: Vec<(Font, PathBuf)> = Vec::new();
         for file in font_files(&bundled_dir, 2) {
             load_file(&file, &mut faces);
         }
-        if !faces.iter().any(|(f, _)| f.info().family == "Noto Serif CJK SC") {
+        if !faces
+            .iter()
+            .any(|(f, _)| f.info().family == "Noto Serif CJK SC")
+        {
             return Err(FontError::NoBundled(vec![bundled_dir]));
         }
         let bundled_count = faces.len();
@@ -137,8 +141,13 @@ impl Fonts {
         if system {
             for dir in system_font_dirs() {
                 for file in font_files(&dir, 4) {
-                    let name = file.file_name().map(|n| n.to_string_lossy().to_lowercase()).unwrap_or_default();
-                    let hinted = Role::ALL.iter().any(|r| r.file_hints().iter().any(|h| name.contains(h)));
+                    let name = file
+                        .file_name()
+                        .map(|n| n.to_string_lossy().to_lowercase())
+                        .unwrap_or_default();
+                    let hinted = Role::ALL
+                        .iter()
+                        .any(|r| r.file_hints().iter().any(|h| name.contains(h)));
                     if hinted {
                         load_file(&file, &mut real);
                     }
@@ -151,12 +160,15 @@ impl Fonts {
         let mut roles = HashMap::new();
         for role in Role::ALL {
             let (sub_family, sub_weight) = role.substitute();
-            let found = real.iter().find(|(f, _)| matches_names(f, role.real_names()));
+            let found = real
+                .iter()
+                .find(|(f, _)| matches_names(f, role.real_names()));
             let choice = match found {
                 Some((font, path)) => RoleFont {
                     families: vec![font.info().family.clone(), sub_family.to_string()],
                     weight: if role == Role::SongBold { 700 } else { 400 },
-                    synthetic_bold: role == Role::SongBold && !font.info().variant.weight.to_number().ge(&600),
+                    synthetic_bold: role == Role::SongBold
+                        && !font.info().variant.weight.to_number().ge(&600),
                     substitute: false,
                     face: face_name(font),
                     source: path.clone(),
@@ -165,7 +177,9 @@ impl Fonts {
                     let (font, path) = faces
                         .iter()
                         .filter(|(f, _)| f.info().family == sub_family)
-                        .min_by_key(|(f, _)| f.info().variant.weight.to_number().abs_diff(sub_weight))
+                        .min_by_key(|(f, _)| {
+                            f.info().variant.weight.to_number().abs_diff(sub_weight)
+                        })
                         .expect("bundled Noto Serif CJK SC checked above");
                     RoleFont {
                         families: vec![sub_family.to_string()],
@@ -183,11 +197,19 @@ impl Fonts {
         let mut store = FontStore::new();
         let mut all = Vec::new();
         // Real faces first so that they win a family-name tie.
-        for (font, _) in real.into_iter().chain(faces.into_iter().take(bundled_count)) {
+        for (font, _) in real
+            .into_iter()
+            .chain(faces.into_iter().take(bundled_count))
+        {
             store.push((font.clone(), font.info().clone()));
             all.push(font);
         }
-        Ok(Fonts { store, roles, faces: all, coverage_cache: Mutex::new(HashMap::new()) })
+        Ok(Fonts {
+            store,
+            roles,
+            faces: all,
+            coverage_cache: Mutex::new(HashMap::new()),
+        })
     }
 
     /// Whether any loaded face has a glyph for `c` (F3).
@@ -195,7 +217,10 @@ impl Fonts {
         if let Some(&hit) = self.coverage_cache.lock().expect("poisoned").get(&c) {
             return hit;
         }
-        let hit = self.faces.iter().any(|f| face(f).is_some_and(|face| face.glyph_index(c).is_some()));
+        let hit = self
+            .faces
+            .iter()
+            .any(|f| face(f).is_some_and(|face| face.glyph_index(c).is_some()));
         self.coverage_cache.lock().expect("poisoned").insert(c, hit);
         hit
     }
@@ -204,7 +229,10 @@ impl Fonts {
     pub fn roles_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
         for role in Role::ALL {
-            map.insert(role.key().into(), serde_json::to_value(&self.roles[&role]).expect("serialisable"));
+            map.insert(
+                role.key().into(),
+                serde_json::to_value(&self.roles[&role]).expect("serialisable"),
+            );
         }
         serde_json::Value::Object(map)
     }
@@ -244,13 +272,18 @@ fn face_name(font: &Font) -> String {
 
 /// Whether a face carries one of `names` as a family name in any language.
 fn matches_names(font: &Font, names: &[&str]) -> bool {
-    if names.iter().any(|n| font.info().family.eq_ignore_ascii_case(n)) {
+    if names
+        .iter()
+        .any(|n| font.info().family.eq_ignore_ascii_case(n))
+    {
         return true;
     }
     let Some(face) = face(font) else { return false };
     face.names().into_iter().any(|name| {
         (name.name_id == 1 || name.name_id == 16)
-            && name.to_string().is_some_and(|s| names.iter().any(|n| s.eq_ignore_ascii_case(n)))
+            && name
+                .to_string()
+                .is_some_and(|s| names.iter().any(|n| s.eq_ignore_ascii_case(n)))
     })
 }
 
@@ -260,7 +293,9 @@ fn face(font: &Font) -> Option<ttf_parser::Face<'_>> {
 }
 
 fn load_file(path: &Path, out: &mut Vec<(Font, PathBuf)>) {
-    let Ok(data) = std::fs::read(path) else { return };
+    let Ok(data) = std::fs::read(path) else {
+        return;
+    };
     for font in Font::iter(Bytes::new(data)) {
         out.push((font, path.to_path_buf()));
     }
@@ -268,7 +303,9 @@ fn load_file(path: &Path, out: &mut Vec<(Font, PathBuf)>) {
 
 fn font_files(dir: &Path, depth: usize) -> Vec<PathBuf> {
     let mut out = Vec::new();
-    let Ok(entries) = std::fs::read_dir(dir) else { return out };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return out;
+    };
     let mut entries: Vec<_> = entries.flatten().map(|e| e.path()).collect();
     entries.sort();
     for path in entries {
@@ -276,11 +313,12 @@ fn font_files(dir: &Path, depth: usize) -> Vec<PathBuf> {
             if depth > 0 {
                 out.extend(font_files(&path, depth - 1));
             }
-        } else if path
-            .extension()
-            .and_then(|e| e.to_str())
-            .is_some_and(|e| matches!(e.to_ascii_lowercase().as_str(), "ttf" | "otf" | "ttc" | "otc"))
-        {
+        } else if path.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+            matches!(
+                e.to_ascii_lowercase().as_str(),
+                "ttf" | "otf" | "ttc" | "otc"
+            )
+        }) {
             out.push(path);
         }
     }
@@ -289,15 +327,26 @@ fn font_files(dir: &Path, depth: usize) -> Vec<PathBuf> {
 
 fn system_font_dirs() -> Vec<PathBuf> {
     let mut dirs = Vec::new();
-    let home = std::env::var_os("HOME").or_else(|| std::env::var_os("USERPROFILE")).map(PathBuf::from);
+    let home = std::env::var_os("HOME")
+        .or_else(|| std::env::var_os("USERPROFILE"))
+        .map(PathBuf::from);
     if cfg!(windows) {
-        let windir = std::env::var_os("WINDIR").map(PathBuf::from).unwrap_or_else(|| PathBuf::from(r"C:\Windows"));
+        let windir = std::env::var_os("WINDIR")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| PathBuf::from(r"C:\Windows"));
         dirs.push(windir.join("Fonts"));
         if let Some(local) = std::env::var_os("LOCALAPPDATA") {
             dirs.push(PathBuf::from(local).join(r"Microsoft\Windows\Fonts"));
         }
     } else if cfg!(target_os = "macos") {
-        dirs.extend(["/Library/Fonts", "/System/Library/Fonts", "/System/Library/Fonts/Supplemental"].map(PathBuf::from));
+        dirs.extend(
+            [
+                "/Library/Fonts",
+                "/System/Library/Fonts",
+                "/System/Library/Fonts/Supplemental",
+            ]
+            .map(PathBuf::from),
+        );
         if let Some(h) = &home {
             dirs.push(h.join("Library/Fonts"));
         }
@@ -330,6 +379,9 @@ fn bundled_candidates() -> Vec<PathBuf> {
 /// or the source tree it was built from.
 fn bundled_dir() -> Option<PathBuf> {
     bundled_candidates().into_iter().find(|d| {
-        d.is_dir() && font_files(d, 0).iter().any(|f| f.to_string_lossy().contains("NotoSerifCJK"))
+        d.is_dir()
+            && font_files(d, 0)
+                .iter()
+                .any(|f| f.to_string_lossy().contains("NotoSerifCJK"))
     })
 }

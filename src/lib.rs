@@ -19,4 +19,5 @@ pub mod scaffold;
 pub mod schema;
 pub mod templates;
 pub mod text;
+pub mod watch;
 pub mod world;

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use shenbao::check::{count, limit};
 use shenbao::diag::{Diagnostic, Severity, Sources};
-use shenbao::pipeline::{self, BuildConfig};
+use shenbao::pipeline::{self, BuildConfig, BuildReport, Engine};
 
 /// Prints a line; a closed pipe (`shenbao … | head`) is not a crash.
 macro_rules! say {
@@ -25,7 +25,11 @@ macro_rules! say_err {
 }
 
 #[derive(Parser)]
-#[command(name = "shenbao", version, about = "申报：把企业申报材料（YAML 或 Markdown）排成符合通知要求的 PDF\nTurns an application material into print-ready PDFs laid out to the notice.")]
+#[command(
+    name = "shenbao",
+    version,
+    about = "申报：把企业申报材料（YAML 或 Markdown）排成符合通知要求的 PDF\nTurns an application material into print-ready PDFs laid out to the notice."
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -33,8 +37,9 @@ struct Cli {
 
 #[derive(Args, Clone)]
 struct Common {
-    /// 材料文件：material.yaml 或 material.md
-    material: PathBuf,
+    /// 材料文件：material.yaml 或 material.md（可以给多个，批量处理）
+    #[arg(required = true, num_args = 1..)]
+    materials: Vec<PathBuf>,
     /// 自定义模板文件夹：其中的文件逐个替换内置模板（book.typ、cover.typ、body.typ、style.typ、profiles/*.yaml）
     #[arg(long = "templates", value_name = "DIR")]
     templates: Option<PathBuf>,
@@ -67,6 +72,17 @@ enum Command {
         /// 即使内容有错误也生成 PDF，每页标“草稿”
         #[arg(long)]
         draft: bool,
+        /// 同时处理的材料数（默认为 CPU 核数）
+        #[arg(short = 'j', long = "jobs")]
+        jobs: Option<usize>,
+    },
+    /// 保存材料、分部文件或图片时自动重新生成（rebuild on every save）
+    Watch {
+        #[command(flatten)]
+        common: Common,
+        /// 输出文件夹（默认 out/）
+        #[arg(short = 'o', long = "out", default_value = "out")]
+        out: PathBuf,
     },
     /// 检查材料是否符合通知的全部规则，不生成 PDF（check every rule, write nothing）
     Check {
@@ -91,31 +107,66 @@ enum Command {
     Schema,
 }
 
-fn config(common: &Common, out: PathBuf, draft: bool) -> BuildConfig {
-    BuildConfig {
-        input: common.material.clone(),
+fn engine(common: &Common, out: PathBuf, draft: bool) -> Engine {
+    Engine::new(BuildConfig {
         out_dir: out,
         templates: common.templates.clone(),
         font_paths: common.font_paths.clone(),
         system_fonts: !common.no_system_fonts,
         draft,
-    }
+    })
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Build { common, out, draft } => build(&config(&common, out, draft), common.format),
-        Command::Check { common } => check(&config(&common, PathBuf::new(), false), common.format),
-        Command::Count { common } => count_words(&config(&common, PathBuf::new(), false), common.format),
+        Command::Build {
+            common,
+            out,
+            draft,
+            jobs,
+        } => build(
+            &engine(&common, out, draft),
+            &common.materials,
+            common.format,
+            jobs,
+        ),
+        Command::Watch { common, out } => {
+            shenbao::watch::watch(&engine(&common, out, false), &common.materials[0])
+        }
+        Command::Check { common } => {
+            let engine = engine(&common, PathBuf::new(), false);
+            worst(
+                common
+                    .materials
+                    .iter()
+                    .map(|m| check(&engine, m, common.format)),
+            )
+        }
+        Command::Count { common } => {
+            let engine = engine(&common, PathBuf::new(), false);
+            worst(
+                common
+                    .materials
+                    .iter()
+                    .map(|m| count_words(&engine, m, common.format)),
+            )
+        }
         Command::Init { dir, markdown } => match shenbao::scaffold::init(&dir, markdown) {
             Ok(files) => {
                 say!("已新建材料文件夹：{}", pipeline::display(&dir));
                 for f in files {
                     say!("  {}", pipeline::display(&f));
                 }
-                let name = if markdown { "material.md" } else { "material.yaml" };
-                say!("下一步：编辑 {name}，然后运行 shenbao build {}", pipeline::display(&dir.join(name)));
+                let name = if markdown {
+                    "material.md"
+                } else {
+                    "material.yaml"
+                };
+                say!(
+                    "下一步：编辑 {name}，然后运行 shenbao build {}",
+                    pipeline::display(&dir.join(name))
+                );
                 ExitCode::SUCCESS
             }
             Err(d) => {
@@ -124,7 +175,10 @@ fn main() -> ExitCode {
             }
         },
         Command::Schema => {
-            say!("{}", serde_json::to_string_pretty(&shenbao::schema::schema()).expect("json"));
+            say!(
+                "{}",
+                serde_json::to_string_pretty(&shenbao::schema::schema()).expect("json")
+            );
             ExitCode::SUCCESS
         }
     }
@@ -142,51 +196,148 @@ fn emit(sources: &Sources, diags: &[Diagnostic], format: Format) {
 }
 
 fn error_count(diags: &[Diagnostic]) -> usize {
-    diags.iter().filter(|d| d.severity == Severity::Error).count()
+    diags
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count()
 }
 
-fn build(config: &BuildConfig, format: Format) -> ExitCode {
-    let mut sources = Sources::default();
-    let mut diags = Vec::new();
-    let report = pipeline::build(config, &mut sources, &mut diags);
-    emit(&sources, &diags, format);
-    let errors = error_count(&diags);
+/// The exit code of a batch: failure if any item failed.
+fn worst(codes: impl Iterator<Item = ExitCode>) -> ExitCode {
+    let mut out = ExitCode::SUCCESS;
+    for c in codes {
+        if c != ExitCode::SUCCESS {
+            out = c;
+        }
+    }
+    out
+}
+
+struct Outcome {
+    sources: Sources,
+    diags: Vec<Diagnostic>,
+    report: Option<BuildReport>,
+}
+
+fn build(engine: &Engine, materials: &[PathBuf], format: Format, jobs: Option<usize>) -> ExitCode {
+    // Materials are independent: build them on every core, fonts shared.
+    let threads = jobs
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+        .clamp(1, materials.len().max(1));
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let slots: Vec<std::sync::Mutex<Option<Outcome>>> = materials
+        .iter()
+        .map(|_| std::sync::Mutex::new(None))
+        .collect();
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            scope.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let Some(input) = materials.get(i) else { break };
+                    let mut sources = Sources::default();
+                    let mut diags = Vec::new();
+                    let report = pipeline::build(engine, input, &mut sources, &mut diags);
+                    *slots[i].lock().expect("poisoned") = Some(Outcome {
+                        sources,
+                        diags,
+                        report,
+                    });
+                }
+            });
+        }
+    });
+    let mut failed = 0;
+    let mut fonts_shown = false;
+    for (slot, input) in slots.into_iter().zip(materials) {
+        let Some(o) = slot.into_inner().expect("poisoned") else {
+            continue;
+        };
+        if !print_outcome(
+            engine,
+            input,
+            &o,
+            format,
+            &mut fonts_shown,
+            materials.len() > 1,
+        ) {
+            failed += 1;
+        }
+    }
+    if materials.len() > 1 && format == Format::Human {
+        say!(
+            "共 {} 份材料：成功 {}，失败 {failed}。",
+            materials.len(),
+            materials.len() - failed
+        );
+    }
+    if failed > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// Prints one material's diagnostics and report; true when it was written.
+fn print_outcome(
+    engine: &Engine,
+    input: &std::path::Path,
+    o: &Outcome,
+    format: Format,
+    fonts_shown: &mut bool,
+    batch: bool,
+) -> bool {
+    emit(&o.sources, &o.diags, format);
+    let errors = error_count(&o.diags);
     let human = format == Format::Human;
-    match report {
-        Some(r) if errors == 0 || config.draft => {
+    match &o.report {
+        Some(r) if errors == 0 || engine.config.draft => {
             if human {
                 if errors > 0 {
-                    say!("注意：有 {errors} 个错误，按 --draft 生成了草稿（每页标“草稿”），不能用于报送。");
+                    say!(
+                        "注意：有 {errors} 个错误，按 --draft 生成了草稿（每页标“草稿”），不能用于报送。"
+                    );
                 }
                 say!("已生成：{}", pipeline::display(&r.folder));
                 for (path, pages) in &r.files {
-                    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+                    let name = path
+                        .file_name()
+                        .map(|n| n.to_string_lossy().into_owned())
+                        .unwrap_or_default();
                     say!("  {name}  {pages} 页");
                 }
-                say!("字体：");
-                for line in &r.fonts {
-                    say!("  {line}");
+                if !*fonts_shown {
+                    say!("字体：");
+                    for line in &r.fonts {
+                        say!("  {line}");
+                    }
+                    *fonts_shown = true;
                 }
-                let warnings = diags.len() - errors;
+                let warnings = o.diags.len() - errors;
                 if warnings > 0 {
                     say!("有 {warnings} 条警告，见上方。");
                 }
             }
-            ExitCode::SUCCESS
+            true
         }
         _ => {
             if human {
-                say_err!("未生成任何文件：发现 {errors} 个错误，请按上面的提示修改后重试。");
+                let what = if batch {
+                    format!("{}：", pipeline::display(input))
+                } else {
+                    String::new()
+                };
+                say_err!("{what}未生成任何文件：发现 {errors} 个错误，请按上面的提示修改后重试。");
             }
-            ExitCode::from(1)
+            false
         }
     }
 }
 
-fn check(config: &BuildConfig, format: Format) -> ExitCode {
+fn check(engine: &Engine, input: &std::path::Path, format: Format) -> ExitCode {
     let mut sources = Sources::default();
     let mut diags = Vec::new();
-    let _ = pipeline::prepare(config, &mut sources, &mut diags);
+    let _ = pipeline::prepare(engine, input, &mut sources, &mut diags);
     emit(&sources, &diags, format);
     let errors = error_count(&diags);
     if format == Format::Human {
@@ -197,13 +348,17 @@ fn check(config: &BuildConfig, format: Format) -> ExitCode {
             say!("发现 {errors} 个错误、{warnings} 条警告。");
         }
     }
-    if errors > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS }
+    if errors > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
 }
 
-fn count_words(config: &BuildConfig, format: Format) -> ExitCode {
+fn count_words(engine: &Engine, input: &std::path::Path, format: Format) -> ExitCode {
     let mut sources = Sources::default();
     let mut diags = Vec::new();
-    let prepared = pipeline::prepare(config, &mut sources, &mut diags);
+    let prepared = pipeline::prepare(engine, input, &mut sources, &mut diags);
     let Some(p) = prepared else {
         emit(&sources, &diags, format);
         return ExitCode::from(1);
@@ -211,7 +366,13 @@ fn count_words(config: &BuildConfig, format: Format) -> ExitCode {
     let rows: Vec<(&str, usize, usize)> = p
         .parts
         .iter()
-        .map(|(kind, blocks)| (kind.title(), count::count(&count::blocks_text(blocks)), limit(*kind)))
+        .map(|(kind, blocks)| {
+            (
+                kind.title(),
+                count::count(&count::blocks_text(blocks)),
+                limit(*kind),
+            )
+        })
         .collect();
     let title = p.loaded.material.benchmark.title.value.trim();
     match format {
@@ -220,7 +381,10 @@ fn count_words(config: &BuildConfig, format: Format) -> ExitCode {
                 .iter()
                 .map(|(name, n, max)| serde_json::json!({"part": name, "count": n, "limit": max}))
                 .collect();
-            parts.insert(0, serde_json::json!({"part": "标杆名称", "count": count::count(title), "limit": 40}));
+            parts.insert(
+                0,
+                serde_json::json!({"part": "标杆名称", "count": count::count(title), "limit": 40}),
+            );
             say!("{}", serde_json::Value::Array(parts));
         }
         Format::Human => {
@@ -235,7 +399,10 @@ fn count_words(config: &BuildConfig, format: Format) -> ExitCode {
                 };
                 // Pad by display width: CJK characters take two columns.
                 let width: usize = name.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum();
-                say!("{name}{}{n:>8}{max:>8}  {state}", " ".repeat(34usize.saturating_sub(width)));
+                say!(
+                    "{name}{}{n:>8}{max:>8}  {state}",
+                    " ".repeat(34usize.saturating_sub(width))
+                );
             };
             line("标杆名称", count::count(title), 40);
             for (name, n, max) in &rows {
@@ -243,5 +410,9 @@ fn count_words(config: &BuildConfig, format: Format) -> ExitCode {
             }
         }
     }
-    if rows.iter().any(|(_, n, max)| n > max) || count::count(title) > 40 { ExitCode::from(1) } else { ExitCode::SUCCESS }
+    if rows.iter().any(|(_, n, max)| n > max) || count::count(title) > 40 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
 }

@@ -38,9 +38,19 @@ pub enum Inline {
 #[serde(tag = "kind", rename_all = "lowercase")]
 pub enum Block {
     /// `level` 1 = （一）, 2 = 1., 3 = （1）, 4 = ①.
-    Heading { level: u8, number: String, content: Vec<Inline> },
-    Para { content: Vec<Inline> },
-    List { ordered: bool, start: u64, items: Vec<Vec<Block>> },
+    Heading {
+        level: u8,
+        number: String,
+        content: Vec<Inline>,
+    },
+    Para {
+        content: Vec<Inline>,
+    },
+    List {
+        ordered: bool,
+        start: u64,
+        items: Vec<Vec<Block>>,
+    },
     Table {
         number: usize,
         caption: Vec<Inline>,
@@ -62,8 +72,12 @@ pub enum Block {
         #[serde(skip)]
         span: Option<crate::diag::Span>,
     },
-    Code { text: String },
-    Quote { blocks: Vec<Block> },
+    Code {
+        text: String,
+    },
+    Quote {
+        blocks: Vec<Block>,
+    },
     Rule,
 }
 
@@ -94,9 +108,16 @@ pub struct Ctx<'a> {
 
 /// Parses one part into blocks.
 pub fn parse_part(part: &PartText, ctx: &mut Ctx) -> Vec<Block> {
-    let events: Vec<(Event, Range<usize>)> =
-        Parser::new_ext(&part.text, options()).into_offset_iter().collect();
-    let mut p = PartParser { part, ctx, events, pos: 0, headings: [0; 4] };
+    let events: Vec<(Event, Range<usize>)> = Parser::new_ext(&part.text, options())
+        .into_offset_iter()
+        .collect();
+    let mut p = PartParser {
+        part,
+        ctx,
+        events,
+        pos: 0,
+        headings: [0; 4],
+    };
     let pending = p.blocks_until(|_| false);
     finish(pending, &mut p)
 }
@@ -113,13 +134,22 @@ struct PartParser<'p, 'a> {
 /// until we know whether a table follows it.
 enum Pending {
     Block(Block),
-    Caption { caption: Vec<Inline>, para: Vec<Inline>, range: Range<usize> },
-    Table { block: Block, range: Range<usize> },
+    Caption {
+        caption: Vec<Inline>,
+        para: Vec<Inline>,
+        range: Range<usize>,
+    },
+    Table {
+        block: Block,
+        range: Range<usize>,
+    },
 }
 
 impl<'p, 'a> PartParser<'p, 'a> {
     fn span(&self, range: Range<usize>) -> crate::diag::Span {
-        self.part.origin.span(self.ctx.sources, &self.part.text, range)
+        self.part
+            .origin
+            .span(self.ctx.sources, &self.part.text, range)
     }
 
     fn next(&mut self) -> Option<(Event<'p>, Range<usize>)> {
@@ -138,7 +168,9 @@ impl<'p, 'a> PartParser<'p, 'a> {
                 Event::Rule => out.push(Pending::Block(Block::Rule)),
                 Event::Html(h) | Event::InlineHtml(h) => {
                     // Raw HTML is printed literally: it is the writer's text.
-                    out.push(Pending::Block(Block::Para { content: vec![text(h.trim_end())] }));
+                    out.push(Pending::Block(Block::Para {
+                        content: vec![text(h.trim_end())],
+                    }));
                 }
                 // Inline content directly in a tight list item.
                 Event::Text(_) | Event::Code(_) | Event::SoftBreak | Event::HardBreak => {
@@ -155,16 +187,20 @@ impl<'p, 'a> PartParser<'p, 'a> {
     fn block(&mut self, tag: Tag<'p>, range: Range<usize>, out: &mut Vec<Pending>) {
         match tag {
             Tag::Paragraph => {
-                let (content, images) = self.inlines_until(&|e| matches!(e, TagEnd::Paragraph), false);
+                let (content, images) =
+                    self.inlines_until(&|e| matches!(e, TagEnd::Paragraph), false);
                 self.push_para(content, images, range, out);
             }
             Tag::Heading { level, .. } => {
                 let lvl = match level {
                     HeadingLevel::H1 => {
                         self.ctx.diags.push(
-                            Diagnostic::warning(Code::MarkdownStructure, "部分内部的一级标题按二级标题（（一））处理")
-                                .at(self.span(range.clone()))
-                                .help("部分内的小标题从 ## 开始：## →（一），### → 1.，#### →（1）"),
+                            Diagnostic::warning(
+                                Code::MarkdownStructure,
+                                "部分内部的一级标题按二级标题（（一））处理",
+                            )
+                            .at(self.span(range.clone()))
+                            .help("部分内的小标题从 ## 开始：## →（一），### → 1.，#### →（1）"),
                         );
                         1
                     }
@@ -173,12 +209,16 @@ impl<'p, 'a> PartParser<'p, 'a> {
                     HeadingLevel::H4 => 3,
                     _ => 4,
                 };
-                let (mut content, _) = self.inlines_until(&|e| matches!(e, TagEnd::Heading(_)), false);
+                let (mut content, _) =
+                    self.inlines_until(&|e| matches!(e, TagEnd::Heading(_)), false);
                 if let Some(typed) = strip_typed_number(&mut content) {
                     self.ctx.diags.push(
-                        Diagnostic::warning(Code::TypedHeadingNumber, format!("标题里手写的编号“{typed}”已去掉"))
-                            .at(self.span(range.clone()))
-                            .help("标题编号由 shenbao 自动生成（（一）、1.、（1）），请删去手写的编号"),
+                        Diagnostic::warning(
+                            Code::TypedHeadingNumber,
+                            format!("标题里手写的编号“{typed}”已去掉"),
+                        )
+                        .at(self.span(range.clone()))
+                        .help("标题编号由 shenbao 自动生成（（一）、1.、（1）），请删去手写的编号"),
                     );
                 }
                 let idx = usize::from(lvl - 1);
@@ -193,7 +233,11 @@ impl<'p, 'a> PartParser<'p, 'a> {
                     3 => format!("（{n}）"),
                     _ => circled(n),
                 };
-                out.push(Pending::Block(Block::Heading { level: lvl, number, content }));
+                out.push(Pending::Block(Block::Heading {
+                    level: lvl,
+                    number,
+                    content,
+                }));
             }
             Tag::List(start) => {
                 let mut items = Vec::new();
@@ -217,7 +261,10 @@ impl<'p, 'a> PartParser<'p, 'a> {
             }
             Tag::Table(aligns) => {
                 let table = self.table(aligns);
-                out.push(Pending::Table { block: table, range });
+                out.push(Pending::Table {
+                    block: table,
+                    range,
+                });
             }
             Tag::CodeBlock(kind) => {
                 let _ = matches!(kind, CodeBlockKind::Fenced(_));
@@ -229,7 +276,9 @@ impl<'p, 'a> PartParser<'p, 'a> {
                         _ => {}
                     }
                 }
-                out.push(Pending::Block(Block::Code { text: s.trim_end().to_string() }));
+                out.push(Pending::Block(Block::Code {
+                    text: s.trim_end().to_string(),
+                }));
             }
             Tag::BlockQuote(_) => {
                 let inner = self.blocks_until(|e| matches!(e, TagEnd::BlockQuote(_)));
@@ -245,7 +294,9 @@ impl<'p, 'a> PartParser<'p, 'a> {
                         _ => {}
                     }
                 }
-                out.push(Pending::Block(Block::Para { content: vec![text(s.trim_end())] }));
+                out.push(Pending::Block(Block::Para {
+                    content: vec![text(s.trim_end())],
+                }));
             }
             _ => {
                 // Anything else (footnotes, definition lists are off): skip to its end.
@@ -266,7 +317,13 @@ impl<'p, 'a> PartParser<'p, 'a> {
         }
     }
 
-    fn push_para(&mut self, content: Vec<Inline>, images: Vec<ImageRef>, range: Range<usize>, out: &mut Vec<Pending>) {
+    fn push_para(
+        &mut self,
+        content: Vec<Inline>,
+        images: Vec<ImageRef>,
+        range: Range<usize>,
+        out: &mut Vec<Pending>,
+    ) {
         let has_text = !plain_text(&content).trim().is_empty();
         if has_text {
             if images.is_empty()
@@ -279,15 +336,22 @@ impl<'p, 'a> PartParser<'p, 'a> {
                             .help("表、图按类别自动统一编号（表1、表2 …，图1、图2 …），请写成“表：标题”"),
                     );
                 }
-                out.push(Pending::Caption { caption: caption.0, para: content, range });
+                out.push(Pending::Caption {
+                    caption: caption.0,
+                    para: content,
+                    range,
+                });
                 return;
             }
             out.push(Pending::Block(Block::Para { content }));
             if !images.is_empty() {
                 self.ctx.diags.push(
-                    Diagnostic::warning(Code::MarkdownStructure, "图片与文字在同一段里，已把图片放在这段文字之后")
-                        .at(self.span(images[0].range.clone()))
-                        .help("图片要单独成段：上下各空一行，写成 ![图题](img/图.png)"),
+                    Diagnostic::warning(
+                        Code::MarkdownStructure,
+                        "图片与文字在同一段里，已把图片放在这段文字之后",
+                    )
+                    .at(self.span(images[0].range.clone()))
+                    .help("图片要单独成段：上下各空一行，写成 ![图题](img/图.png)"),
                 );
             }
         }
@@ -303,9 +367,12 @@ impl<'p, 'a> PartParser<'p, 'a> {
         let mut caption = image.alt;
         if let Some(typed) = strip_caption_number(&mut caption, '图') {
             self.ctx.diags.push(
-                Diagnostic::warning(Code::TypedCaptionNumber, format!("图题里手写的编号“{typed}”已去掉"))
-                    .at(span.clone())
-                    .help("表、图按类别自动统一编号（图1、图2 …），图题只写文字"),
+                Diagnostic::warning(
+                    Code::TypedCaptionNumber,
+                    format!("图题里手写的编号“{typed}”已去掉"),
+                )
+                .at(span.clone())
+                .help("表、图按类别自动统一编号（图1、图2 …），图题只写文字"),
             );
         }
         if plain_text(&caption).trim().is_empty() {
@@ -333,9 +400,12 @@ impl<'p, 'a> PartParser<'p, 'a> {
             Ok(w) => w,
             Err(()) => {
                 self.ctx.diags.push(
-                    Diagnostic::warning(Code::BadValue, format!("看不懂图片宽度“{}”，已按默认宽度排版", image.title))
-                        .at(span.clone())
-                        .help("宽度写在引号里，如 ![图题](img/a.png \"width=60%\") 或 \"width=8cm\""),
+                    Diagnostic::warning(
+                        Code::BadValue,
+                        format!("看不懂图片宽度“{}”，已按默认宽度排版", image.title),
+                    )
+                    .at(span.clone())
+                    .help("宽度写在引号里，如 ![图题](img/a.png \"width=60%\") 或 \"width=8cm\""),
                 );
                 None
             }
@@ -384,13 +454,23 @@ impl<'p, 'a> PartParser<'p, 'a> {
                 _ => {}
             }
         }
-        Block::Table { number: 0, caption: Vec::new(), aligns, header, rows }
+        Block::Table {
+            number: 0,
+            caption: Vec::new(),
+            aligns,
+            header,
+            rows,
+        }
     }
 
     /// Reads inline events until `stop`; images are returned apart so that a
     /// paragraph holding only an image becomes a figure.
-    fn inlines_until(&mut self, stop: &dyn Fn(&TagEnd) -> bool, stop_at_block: bool) -> (Vec<Inline>, Vec<ImageRef>) {
-        let mut stack: Vec<(Option<fn(Vec<Inline>) -> Inline>, Vec<Inline>)> = vec![(None, Vec::new())];
+    fn inlines_until(
+        &mut self,
+        stop: &dyn Fn(&TagEnd) -> bool,
+        stop_at_block: bool,
+    ) -> (Vec<Inline>, Vec<ImageRef>) {
+        let mut stack: Vec<(Option<Wrap>, Vec<Inline>)> = vec![(None, Vec::new())];
         let mut images = Vec::new();
         while let Some((event, range)) = self.next() {
             let depth = stack.len();
@@ -404,9 +484,15 @@ impl<'p, 'a> PartParser<'p, 'a> {
                     break;
                 }
                 // A block inside a tight item after its text: leave it to the block loop.
-                Event::Start(Tag::Paragraph | Tag::List(_) | Tag::Table(_) | Tag::CodeBlock(_) | Tag::BlockQuote(_) | Tag::Heading { .. } | Tag::HtmlBlock)
-                    if stop_at_block && depth == 1 =>
-                {
+                Event::Start(
+                    Tag::Paragraph
+                    | Tag::List(_)
+                    | Tag::Table(_)
+                    | Tag::CodeBlock(_)
+                    | Tag::BlockQuote(_)
+                    | Tag::Heading { .. }
+                    | Tag::HtmlBlock,
+                ) if stop_at_block && depth == 1 => {
                     self.pos -= 1;
                     break;
                 }
@@ -418,29 +504,51 @@ impl<'p, 'a> PartParser<'p, 'a> {
                 Event::HardBreak => top.push(Inline::Br),
                 Event::FootnoteReference(t) => push_text(top, &t),
                 Event::TaskListMarker(done) => push_text(top, if done { "☑ " } else { "□ " }),
-                Event::Start(Tag::Strong) => stack.push((Some(|c| Inline::Strong { c }), Vec::new())),
-                Event::Start(Tag::Emphasis) => stack.push((Some(|c| Inline::Emph { c }), Vec::new())),
-                Event::Start(Tag::Strikethrough) => stack.push((Some(|c| Inline::Strike { c }), Vec::new())),
-                Event::Start(Tag::Superscript) => stack.push((Some(|c| Inline::Sup { c }), Vec::new())),
-                Event::Start(Tag::Subscript) => stack.push((Some(|c| Inline::Sub { c }), Vec::new())),
+                Event::Start(Tag::Strong) => {
+                    stack.push((Some(|c| Inline::Strong { c }), Vec::new()))
+                }
+                Event::Start(Tag::Emphasis) => {
+                    stack.push((Some(|c| Inline::Emph { c }), Vec::new()))
+                }
+                Event::Start(Tag::Strikethrough) => {
+                    stack.push((Some(|c| Inline::Strike { c }), Vec::new()))
+                }
+                Event::Start(Tag::Superscript) => {
+                    stack.push((Some(|c| Inline::Sup { c }), Vec::new()))
+                }
+                Event::Start(Tag::Subscript) => {
+                    stack.push((Some(|c| Inline::Sub { c }), Vec::new()))
+                }
                 Event::Start(Tag::Link { .. }) => stack.push((None, Vec::new())),
-                Event::Start(Tag::Image { dest_url, title, .. }) => {
+                Event::Start(Tag::Image {
+                    dest_url, title, ..
+                }) => {
                     // The alt text is the caption; read it to the image's end.
                     let (alt, _) = self.inlines_until(&|e| matches!(e, TagEnd::Image), false);
-                    images.push(ImageRef { alt, dest: dest_url.to_string(), title: title.to_string(), range });
+                    images.push(ImageRef {
+                        alt,
+                        dest: dest_url.to_string(),
+                        title: title.to_string(),
+                        range,
+                    });
                 }
-                Event::End(TagEnd::Strong | TagEnd::Emphasis | TagEnd::Strikethrough | TagEnd::Superscript | TagEnd::Subscript | TagEnd::Link) => {
-                    if stack.len() > 1 {
-                        let (wrap, c) = stack.pop().expect("len > 1");
-                        let parent = &mut stack.last_mut().expect("stack never empty").1;
-                        match wrap {
-                            Some(f) => parent.push(f(c)),
-                            None => {
-                                for i in c {
-                                    match i {
-                                        Inline::Text { v } => push_text(parent, &v),
-                                        other => parent.push(other),
-                                    }
+                Event::End(
+                    TagEnd::Strong
+                    | TagEnd::Emphasis
+                    | TagEnd::Strikethrough
+                    | TagEnd::Superscript
+                    | TagEnd::Subscript
+                    | TagEnd::Link,
+                ) if stack.len() > 1 => {
+                    let (wrap, c) = stack.pop().expect("len > 1");
+                    let parent = &mut stack.last_mut().expect("stack never empty").1;
+                    match wrap {
+                        Some(f) => parent.push(f(c)),
+                        None => {
+                            for i in c {
+                                match i {
+                                    Inline::Text { v } => push_text(parent, &v),
+                                    other => parent.push(other),
                                 }
                             }
                         }
@@ -463,6 +571,9 @@ impl<'p, 'a> PartParser<'p, 'a> {
     }
 }
 
+/// How a span of inlines is wrapped when its closing tag arrives.
+type Wrap = fn(Vec<Inline>) -> Inline;
+
 struct ImageRef {
     alt: Vec<Inline>,
     dest: String,
@@ -484,7 +595,7 @@ fn push_text(out: &mut Vec<Inline>, s: &str) {
 
 /// A line break inside a paragraph is a space between Latin words and
 /// nothing between CJK characters, as Word joins lines.
-fn join_soft_breaks(content: &mut Vec<Inline>) {
+fn join_soft_breaks(content: &mut [Inline]) {
     for inline in content.iter_mut() {
         match inline {
             Inline::Text { v } if v.contains('\n') => {
@@ -504,9 +615,11 @@ fn join_soft_breaks(content: &mut Vec<Inline>) {
                 }
                 *v = out;
             }
-            Inline::Strong { c } | Inline::Emph { c } | Inline::Strike { c } | Inline::Sup { c } | Inline::Sub { c } => {
-                join_soft_breaks(c)
-            }
+            Inline::Strong { c }
+            | Inline::Emph { c }
+            | Inline::Strike { c }
+            | Inline::Sup { c }
+            | Inline::Sub { c } => join_soft_breaks(c),
             _ => {}
         }
     }
@@ -528,9 +641,15 @@ fn expand_delimiters(content: Vec<Inline>) -> Vec<Inline> {
                     }
                 }
             }
-            Inline::Strong { c } => out.push(Inline::Strong { c: expand_delimiters(c) }),
-            Inline::Emph { c } => out.push(Inline::Emph { c: expand_delimiters(c) }),
-            Inline::Strike { c } => out.push(Inline::Strike { c: expand_delimiters(c) }),
+            Inline::Strong { c } => out.push(Inline::Strong {
+                c: expand_delimiters(c),
+            }),
+            Inline::Emph { c } => out.push(Inline::Emph {
+                c: expand_delimiters(c),
+            }),
+            Inline::Strike { c } => out.push(Inline::Strike {
+                c: expand_delimiters(c),
+            }),
             other => out.push(other),
         }
     }
@@ -542,14 +661,33 @@ fn expand_text(v: &str) -> Vec<Inline> {
         let found = if v[i..].starts_with("**") {
             v[i + 2..].find("**").and_then(|j| {
                 let inner = &v[i + 2..i + 2 + j];
-                let ok = !inner.is_empty() && !inner.starts_with(char::is_whitespace) && !inner.ends_with(char::is_whitespace);
-                ok.then(|| (Inline::Strong { c: expand_text(inner) }, i + 2 + j + 2))
+                let ok = !inner.is_empty()
+                    && !inner.starts_with(char::is_whitespace)
+                    && !inner.ends_with(char::is_whitespace);
+                ok.then(|| {
+                    (
+                        Inline::Strong {
+                            c: expand_text(inner),
+                        },
+                        i + 2 + j + 2,
+                    )
+                })
             })
         } else if c == '^' || (c == '~' && !v[i..].starts_with("~~") && !v[..i].ends_with('~')) {
             v[i + 1..].find(c).and_then(|j| {
                 let inner = &v[i + 1..i + 1 + j];
-                let ok = !inner.is_empty() && inner.chars().count() <= 20 && !inner.contains(char::is_whitespace);
-                let inline = if c == '^' { Inline::Sup { c: vec![text(inner)] } } else { Inline::Sub { c: vec![text(inner)] } };
+                let ok = !inner.is_empty()
+                    && inner.chars().count() <= 20
+                    && !inner.contains(char::is_whitespace);
+                let inline = if c == '^' {
+                    Inline::Sup {
+                        c: vec![text(inner)],
+                    }
+                } else {
+                    Inline::Sub {
+                        c: vec![text(inner)],
+                    }
+                };
                 ok.then_some((inline, i + 1 + j + 1))
             })
         } else {
@@ -565,7 +703,11 @@ fn expand_text(v: &str) -> Vec<Inline> {
             return out;
         }
     }
-    if v.is_empty() { Vec::new() } else { vec![text(v)] }
+    if v.is_empty() {
+        Vec::new()
+    } else {
+        vec![text(v)]
+    }
 }
 
 /// CJK ideographs, kana, and full-width punctuation.
@@ -581,9 +723,11 @@ pub fn plain_text(content: &[Inline]) -> String {
     for i in content {
         match i {
             Inline::Text { v } | Inline::Code { v } => s.push_str(v),
-            Inline::Strong { c } | Inline::Emph { c } | Inline::Strike { c } | Inline::Sup { c } | Inline::Sub { c } => {
-                s.push_str(&plain_text(c))
-            }
+            Inline::Strong { c }
+            | Inline::Emph { c }
+            | Inline::Strike { c }
+            | Inline::Sup { c }
+            | Inline::Sub { c } => s.push_str(&plain_text(c)),
             Inline::Br => s.push('\n'),
         }
     }
@@ -593,7 +737,9 @@ pub fn plain_text(content: &[Inline]) -> String {
 /// Strips a number the writer typed at the start of a heading (`一、`,
 /// `（二）`, `1.`, `2.3`, `（1）`, `①`, `第一章`); returns what was stripped.
 fn strip_typed_number(content: &mut [Inline]) -> Option<String> {
-    let Some(Inline::Text { v }) = content.first_mut() else { return None };
+    let Some(Inline::Text { v }) = content.first_mut() else {
+        return None;
+    };
     let n = typed_number_len(v)?;
     let typed = v[..n].trim().to_string();
     *v = v[n..].trim_start().to_string();
@@ -614,7 +760,10 @@ fn typed_number_len(s: &str) -> Option<usize> {
     let first = chars.first()?.1;
     let len = if first == '第' {
         i = 1;
-        while chars.get(i).is_some_and(|(_, c)| CN.contains(*c) || c.is_ascii_digit()) {
+        while chars
+            .get(i)
+            .is_some_and(|(_, c)| CN.contains(*c) || c.is_ascii_digit())
+        {
             i += 1;
         }
         if i == 1 || !chars.get(i).is_some_and(|(_, c)| "章节部分条".contains(*c)) {
@@ -623,7 +772,10 @@ fn typed_number_len(s: &str) -> Option<usize> {
         i + 1
     } else if first == '（' || first == '(' {
         i = 1;
-        while chars.get(i).is_some_and(|(_, c)| CN.contains(*c) || c.is_ascii_digit()) {
+        while chars
+            .get(i)
+            .is_some_and(|(_, c)| CN.contains(*c) || c.is_ascii_digit())
+        {
             i += 1;
         }
         if i == 1 || !chars.get(i).is_some_and(|(_, c)| *c == '）' || *c == ')') {
@@ -639,10 +791,15 @@ fn typed_number_len(s: &str) -> Option<usize> {
         }
         i + 1
     } else if first.is_ascii_digit() {
-        while chars.get(i).is_some_and(|(_, c)| c.is_ascii_digit() || *c == '.' || *c == '．') {
+        while chars
+            .get(i)
+            .is_some_and(|(_, c)| c.is_ascii_digit() || *c == '.' || *c == '．')
+        {
             i += 1;
         }
-        let sep = chars.get(i).is_some_and(|(_, c)| "、 \u{3000}）)".contains(*c));
+        let sep = chars
+            .get(i)
+            .is_some_and(|(_, c)| "、 \u{3000}）)".contains(*c));
         let dotted = chars[..i].iter().any(|(_, c)| *c == '.' || *c == '．');
         if !(sep || dotted) {
             return None;
@@ -667,12 +824,21 @@ fn typed_number_len(s: &str) -> Option<usize> {
 /// A paragraph `表：caption` (or `表1：caption`, `表 caption`) is a table
 /// caption; returns the caption and whether a number was typed.
 fn table_caption(content: &[Inline]) -> Option<(Vec<Inline>, bool)> {
-    let Some(Inline::Text { v }) = content.first() else { return None };
+    let Some(Inline::Text { v }) = content.first() else {
+        return None;
+    };
     let rest = v.strip_prefix('表')?;
-    let digits = rest.trim_start().chars().take_while(|c| c.is_ascii_digit() || *c == '.' || *c == '-').count();
+    let digits = rest
+        .trim_start()
+        .chars()
+        .take_while(|c| c.is_ascii_digit() || *c == '.' || *c == '-')
+        .count();
     let after_num = rest.trim_start()[digits..].trim_start();
     let typed = digits > 0;
-    let cap = if let Some(r) = after_num.strip_prefix('：').or_else(|| after_num.strip_prefix(':')) {
+    let cap = if let Some(r) = after_num
+        .strip_prefix('：')
+        .or_else(|| after_num.strip_prefix(':'))
+    {
         r.trim_start()
     } else if typed && after_num.len() < rest.len() {
         after_num
@@ -689,10 +855,15 @@ fn table_caption(content: &[Inline]) -> Option<(Vec<Inline>, bool)> {
 
 /// Strips `图1：`, `图 2 `, `图3-1 ` from a figure caption.
 fn strip_caption_number(content: &mut [Inline], kind: char) -> Option<String> {
-    let Some(Inline::Text { v }) = content.first_mut() else { return None };
+    let Some(Inline::Text { v }) = content.first_mut() else {
+        return None;
+    };
     let rest = v.strip_prefix(kind)?;
     let t = rest.trim_start();
-    let digits = t.chars().take_while(|c| c.is_ascii_digit() || *c == '.' || *c == '-').count();
+    let digits = t
+        .chars()
+        .take_while(|c| c.is_ascii_digit() || *c == '.' || *c == '-')
+        .count();
     if digits == 0 {
         return None;
     }
@@ -707,8 +878,13 @@ fn parse_width(title: &str) -> Result<Option<Width>, ()> {
     if t.is_empty() {
         return Ok(None);
     }
-    let t = t.strip_prefix("width").map(|r| r.trim_start().trim_start_matches(['=', ':', '：']).trim()).unwrap_or(t);
-    let num_end = t.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(t.len());
+    let t = t
+        .strip_prefix("width")
+        .map(|r| r.trim_start().trim_start_matches(['=', ':', '：']).trim())
+        .unwrap_or(t);
+    let num_end = t
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(t.len());
     let value: f64 = t[..num_end].parse().map_err(|_| ())?;
     if !(value > 0.0 && value.is_finite()) {
         return Err(());
@@ -729,7 +905,8 @@ fn parse_width(title: &str) -> Result<Option<Width>, ()> {
 /// decodable PNG or JPEG of sane size.
 fn image_size(path: &Path, max_px: u32) -> Result<(u32, u32), Diagnostic> {
     let bad = |why: String| {
-        Diagnostic::error(Code::BadImage, why).help("请用 PNG 或 JPEG 格式的图片；可用画图等软件打开后“另存为”PNG")
+        Diagnostic::error(Code::BadImage, why)
+            .help("请用 PNG 或 JPEG 格式的图片；可用画图等软件打开后“另存为”PNG")
     };
     let reader = image::ImageReader::open(path)
         .and_then(|r| r.with_guessed_format())
@@ -739,9 +916,13 @@ fn image_size(path: &Path, max_px: u32) -> Result<(u32, u32), Diagnostic> {
         Some(f) => return Err(bad(format!("不支持的图片格式 {f:?}"))),
         None => return Err(bad("无法识别的图片格式（不是 PNG 或 JPEG）".into())),
     }
-    let (w, h) = reader.into_dimensions().map_err(|e| bad(format!("图片已损坏，无法读取尺寸：{e}")))?;
+    let (w, h) = reader
+        .into_dimensions()
+        .map_err(|e| bad(format!("图片已损坏，无法读取尺寸：{e}")))?;
     if w == 0 || h == 0 || w > max_px || h > max_px {
-        return Err(bad(format!("图片尺寸 {w}×{h} 像素不合理（上限 {max_px}×{max_px}）")));
+        return Err(bad(format!(
+            "图片尺寸 {w}×{h} 像素不合理（上限 {max_px}×{max_px}）"
+        )));
     }
     Ok((w, h))
 }
@@ -755,17 +936,40 @@ fn finish(pending: Vec<Pending>, p: &mut PartParser) -> Vec<Block> {
     while let Some(item) = iter.next() {
         match item {
             Pending::Block(b) => out.push(b),
-            Pending::Caption { caption, para, range } => {
+            Pending::Caption {
+                caption,
+                para,
+                range,
+            } => {
                 if matches!(iter.peek(), Some(Pending::Table { .. })) {
-                    if let Some(Pending::Table { block: Block::Table { aligns, header, rows, .. }, .. }) = iter.next() {
+                    if let Some(Pending::Table {
+                        block:
+                            Block::Table {
+                                aligns,
+                                header,
+                                rows,
+                                ..
+                            },
+                        ..
+                    }) = iter.next()
+                    {
                         p.ctx.counters.tables += 1;
-                        out.push(Block::Table { number: p.ctx.counters.tables, caption, aligns, header, rows });
+                        out.push(Block::Table {
+                            number: p.ctx.counters.tables,
+                            caption,
+                            aligns,
+                            header,
+                            rows,
+                        });
                     }
                 } else {
                     p.ctx.diags.push(
-                        Diagnostic::warning(Code::MissingCaption, "这段以“表：”开头，但下面没有紧跟表格，按普通段落排版")
-                            .at(p.span(range))
-                            .help("表题段落之后紧接着写表格（中间最多一个空行）"),
+                        Diagnostic::warning(
+                            Code::MissingCaption,
+                            "这段以“表：”开头，但下面没有紧跟表格，按普通段落排版",
+                        )
+                        .at(p.span(range))
+                        .help("表题段落之后紧接着写表格（中间最多一个空行）"),
                     );
                     out.push(Block::Para { content: para });
                 }
@@ -774,11 +978,25 @@ fn finish(pending: Vec<Pending>, p: &mut PartParser) -> Vec<Block> {
                 p.ctx.diags.push(
                     Diagnostic::error(Code::MissingCaption, "表格没有表题")
                         .at(p.span(range.start..range.start))
-                        .help("在表格正上方单独写一段“表：表题”，例如：表：2020—2022年主要质量指标"),
+                        .help(
+                            "在表格正上方单独写一段“表：表题”，例如：表：2020—2022年主要质量指标",
+                        ),
                 );
-                if let Block::Table { aligns, header, rows, .. } = block {
+                if let Block::Table {
+                    aligns,
+                    header,
+                    rows,
+                    ..
+                } = block
+                {
                     p.ctx.counters.tables += 1;
-                    out.push(Block::Table { number: p.ctx.counters.tables, caption: Vec::new(), aligns, header, rows });
+                    out.push(Block::Table {
+                        number: p.ctx.counters.tables,
+                        caption: Vec::new(),
+                        aligns,
+                        header,
+                        rows,
+                    });
                 }
             }
         }
@@ -792,14 +1010,20 @@ fn chinese_number(n: usize) -> String {
         0..=9 => D[n].to_string(),
         10 => "十".into(),
         11..=19 => format!("十{}", D[n - 10]),
-        20..=99 => format!("{}十{}", D[n / 10], if n % 10 == 0 { "" } else { D[n % 10] }),
+        20..=99 => format!(
+            "{}十{}",
+            D[n / 10],
+            if n.is_multiple_of(10) { "" } else { D[n % 10] }
+        ),
         _ => n.to_string(),
     }
 }
 
 fn circled(n: usize) -> String {
     match n {
-        1..=20 => char::from_u32(0x2460 + n as u32 - 1).map(String::from).unwrap_or_default(),
+        1..=20 => char::from_u32(0x2460 + n as u32 - 1)
+            .map(String::from)
+            .unwrap_or_default(),
         _ => format!("({n})"),
     }
 }
@@ -831,11 +1055,26 @@ mod tests {
     fn cjk_delimiters() {
         assert_eq!(
             expand_text("服务的**“全链条”模式**。"),
-            vec![text("服务的"), Inline::Strong { c: vec![text("“全链条”模式")] }, text("。")]
+            vec![
+                text("服务的"),
+                Inline::Strong {
+                    c: vec![text("“全链条”模式")]
+                },
+                text("。")
+            ]
         );
-        assert_eq!(expand_text("万m^2^，"), vec![text("万m"), Inline::Sup { c: vec![text("2")] }, text("，")]);
-        assert_eq!(expand_text("CO~2~排放"), vec![text("CO"), Inline::Sub { c: vec![text("2")] }, text("排放")]);
-        assert_eq!(expand_text("3 ^ 4 and a ^ b"), vec![text("3 ^ 4 and a ^ b")]);
+        assert_eq!(
+            expand_text("万m^2^，"),
+            vec![text("万m"), Inline::Sup { c: vec![text("2")] }, text("，")]
+        );
+        assert_eq!(
+            expand_text("CO~2~排放"),
+            vec![text("CO"), Inline::Sub { c: vec![text("2")] }, text("排放")]
+        );
+        assert_eq!(
+            expand_text("3 ^ 4 and a ^ b"),
+            vec![text("3 ^ 4 and a ^ b")]
+        );
     }
 
     #[test]

@@ -12,7 +12,13 @@ pub fn folder_name(company: &str) -> (String, bool) {
     let trimmed = company.trim();
     let mut name: String = trimmed
         .chars()
-        .map(|c| if matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') || c.is_control() { '_' } else { c })
+        .map(|c| {
+            if matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') || c.is_control() {
+                '_'
+            } else {
+                c
+            }
+        })
         .collect();
     while name.ends_with(['.', ' ']) {
         name.pop();
@@ -24,7 +30,9 @@ pub fn folder_name(company: &str) -> (String, bool) {
     let upper = name.to_ascii_uppercase();
     let stem = upper.split('.').next().unwrap_or("");
     let reserved = matches!(stem, "CON" | "PRN" | "AUX" | "NUL")
-        || (stem.len() == 4 && (stem.starts_with("COM") || stem.starts_with("LPT")) && stem.as_bytes()[3].is_ascii_digit());
+        || (stem.len() == 4
+            && (stem.starts_with("COM") || stem.starts_with("LPT"))
+            && stem.as_bytes()[3].is_ascii_digit());
     if reserved {
         name.push('_');
     }
@@ -39,25 +47,38 @@ pub fn folder_name(company: &str) -> (String, bool) {
 /// version of each, never a half-written one: every file is first written
 /// in full to a temporary file in the same folder, and only when all are
 /// ready are they renamed into place. `inputs` are never overwritten.
-pub fn write_all(dir: &Path, files: &[(&str, &[u8])], inputs: &[PathBuf]) -> Result<Vec<PathBuf>, Diagnostic> {
+pub fn write_all(
+    dir: &Path,
+    files: &[(&str, &[u8])],
+    inputs: &[PathBuf],
+) -> Result<Vec<PathBuf>, Diagnostic> {
     let fail = |what: String, e: &std::io::Error| {
         Diagnostic::error(Code::Output, format!("{what}：{e}"))
             .in_file(dir)
             .help("检查输出文件夹是否可写、磁盘是否已满，或用 -o 指定其他文件夹")
     };
     if dir.exists() && !dir.is_dir() {
-        return Err(Diagnostic::error(Code::Output, "输出位置已有一个同名文件，不是文件夹")
-            .in_file(dir)
-            .help("删除或改名这个文件，或用 -o 指定其他输出文件夹"));
+        return Err(
+            Diagnostic::error(Code::Output, "输出位置已有一个同名文件，不是文件夹")
+                .in_file(dir)
+                .help("删除或改名这个文件，或用 -o 指定其他输出文件夹"),
+        );
     }
     std::fs::create_dir_all(dir).map_err(|e| fail("无法创建输出文件夹".into(), &e))?;
-    let canon_dir = dir.canonicalize().map_err(|e| fail("无法访问输出文件夹".into(), &e))?;
+    let canon_dir = dir
+        .canonicalize()
+        .map_err(|e| fail("无法访问输出文件夹".into(), &e))?;
     for (name, _) in files {
         let target = canon_dir.join(name);
-        if inputs.iter().any(|i| i.canonicalize().is_ok_and(|i| i == target)) {
-            return Err(Diagnostic::error(Code::Output, format!("输出文件 {name} 会覆盖输入文件"))
-                .in_file(&target)
-                .help("用 -o 指定另一个输出文件夹"));
+        if inputs
+            .iter()
+            .any(|i| i.canonicalize().is_ok_and(|i| i == target))
+        {
+            return Err(
+                Diagnostic::error(Code::Output, format!("输出文件 {name} 会覆盖输入文件"))
+                    .in_file(&target)
+                    .help("用 -o 指定另一个输出文件夹"),
+            );
         }
     }
     let mut staged = Vec::new();
@@ -67,19 +88,25 @@ pub fn write_all(dir: &Path, files: &[(&str, &[u8])], inputs: &[PathBuf]) -> Res
             .suffix(".tmp")
             .tempfile_in(&canon_dir)
             .map_err(|e| fail("无法写入输出文件夹".into(), &e))?;
-        std::io::Write::write_all(&mut tmp, bytes).map_err(|e| fail(format!("写入 {name} 失败"), &e))?;
+        std::io::Write::write_all(&mut tmp, bytes)
+            .map_err(|e| fail(format!("写入 {name} 失败"), &e))?;
         // Temporary files are private (0600); a PDF is an ordinary file.
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            let _ = tmp.as_file().set_permissions(std::fs::Permissions::from_mode(0o644));
+            let _ = tmp
+                .as_file()
+                .set_permissions(std::fs::Permissions::from_mode(0o644));
         }
-        tmp.as_file().sync_all().map_err(|e| fail(format!("写入 {name} 失败"), &e))?;
+        tmp.as_file()
+            .sync_all()
+            .map_err(|e| fail(format!("写入 {name} 失败"), &e))?;
         staged.push((tmp, canon_dir.join(name)));
     }
     let mut written = Vec::new();
     for (tmp, target) in staged {
-        tmp.persist(&target).map_err(|e| fail(format!("无法替换 {}", target.display()), &e.error))?;
+        tmp.persist(&target)
+            .map_err(|e| fail(format!("无法替换 {}", target.display()), &e.error))?;
         written.push(target);
     }
     Ok(written)
@@ -91,7 +118,10 @@ mod tests {
 
     #[test]
     fn names() {
-        assert_eq!(folder_name("洛阳示例轴承股份有限公司"), ("洛阳示例轴承股份有限公司".into(), false));
+        assert_eq!(
+            folder_name("洛阳示例轴承股份有限公司"),
+            ("洛阳示例轴承股份有限公司".into(), false)
+        );
         assert_eq!(folder_name("A/B:C*?"), ("A_B_C__".into(), true));
         assert_eq!(folder_name("CON"), ("CON_".into(), true));
         assert_eq!(folder_name("公司."), ("公司_".into(), true));

@@ -13,7 +13,9 @@ pub struct Confined {
 
 impl Confined {
     pub fn new(dir: &Path) -> std::io::Result<Self> {
-        Ok(Self { root: dir.canonicalize()? })
+        Ok(Self {
+            root: dir.canonicalize()?,
+        })
     }
 
     pub fn path(&self) -> &Path {
@@ -30,7 +32,8 @@ impl Confined {
                 .help("图片和分部文件都要放在材料所在的文件夹（或其子文件夹）里，并用相对路径引用，例如 img/图1.png")
         };
         if typed.is_empty() {
-            return Err(Diagnostic::error(Code::FileMissing, "路径是空的").help("请写出文件的相对路径，例如 img/图1.png"));
+            return Err(Diagnostic::error(Code::FileMissing, "路径是空的")
+                .help("请写出文件的相对路径，例如 img/图1.png"));
         }
         let unified = typed.replace('\\', "/");
         let looks_absolute = unified.starts_with('/')
@@ -58,8 +61,11 @@ impl Confined {
         match joined.canonicalize() {
             Ok(real) if real.starts_with(&self.root) => Ok(real),
             Ok(_) => Err(escape()),
-            Err(_) => Err(Diagnostic::error(Code::FileMissing, format!("找不到文件“{typed}”"))
-                .help("检查文件名（包括扩展名 .png/.jpg/.md）和所在文件夹；路径相对于引用它的文件")),
+            Err(_) => Err(
+                Diagnostic::error(Code::FileMissing, format!("找不到文件“{typed}”")).help(
+                    "检查文件名（包括扩展名 .png/.jpg/.md）和所在文件夹；路径相对于引用它的文件",
+                ),
+            ),
         }
     }
 

@@ -1,7 +1,7 @@
 //! `shenbao build`: read → check → render data → compile → write.
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use crate::compile;
 use crate::diag::{Code, Diagnostic, Sources, Span};
@@ -17,7 +17,6 @@ use crate::world::ShenbaoWorld;
 /// Everything `build` needs, parsed once from the command line.
 #[derive(Clone, Debug)]
 pub struct BuildConfig {
-    pub input: PathBuf,
     pub out_dir: PathBuf,
     pub templates: Option<PathBuf>,
     pub font_paths: Vec<PathBuf>,
@@ -26,12 +25,45 @@ pub struct BuildConfig {
     pub draft: bool,
 }
 
+/// A configuration and what is shared by every material built with it: the
+/// fonts, loaded once (lazily) for a whole batch or watch session.
+pub struct Engine {
+    pub config: BuildConfig,
+    fonts: OnceLock<Result<Arc<Fonts>, Vec<PathBuf>>>,
+}
+
+impl Engine {
+    pub fn new(config: BuildConfig) -> Self {
+        Self {
+            config,
+            fonts: OnceLock::new(),
+        }
+    }
+
+    pub fn fonts(&self) -> Result<Arc<Fonts>, Diagnostic> {
+        let loaded = self.fonts.get_or_init(|| {
+            match Fonts::load(&self.config.font_paths, self.config.system_fonts) {
+                Ok(f) => Ok(Arc::new(f)),
+                Err(FontError::NoBundled(tried)) => Err(tried),
+            }
+        });
+        loaded.clone().map_err(|tried| {
+            Diagnostic::error(Code::Output, "找不到随附的替代字体（fonts/ 文件夹）").help(format!(
+                "把 shenbao 附带的 fonts 文件夹放在程序旁边，或设置环境变量 SHENBAO_FONTS；已查找：{}",
+                tried.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join("，")
+            ))
+        })
+    }
+}
+
 /// What a successful build wrote.
 pub struct BuildReport {
     pub folder: PathBuf,
     pub folder_renamed: bool,
     pub files: Vec<(PathBuf, usize)>,
     pub fonts: Vec<String>,
+    /// Files the build read besides the text sources (images), for `watch`.
+    pub dependencies: Vec<PathBuf>,
 }
 
 /// A material read and checked, ready to render.
@@ -45,15 +77,27 @@ pub struct Prepared {
 
 /// Reads and checks a material; every problem found goes into `diags`.
 /// Returns `None` when an error stops the run.
-pub fn prepare(config: &BuildConfig, sources: &mut Sources, diags: &mut Vec<Diagnostic>) -> Option<Prepared> {
-    let loaded = material::read::load(&config.input, sources, diags)?;
+pub fn prepare(
+    engine: &Engine,
+    input: &Path,
+    sources: &mut Sources,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Prepared> {
+    let config = &engine.config;
+    let loaded = material::read::load(input, sources, diags)?;
     let templates = Templates::new(config.templates.clone());
     let m = &loaded.material;
-    let profile_name = m.profile.as_ref().map_or(profile::DEFAULT, |p| p.value.trim());
+    let profile_name = m
+        .profile
+        .as_ref()
+        .map_or(profile::DEFAULT, |p| p.value.trim());
     let profile = match Profile::load(profile_name, &templates, sources) {
         Ok(p) => Some(p),
         Err(d) => {
-            let span = m.profile.as_ref().map(|p| material::read::yaml_span(sources, loaded.file, 0, &p.referenced));
+            let span = m
+                .profile
+                .as_ref()
+                .map(|p| material::read::yaml_span(sources, loaded.file, 0, &p.referenced));
             diags.push(match (d.span.is_none(), span) {
                 (true, Some(s)) => d.at(s),
                 _ => d,
@@ -65,29 +109,39 @@ pub fn prepare(config: &BuildConfig, sources: &mut Sources, diags: &mut Vec<Diag
         && schema.value != 1
     {
         diags.push(
-            Diagnostic::error(Code::BadValue, format!("不支持的 schema 版本 {}", schema.value))
-                .at(material::read::yaml_span(sources, loaded.file, 0, &schema.referenced))
-                .help("本版本 shenbao 只支持 schema: 1"),
+            Diagnostic::error(
+                Code::BadValue,
+                format!("不支持的 schema 版本 {}", schema.value),
+            )
+            .at(material::read::yaml_span(
+                sources,
+                loaded.file,
+                0,
+                &schema.referenced,
+            ))
+            .help("本版本 shenbao 只支持 schema: 1"),
         );
     }
     let date = Date::parse(&m.date.value);
     if date.is_none() {
         diags.push(
-            Diagnostic::error(Code::BadValue, format!("申报日期“{}”不是有效日期", m.date.value))
-                .at(material::read::yaml_span(sources, loaded.file, 0, &m.date.referenced))
-                .help("写成 2023-03-20 的形式（年-月-日）"),
+            Diagnostic::error(
+                Code::BadValue,
+                format!("申报日期“{}”不是有效日期", m.date.value),
+            )
+            .at(material::read::yaml_span(
+                sources,
+                loaded.file,
+                0,
+                &m.date.referenced,
+            ))
+            .help("写成 2023-03-20 的形式（年-月-日）"),
         );
     }
-    let fonts = match Fonts::load(&config.font_paths, config.system_fonts) {
-        Ok(f) => Some(Arc::new(f)),
-        Err(FontError::NoBundled(tried)) => {
-            diags.push(
-                Diagnostic::error(Code::Output, "找不到随附的替代字体（fonts/ 文件夹）")
-                    .help(format!(
-                        "把 shenbao 附带的 fonts 文件夹放在程序旁边，或设置环境变量 SHENBAO_FONTS；已查找：{}",
-                        tried.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join("，")
-                    )),
-            );
+    let fonts = match engine.fonts() {
+        Ok(f) => Some(f),
+        Err(d) => {
+            diags.push(d);
             None
         }
     };
@@ -95,7 +149,13 @@ pub fn prepare(config: &BuildConfig, sources: &mut Sources, diags: &mut Vec<Diag
     let mut counters = Counters::default();
     let mut parts = Vec::new();
     for part in &loaded.parts {
-        let mut ctx = Ctx { sources, root: &loaded.root, counters: &mut counters, diags, max_image_px: 30_000 };
+        let mut ctx = Ctx {
+            sources,
+            root: &loaded.root,
+            counters: &mut counters,
+            diags,
+            max_image_px: 30_000,
+        };
         let mut blocks = markdown::parse_part(part, &mut ctx);
         render::settle_alignments(&mut blocks);
         if let Some(profile) = &profile {
@@ -103,9 +163,12 @@ pub fn prepare(config: &BuildConfig, sources: &mut Sources, diags: &mut Vec<Diag
         }
         if blocks.is_empty() {
             diags.push(
-                Diagnostic::error(Code::MissingKey, format!("“{}”部分是空的", part.kind.title()))
-                    .at(part.origin.span(sources, &part.text, 0..0))
-                    .help("请填写这一部分的内容"),
+                Diagnostic::error(
+                    Code::MissingKey,
+                    format!("“{}”部分是空的", part.kind.title()),
+                )
+                .at(part.origin.span(sources, &part.text, 0..0))
+                .help("请填写这一部分的内容"),
             );
         }
         parts.push((part.kind, blocks));
@@ -115,12 +178,24 @@ pub fn prepare(config: &BuildConfig, sources: &mut Sources, diags: &mut Vec<Diag
         check_glyphs(&loaded, fonts, sources, diags);
     }
     if let Some(profile) = &profile {
-        crate::check::Checker { loaded: &loaded, profile, parts: &parts, sources }.run(diags);
+        crate::check::Checker {
+            loaded: &loaded,
+            profile,
+            parts: &parts,
+            sources,
+        }
+        .run(diags);
     }
     if diags.iter().any(is_blocking) {
         return None;
     }
-    Some(Prepared { loaded, profile: profile?, fonts: fonts?, parts, date: date? })
+    Some(Prepared {
+        loaded,
+        profile: profile?,
+        fonts: fonts?,
+        parts,
+        date: date?,
+    })
 }
 
 /// An error that leaves nothing sound to lay out, even as a draft: the input
@@ -134,7 +209,9 @@ pub fn is_blocking(d: &Diagnostic) -> bool {
 }
 
 pub fn has_errors(diags: &[Diagnostic]) -> bool {
-    diags.iter().any(|d| d.severity == crate::diag::Severity::Error)
+    diags
+        .iter()
+        .any(|d| d.severity == crate::diag::Severity::Error)
 }
 
 /// F3: every character that will be printed has a glyph in some font we
@@ -143,9 +220,16 @@ fn check_glyphs(loaded: &Loaded, fonts: &Fonts, sources: &Sources, diags: &mut V
     let m = &loaded.material;
     let mut texts: Vec<(&str, Span)> = Vec::new();
     let scalar = |t: &serde_saphyr::Spanned<String>| -> (String, Span) {
-        (t.value.clone(), material::read::yaml_span(sources, loaded.file, 0, &t.referenced))
+        (
+            t.value.clone(),
+            material::read::yaml_span(sources, loaded.file, 0, &t.referenced),
+        )
     };
-    let owned: Vec<(String, Span)> = vec![scalar(&m.benchmark.title), scalar(&m.company.name), scalar(&m.contact.name)];
+    let owned: Vec<(String, Span)> = vec![
+        scalar(&m.benchmark.title),
+        scalar(&m.company.name),
+        scalar(&m.contact.name),
+    ];
     for (t, s) in &owned {
         texts.push((t.as_str(), s.clone()));
     }
@@ -173,7 +257,10 @@ fn check_glyphs(loaded: &Loaded, fonts: &Fonts, sources: &Sources, diags: &mut V
         check(&part.text, &|r| part.origin.span(sources, &part.text, r));
     }
     if reported > 20 {
-        diags.push(Diagnostic::error(Code::MissingGlyph, format!("共有 {reported} 处字符缺字形，只列出前 20 处")));
+        diags.push(Diagnostic::error(
+            Code::MissingGlyph,
+            format!("共有 {reported} 处字符缺字形，只列出前 20 处"),
+        ));
     }
 }
 
@@ -187,10 +274,17 @@ pub fn render_data(p: &Prepared, draft: bool) -> Vec<u8> {
     let m = &p.loaded.material;
     let title = m.benchmark.title.value.trim().to_string();
     let data = RenderData {
-        meta: Meta { title: title.clone(), company: m.company.name.value.trim().to_string(), draft },
+        meta: Meta {
+            title: title.clone(),
+            company: m.company.name.value.trim().to_string(),
+            draft,
+        },
         profile: &p.profile,
         fonts: p.fonts.roles_json(),
-        cover: CoverData { title_lines: p.profile.title_lines.clone(), fields: render::cover_fields(m, p.date) },
+        cover: CoverData {
+            title_lines: p.profile.title_lines.clone(),
+            fields: render::cover_fields(m, p.date),
+        },
         body: BodyData {
             title,
             parts: p
@@ -209,8 +303,14 @@ pub fn render_data(p: &Prepared, draft: bool) -> Vec<u8> {
 }
 
 /// Builds one material into its folder under `config.out_dir`.
-pub fn build(config: &BuildConfig, sources: &mut Sources, diags: &mut Vec<Diagnostic>) -> Option<BuildReport> {
-    let prepared = prepare(config, sources, diags)?;
+pub fn build(
+    engine: &Engine,
+    input: &Path,
+    sources: &mut Sources,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<BuildReport> {
+    let config = &engine.config;
+    let prepared = prepare(engine, input, sources, diags)?;
     if has_errors(diags) && !config.draft {
         return None;
     }
@@ -222,7 +322,11 @@ pub fn build(config: &BuildConfig, sources: &mut Sources, diags: &mut Vec<Diagno
         data,
         prepared.loaded.root.clone(),
         prepared.fonts.clone(),
-        (prepared.date.year, prepared.date.month as u8, prepared.date.day as u8),
+        (
+            prepared.date.year,
+            prepared.date.month as u8,
+            prepared.date.day as u8,
+        ),
     );
     let doc = match compile::compile(&world, &company, None) {
         Ok((doc, warnings)) => {
@@ -244,14 +348,28 @@ pub fn build(config: &BuildConfig, sources: &mut Sources, diags: &mut Vec<Diagno
     let (name, renamed) = output::folder_name(&company);
     if renamed {
         diags.push(
-            Diagnostic::warning(Code::Output, format!("企业名称含有不能用于文件夹名的字符，文件夹名改为“{name}”"))
-                .at(material::read::yaml_span(sources, prepared.loaded.file, 0, &m.company.name.referenced))
-                .help("E1 要求文件夹以企业名称命名；Windows 文件夹名不能含 / \\ : * ? \" < > |"),
+            Diagnostic::warning(
+                Code::Output,
+                format!("企业名称含有不能用于文件夹名的字符，文件夹名改为“{name}”"),
+            )
+            .at(material::read::yaml_span(
+                sources,
+                prepared.loaded.file,
+                0,
+                &m.company.name.referenced,
+            ))
+            .help("E1 要求文件夹以企业名称命名；Windows 文件夹名不能含 / \\ : * ? \" < > |"),
         );
     }
     let folder = config.out_dir.join(&name);
-    let inputs: Vec<PathBuf> = (0..sources_len(sources)).map(|i| sources.path(i).to_path_buf()).collect();
-    let files: [(&str, &[u8]); 3] = [("封面.pdf", &pdfs.cover), ("正文.pdf", &pdfs.body), ("申报材料.pdf", &pdfs.book)];
+    let inputs: Vec<PathBuf> = (0..sources_len(sources))
+        .map(|i| sources.path(i).to_path_buf())
+        .collect();
+    let files: [(&str, &[u8]); 3] = [
+        ("封面.pdf", &pdfs.cover),
+        ("正文.pdf", &pdfs.body),
+        ("申报材料.pdf", &pdfs.book),
+    ];
     let written = match output::write_all(&folder, &files, &inputs) {
         Ok(w) => w,
         Err(d) => {
@@ -260,12 +378,34 @@ pub fn build(config: &BuildConfig, sources: &mut Sources, diags: &mut Vec<Diagno
         }
     };
     let pages = [pdfs.cover_pages, pdfs.body_pages, pdfs.book_pages];
+    let mut dependencies = Vec::new();
+    for (_, blocks) in &prepared.parts {
+        figure_files(blocks, prepared.loaded.root.path(), &mut dependencies);
+    }
     Some(BuildReport {
         folder,
         folder_renamed: renamed,
         files: written.into_iter().zip(pages).collect(),
         fonts: prepared.fonts.report(),
+        dependencies,
     })
+}
+
+fn figure_files(blocks: &[markdown::Block], root: &Path, out: &mut Vec<PathBuf>) {
+    for b in blocks {
+        match b {
+            markdown::Block::Figure { path, .. } => {
+                if let Some(rel) = path.strip_prefix("/material/") {
+                    out.push(root.join(rel));
+                }
+            }
+            markdown::Block::List { items, .. } => {
+                items.iter().for_each(|it| figure_files(it, root, out))
+            }
+            markdown::Block::Quote { blocks } => figure_files(blocks, root, out),
+            _ => {}
+        }
+    }
 }
 
 fn sources_len(sources: &Sources) -> usize {

@@ -11,7 +11,8 @@ pub const DEFAULT: &str = "luoyang-2023";
 
 /// The 字号 names (SPEC §2) a profile may use.
 pub const ZIHAO: [&str; 16] = [
-    "初号", "小初", "一号", "小一", "二号", "小二", "三号", "小三", "四号", "小四", "五号", "小五", "六号", "小六", "七号", "八号",
+    "初号", "小初", "一号", "小一", "二号", "小二", "三号", "小三", "四号", "小四", "五号", "小五",
+    "六号", "小六", "七号", "八号",
 ];
 
 #[derive(Debug, Deserialize, Serialize)]
@@ -62,12 +63,19 @@ pub struct Cover {
 
 impl Profile {
     /// Loads a profile by name from the templates (user override first).
-    pub fn load(name: &str, templates: &Templates, sources: &mut Sources) -> Result<Profile, Diagnostic> {
+    pub fn load(
+        name: &str,
+        templates: &Templates,
+        sources: &mut Sources,
+    ) -> Result<Profile, Diagnostic> {
         let file_name = format!("profiles/{name}.yaml");
         let Some((path, text)) = templates.text(&file_name) else {
             let known = templates.profile_names();
-            return Err(Diagnostic::error(Code::Profile, format!("没有名为“{name}”的配置（profile）"))
-                .help(format!("可用的配置：{}", known.join("、"))));
+            return Err(Diagnostic::error(
+                Code::Profile,
+                format!("没有名为“{name}”的配置（profile）"),
+            )
+            .help(format!("可用的配置：{}", known.join("、"))));
         };
         let file = sources.add(&path, text);
         let text = sources.text(file);
@@ -84,14 +92,24 @@ impl Profile {
         ];
         for s in sizes {
             if !ZIHAO.contains(&s.value.as_str()) {
-                return Err(Diagnostic::error(Code::Profile, format!("“{}”不是字号名", s.value))
-                    .at(crate::material::read::yaml_span(sources, file, 0, &s.referenced))
-                    .help(format!("字号写中文名称：{}", ZIHAO.join("、"))));
+                return Err(
+                    Diagnostic::error(Code::Profile, format!("“{}”不是字号名", s.value))
+                        .at(crate::material::read::yaml_span(
+                            sources,
+                            file,
+                            0,
+                            &s.referenced,
+                        ))
+                        .help(format!("字号写中文名称：{}", ZIHAO.join("、"))),
+                );
             }
         }
         if !(1.0..=3.0).contains(&profile.line_spacing) || profile.title_lines.is_empty() {
-            return Err(Diagnostic::error(Code::Profile, "配置中的行距或封面标题不合理").in_file(&path)
-                .help("line_spacing 在 1.0 到 3.0 之间；title_lines 至少一行"));
+            return Err(
+                Diagnostic::error(Code::Profile, "配置中的行距或封面标题不合理")
+                    .in_file(&path)
+                    .help("line_spacing 在 1.0 到 3.0 之间；title_lines 至少一行"),
+            );
         }
         Ok(profile)
     }

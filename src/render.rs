@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use crate::diag::{Code, Diagnostic};
-use crate::markdown::{plain_text, Block, Width};
+use crate::markdown::{Block, Width, plain_text};
 use crate::material::{Material, PartKind};
 use crate::profile::Profile;
 
@@ -65,7 +65,7 @@ impl Date {
     pub fn parse(s: &str) -> Option<Date> {
         let s = s.trim();
         let nums: Vec<&str> = s
-            .split(|c: char| matches!(c, '-' | '/' | '.' | '年' | '月' | '日'))
+            .split(['-', '/', '.', '年', '月', '日'])
             .filter(|p| !p.is_empty())
             .collect();
         if nums.len() != 3 || s.ends_with(['-', '/', '.']) {
@@ -82,7 +82,11 @@ impl Date {
             2 => 28,
             _ => return None,
         };
-        ((1900..=2999).contains(&year) && (1..=days).contains(&day)).then_some(Date { year, month, day })
+        ((1900..=2999).contains(&year) && (1..=days).contains(&day)).then_some(Date {
+            year,
+            month,
+            day,
+        })
     }
 
     /// `2023年3月20日`: no zero padding (C4).
@@ -108,7 +112,9 @@ pub fn settle_alignments(blocks: &mut [Block]) {
             Block::Table { aligns, rows, .. } => {
                 for (i, a) in aligns.iter_mut().enumerate() {
                     if *a == "auto" {
-                        let long = rows.iter().any(|r| r.get(i).is_some_and(|c| plain_text(c).chars().count() > 16));
+                        let long = rows
+                            .iter()
+                            .any(|r| r.get(i).is_some_and(|c| plain_text(c).chars().count() > 16));
                         *a = if long { "left" } else { "center" };
                     }
                 }
@@ -131,7 +137,15 @@ pub fn place_figures(blocks: &mut [Block], profile: &Profile, diags: &mut Vec<Di
     let max_h = text_h - 2.0 * caption * profile.line_spacing - 6.0;
     for b in blocks.iter_mut() {
         match b {
-            Block::Figure { px_width, px_height, width, width_pt, span, number, .. } => {
+            Block::Figure {
+                px_width,
+                px_height,
+                width,
+                width_pt,
+                span,
+                number,
+                ..
+            } => {
                 let aspect = f64::from(*px_height) / f64::from(*px_width);
                 let natural = f64::from(*px_width) * 0.75;
                 let mut w = match width {
@@ -146,19 +160,27 @@ pub fn place_figures(blocks: &mut [Block], profile: &Profile, diags: &mut Vec<Di
                 let dpi = f64::from(*px_width) / (w / 72.0);
                 if dpi < 150.0 {
                     diags.push(
-                        Diagnostic::error(Code::ImageResolution, format!("图{number} 印出来只有 {dpi:.0} dpi，低于 150 dpi，会模糊"))
-                            .at_opt(span.clone())
-                            .help("换一张更清晰（像素更多）的图片，或把宽度设小一些，如 \"width=50%\""),
+                        Diagnostic::error(
+                            Code::ImageResolution,
+                            format!("图{number} 印出来只有 {dpi:.0} dpi，低于 150 dpi，会模糊"),
+                        )
+                        .at_opt(span.clone())
+                        .help("换一张更清晰（像素更多）的图片，或把宽度设小一些，如 \"width=50%\""),
                     );
                 } else if dpi < 300.0 {
                     diags.push(
-                        Diagnostic::warning(Code::ImageResolution, format!("图{number} 印出来是 {dpi:.0} dpi，低于建议的 300 dpi"))
-                            .at_opt(span.clone())
-                            .help("如有更清晰的原图，建议替换"),
+                        Diagnostic::warning(
+                            Code::ImageResolution,
+                            format!("图{number} 印出来是 {dpi:.0} dpi，低于建议的 300 dpi"),
+                        )
+                        .at_opt(span.clone())
+                        .help("如有更清晰的原图，建议替换"),
                     );
                 }
             }
-            Block::List { items, .. } => items.iter_mut().for_each(|it| place_figures(it, profile, diags)),
+            Block::List { items, .. } => items
+                .iter_mut()
+                .for_each(|it| place_figures(it, profile, diags)),
             Block::Quote { blocks } => place_figures(blocks, profile, diags),
             _ => {}
         }
@@ -170,16 +192,36 @@ const MM: f64 = 72.0 / 25.4;
 /// Points of a 字号 name (SPEC §2).
 pub fn zihao(name: &str) -> Option<f64> {
     let i = crate::profile::ZIHAO.iter().position(|z| *z == name)?;
-    Some([42.0, 36.0, 26.0, 24.0, 22.0, 18.0, 16.0, 15.0, 14.0, 12.0, 10.5, 9.0, 7.5, 6.5, 5.5, 5.0][i])
+    Some(
+        [
+            42.0, 36.0, 26.0, 24.0, 22.0, 18.0, 16.0, 15.0, 14.0, 12.0, 10.5, 9.0, 7.5, 6.5, 5.5,
+            5.0,
+        ][i],
+    )
 }
 
 pub fn cover_fields(m: &Material, date: Date) -> Vec<Field> {
     vec![
-        Field { label: "标杆名称", value: m.benchmark.title.value.trim().to_string() },
-        Field { label: "申报单位", value: m.company.name.value.trim().to_string() },
-        Field { label: "联系人", value: m.contact.name.value.trim().to_string() },
-        Field { label: "联系方式", value: m.contact.phone.value.0.clone() },
-        Field { label: "申报日期", value: date.chinese() },
+        Field {
+            label: "标杆名称",
+            value: m.benchmark.title.value.trim().to_string(),
+        },
+        Field {
+            label: "申报单位",
+            value: m.company.name.value.trim().to_string(),
+        },
+        Field {
+            label: "联系人",
+            value: m.contact.name.value.trim().to_string(),
+        },
+        Field {
+            label: "联系方式",
+            value: m.contact.phone.value.0.clone(),
+        },
+        Field {
+            label: "申报日期",
+            value: date.chinese(),
+        },
     ]
 }
 
@@ -189,8 +231,14 @@ mod tests {
 
     #[test]
     fn dates() {
-        assert_eq!(Date::parse("2023-03-20").map(Date::chinese).as_deref(), Some("2023年3月20日"));
-        assert_eq!(Date::parse("2023年3月5日").map(Date::chinese).as_deref(), Some("2023年3月5日"));
+        assert_eq!(
+            Date::parse("2023-03-20").map(Date::chinese).as_deref(),
+            Some("2023年3月20日")
+        );
+        assert_eq!(
+            Date::parse("2023年3月5日").map(Date::chinese).as_deref(),
+            Some("2023年3月5日")
+        );
         assert_eq!(Date::parse("2023/2/29"), None);
         assert_eq!(Date::parse("2024-02-29").map(|d| d.day), Some(29));
         assert_eq!(Date::parse("2023-13-01"), None);

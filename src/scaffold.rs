@@ -11,12 +11,29 @@ pub const SCHEMA_FILE: &str = "shenbao.schema.json";
 
 /// Writes the scaffold into `dir` (created if missing); refuses to overwrite.
 pub fn init(dir: &Path, markdown: bool) -> Result<Vec<PathBuf>, Diagnostic> {
-    let material_name = if markdown { "material.md" } else { "material.yaml" };
+    let material_name = if markdown {
+        "material.md"
+    } else {
+        "material.yaml"
+    };
     let files: Vec<(PathBuf, Vec<u8>)> = vec![
-        (dir.join(material_name), if markdown { to_markdown_form().into_bytes() } else { MATERIAL.as_bytes().to_vec() }),
-        (dir.join("parts/implementation.md"), IMPLEMENTATION.as_bytes().to_vec()),
+        (
+            dir.join(material_name),
+            if markdown {
+                to_markdown_form().into_bytes()
+            } else {
+                MATERIAL.as_bytes().to_vec()
+            },
+        ),
+        (
+            dir.join("parts/implementation.md"),
+            IMPLEMENTATION.as_bytes().to_vec(),
+        ),
         (dir.join("img/示例图.png"), sample_png()),
-        (dir.join(SCHEMA_FILE), serde_json::to_vec_pretty(&crate::schema::schema()).expect("json")),
+        (
+            dir.join(SCHEMA_FILE),
+            serde_json::to_vec_pretty(&crate::schema::schema()).expect("json"),
+        ),
     ];
     for (path, _) in &files {
         if path.exists() {
@@ -28,10 +45,13 @@ pub fn init(dir: &Path, markdown: bool) -> Result<Vec<PathBuf>, Diagnostic> {
     let mut written = Vec::new();
     for (path, bytes) in files {
         if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent)
-                .map_err(|e| Diagnostic::error(Code::Output, format!("无法创建文件夹：{e}")).in_file(parent))?;
+            std::fs::create_dir_all(parent).map_err(|e| {
+                Diagnostic::error(Code::Output, format!("无法创建文件夹：{e}")).in_file(parent)
+            })?;
         }
-        std::fs::write(&path, bytes).map_err(|e| Diagnostic::error(Code::Output, format!("无法写入：{e}")).in_file(&path))?;
+        std::fs::write(&path, bytes).map_err(|e| {
+            Diagnostic::error(Code::Output, format!("无法写入：{e}")).in_file(&path)
+        })?;
         written.push(path);
     }
     Ok(written)
@@ -43,7 +63,9 @@ fn to_markdown_form() -> String {
     let mut parts = String::new();
     let mut skip_block = false;
     for line in MATERIAL.lines() {
-        let starts_part = ["abstract:", "overview:", "implementation:", "effects:"].iter().any(|k| line.starts_with(k));
+        let starts_part = ["abstract:", "overview:", "implementation:", "effects:"]
+            .iter()
+            .any(|k| line.starts_with(k));
         if starts_part {
             skip_block = true;
             continue;
@@ -56,14 +78,20 @@ fn to_markdown_form() -> String {
             continue;
         }
         // Comments about the parts are replaced by the headings below.
-        if line.starts_with("# 摘要") || line.starts_with("# 企业概况") || line.starts_with("# 管理方法") {
+        if line.starts_with("# 摘要")
+            || line.starts_with("# 企业概况")
+            || line.starts_with("# 管理方法")
+        {
             continue;
         }
         front.push_str(line);
         front.push('\n');
     }
-    parts.push_str("# 摘要\n\n公司自 2020 年起推行全员质量改进，……（在这里写摘要，500 字以内）\n\n");
-    parts.push_str("# 企业概况\n\n洛阳示例机械有限公司成立于 2005 年，……（在这里写企业概况，500 字以内）\n\n");
+    parts
+        .push_str("# 摘要\n\n公司自 2020 年起推行全员质量改进，……（在这里写摘要，500 字以内）\n\n");
+    parts.push_str(
+        "# 企业概况\n\n洛阳示例机械有限公司成立于 2005 年，……（在这里写企业概况，500 字以内）\n\n",
+    );
     parts.push_str("# 管理方法（技术）的推进实施与运行\n\n");
     parts.push_str(&IMPLEMENTATION.replace("../img/", "img/"));
     parts.push_str("\n# 管理方法（技术）的实施效果\n\n## 经济效益\n\n2020—2022 年，产品一次交检合格率由 96.2% 提升到 98.9%。……\n");
@@ -79,8 +107,16 @@ fn sample_png() -> Vec<u8> {
         let x0 = 100 + i * 420;
         for y in 250..450 {
             for x in x0..x0 + 300 {
-                let edge = y < 256 || y >= 444 || x < x0 + 6 || x >= x0 + 294;
-                img.put_pixel(x, y, if edge { image::Rgb([40, 70, 120]) } else { image::Rgb([220, 232, 245]) });
+                let edge = !(256..444).contains(&y) || !(x0 + 6..x0 + 294).contains(&x);
+                img.put_pixel(
+                    x,
+                    y,
+                    if edge {
+                        image::Rgb([40, 70, 120])
+                    } else {
+                        image::Rgb([220, 232, 245])
+                    },
+                );
             }
         }
         if i + 1 < boxes {
@@ -92,6 +128,7 @@ fn sample_png() -> Vec<u8> {
         }
     }
     let mut out = std::io::Cursor::new(Vec::new());
-    img.write_to(&mut out, image::ImageFormat::Png).expect("encode png");
+    img.write_to(&mut out, image::ImageFormat::Png)
+        .expect("encode png");
     out.into_inner()
 }

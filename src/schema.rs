@@ -1,7 +1,7 @@
 //! The JSON Schema of schema 1, for editors (VS Code's YAML extension
 //! completes and validates keys with it).
 
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 use crate::check::{NATURES, SCALES};
 
@@ -31,11 +31,11 @@ fn person(desc: &str) -> Value {
 
 pub fn schema() -> Value {
     let year = json!({"type": "object", "additionalProperties": false,
-        "properties": {
-            "assets": {"type": "number", "description": "资产总额（万元）"},
-            "revenue": {"type": "number", "description": "主营业务收入（万元）"},
-            "profit": {"type": "number", "description": "利润总额（万元），须大于 0"}
-        }});
+    "properties": {
+        "assets": {"type": "number", "description": "资产总额（万元）"},
+        "revenue": {"type": "number", "description": "主营业务收入（万元）"},
+        "profit": {"type": "number", "description": "利润总额（万元），须大于 0"}
+    }});
     json!({
         "$schema": "http://json-schema.org/draft-07/schema#",
         "$id": "https://shenbao.invalid/schema/1.json",

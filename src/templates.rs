@@ -10,8 +10,14 @@ const EMBEDDED: &[(&str, &str)] = &[
     ("cover.typ", include_str!("../templates/cover.typ")),
     ("body.typ", include_str!("../templates/body.typ")),
     ("style.typ", include_str!("../templates/style.typ")),
-    ("profiles/luoyang-2023.yaml", include_str!("../templates/profiles/luoyang-2023.yaml")),
-    ("profiles/henan-2023.yaml", include_str!("../templates/profiles/henan-2023.yaml")),
+    (
+        "profiles/luoyang-2023.yaml",
+        include_str!("../templates/profiles/luoyang-2023.yaml"),
+    ),
+    (
+        "profiles/henan-2023.yaml",
+        include_str!("../templates/profiles/henan-2023.yaml"),
+    ),
 ];
 
 /// The entry point the book is compiled from.
@@ -36,7 +42,12 @@ impl Templates {
         if let Some(dir) = &self.override_dir {
             let path = dir.join(name);
             if let Ok(text) = std::fs::read_to_string(&path) {
-                return Some((path, text.strip_prefix('\u{feff}').unwrap_or(&text).replace("\r\n", "\n")));
+                return Some((
+                    path,
+                    text.strip_prefix('\u{feff}')
+                        .unwrap_or(&text)
+                        .replace("\r\n", "\n"),
+                ));
             }
         }
         EMBEDDED
@@ -48,7 +59,11 @@ impl Templates {
     pub fn profile_names(&self) -> Vec<String> {
         let mut names: Vec<String> = EMBEDDED
             .iter()
-            .filter_map(|(n, _)| n.strip_prefix("profiles/")?.strip_suffix(".yaml").map(String::from))
+            .filter_map(|(n, _)| {
+                n.strip_prefix("profiles/")?
+                    .strip_suffix(".yaml")
+                    .map(String::from)
+            })
             .collect();
         if let Some(dir) = &self.override_dir
             && let Ok(entries) = std::fs::read_dir(dir.join("profiles"))

@@ -55,32 +55,51 @@ impl FileLoader for Loader {
                 .material
                 .resolve(self.material.path(), rel)
                 .map_err(|_| FileError::AccessDenied)?;
-            return std::fs::read(&real).map(Bytes::new).map_err(|e| FileError::from_io(e, &real));
+            return std::fs::read(&real)
+                .map(Bytes::new)
+                .map_err(|e| FileError::from_io(e, &real));
         }
         Err(FileError::AccessDenied)
     }
 }
 
 impl ShenbaoWorld {
-    pub fn new(templates: Templates, data: Vec<u8>, material: Confined, fonts: Arc<Fonts>, today: (i32, u8, u8)) -> Self {
+    pub fn new(
+        templates: Templates,
+        data: Vec<u8>,
+        material: Confined,
+        fonts: Arc<Fonts>,
+        today: (i32, u8, u8),
+    ) -> Self {
         let main = file_id(&format!("/shenbao/{}", templates::MAIN));
         Self {
             library: LazyHash::new(Library::builder().build()),
             fonts,
-            files: FileStore::new(Loader { templates, data: Bytes::new(data), material }),
+            files: FileStore::new(Loader {
+                templates,
+                data: Bytes::new(data),
+                material,
+            }),
             main,
-            today: Datetime::from_ymd(today.0, today.1, today.2).unwrap_or_else(|| Datetime::from_ymd(2023, 1, 1).expect("valid")),
+            today: Datetime::from_ymd(today.0, today.1, today.2)
+                .unwrap_or_else(|| Datetime::from_ymd(2023, 1, 1).expect("valid")),
         }
     }
 
     /// The template file a diagnostic points into, for messages.
     pub fn describe(&self, id: FileId) -> String {
-        id.vpath().get_with_slash().trim_start_matches("/shenbao/").to_string()
+        id.vpath()
+            .get_with_slash()
+            .trim_start_matches("/shenbao/")
+            .to_string()
     }
 }
 
 pub fn file_id(path: &str) -> FileId {
-    FileId::new(RootedPath::new(VirtualRoot::Project, VirtualPath::new(path).expect("valid virtual path")))
+    FileId::new(RootedPath::new(
+        VirtualRoot::Project,
+        VirtualPath::new(path).expect("valid virtual path"),
+    ))
 }
 
 impl World for ShenbaoWorld {

@@ -3,7 +3,7 @@
 //! word, a number) is 1. Chinese punctuation that Unicode files under General
 //! Punctuation (GB/T 15834: “ ” ‘ ’ — … ·) counts as CJK.
 
-use crate::markdown::{plain_text, Block};
+use crate::markdown::{Block, plain_text};
 
 pub fn is_cjk_unit(c: char) -> bool {
     let u = c as u32;
@@ -54,7 +54,12 @@ pub fn blocks_text(blocks: &[Block]) -> String {
                     out.push_str(&blocks_text(item));
                 }
             }
-            Block::Table { caption, header, rows, .. } => {
+            Block::Table {
+                caption,
+                header,
+                rows,
+                ..
+            } => {
                 out.push_str(&plain_text(caption));
                 for cell in header.iter().chain(rows.iter().flatten()) {
                     out.push('\n');

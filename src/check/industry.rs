@@ -11,7 +11,10 @@ pub struct Class {
 pub fn classes() -> impl Iterator<Item = Class> {
     CSV.lines().skip(1).filter_map(|line| {
         let f: Vec<&str> = line.split(',').collect();
-        (f.len() == 6 && f[0] == "4").then(|| Class { code: f[4], name: f[5] })
+        (f.len() == 6 && f[0] == "4").then(|| Class {
+            code: f[4],
+            name: f[5],
+        })
     })
 }
 
@@ -25,7 +28,9 @@ pub fn by_name(name: &str) -> Option<Class> {
 
 /// Classes whose names contain `fragment` or share its start, for suggestions.
 pub fn near_names(fragment: &str) -> Vec<Class> {
-    let mut out: Vec<Class> = classes().filter(|c| c.name.contains(fragment) || fragment.contains(c.name)).collect();
+    let mut out: Vec<Class> = classes()
+        .filter(|c| c.name.contains(fragment) || fragment.contains(c.name))
+        .collect();
     if out.is_empty() {
         let head: String = fragment.chars().take(2).collect();
         if !head.is_empty() {

@@ -56,16 +56,21 @@ impl Checker<'_> {
         let n = count::count(title);
         if n > 40 {
             diags.push(
-                Diagnostic::error(Code::TitleRule, format!("标杆名称有 {n} 字，超过 40 字的上限 {} 字", n - 40))
-                    .at(span.clone())
-                    .help("精简“典型方法技术”部分；命名规则：公司全称+（典型方法技术）+（经验）"),
+                Diagnostic::error(
+                    Code::TitleRule,
+                    format!("标杆名称有 {n} 字，超过 40 字的上限 {} 字", n - 40),
+                )
+                .at(span.clone())
+                .help("精简“典型方法技术”部分；命名规则：公司全称+（典型方法技术）+（经验）"),
             );
         }
         if !title.starts_with(company) {
             diags.push(
                 Diagnostic::error(Code::TitleRule, "标杆名称没有以公司全称开头")
                     .at(span.clone())
-                    .help(format!("命名规则：公司全称+（典型方法技术）+（经验），应以“{company}”开头")),
+                    .help(format!(
+                        "命名规则：公司全称+（典型方法技术）+（经验），应以“{company}”开头"
+                    )),
             );
         }
         if !title.ends_with("经验") {
@@ -91,9 +96,16 @@ impl Checker<'_> {
                 );
             } else if n * 100 > max * 95 {
                 diags.push(
-                    Diagnostic::warning(Code::LengthRule, format!("“{}”有 {n} 字，接近 {max} 字的上限（还剩 {} 字）", kind.title(), max - n))
-                        .at_opt(span)
-                        .help("修改时注意不要超出上限"),
+                    Diagnostic::warning(
+                        Code::LengthRule,
+                        format!(
+                            "“{}”有 {n} 字，接近 {max} 字的上限（还剩 {} 字）",
+                            kind.title(),
+                            max - n
+                        ),
+                    )
+                    .at_opt(span)
+                    .help("修改时注意不要超出上限"),
                 );
             }
         }
@@ -105,7 +117,10 @@ impl Checker<'_> {
         let digits: String = phone.chars().filter(|c| !matches!(c, ' ' | '-')).collect();
         let mobile = digits.len() == 11
             && digits.starts_with('1')
-            && digits.chars().nth(1).is_some_and(|c| ('3'..='9').contains(&c))
+            && digits
+                .chars()
+                .nth(1)
+                .is_some_and(|c| ('3'..='9').contains(&c))
             && digits.chars().all(|c| c.is_ascii_digit());
         if !mobile {
             diags.push(
@@ -133,13 +148,22 @@ impl Checker<'_> {
                 );
             }
         }
-        if let (Some(date), Some(deadline)) = (Date::parse(&m.date.value), Date::parse(&self.profile.deadline))
-            && date > deadline
+        if let (Some(date), Some(deadline)) = (
+            Date::parse(&m.date.value),
+            Date::parse(&self.profile.deadline),
+        ) && date > deadline
         {
             diags.push(
-                Diagnostic::warning(Code::ContactRule, format!("申报日期 {} 晚于申报截止日期 {}", date.chinese(), deadline.chinese()))
-                    .at(self.span(&m.date))
-                    .help("确认日期是否写错；通知要求在截止日期前报送"),
+                Diagnostic::warning(
+                    Code::ContactRule,
+                    format!(
+                        "申报日期 {} 晚于申报截止日期 {}",
+                        date.chinese(),
+                        deadline.chinese()
+                    ),
+                )
+                .at(self.span(&m.date))
+                .help("确认日期是否写错；通知要求在截止日期前报送"),
             );
         }
     }
@@ -150,19 +174,35 @@ impl Checker<'_> {
         match &m.company.address {
             Some(addr) => {
                 let a = addr.value.as_str();
-                let inside = a.contains(&p.region) || p.districts.iter().any(|d| a.contains(d.as_str()));
+                let inside =
+                    a.contains(&p.region) || p.districts.iter().any(|d| a.contains(d.as_str()));
                 if !inside {
                     diags.push(
-                        Diagnostic::error(Code::Eligibility, format!("单位地址不在{}（申报条件：{}内注册的独立法人企业）", p.region, p.region))
-                            .at(self.span(addr))
-                            .help(format!("地址写全，如“{}××区××路×号”；注册地不在{}的企业不能申报", p.region, p.region)),
+                        Diagnostic::error(
+                            Code::Eligibility,
+                            format!(
+                                "单位地址不在{}（申报条件：{}内注册的独立法人企业）",
+                                p.region, p.region
+                            ),
+                        )
+                        .at(self.span(addr))
+                        .help(format!(
+                            "地址写全，如“{}××区××路×号”；注册地不在{}的企业不能申报",
+                            p.region, p.region
+                        )),
                     );
                 }
             }
             None => diags.push(
-                Diagnostic::error(Code::Eligibility, "缺少单位地址 company.address（用于核对注册地）")
-                    .at(self.span(&m.company.name))
-                    .help(format!("在 company 下添加 address: {}××区××路×号", p.region)),
+                Diagnostic::error(
+                    Code::Eligibility,
+                    "缺少单位地址 company.address（用于核对注册地）",
+                )
+                .at(self.span(&m.company.name))
+                .help(format!(
+                    "在 company 下添加 address: {}××区××路×号",
+                    p.region
+                )),
             ),
         }
         let years: Vec<i32> = (1..=3).rev().map(|k| p.campaign_year - k).collect();
@@ -170,21 +210,40 @@ impl Checker<'_> {
         let anchor = m
             .finance
             .values()
-            .find_map(|f| f.profit.as_ref().or(f.revenue.as_ref()).or(f.assets.as_ref()))
+            .find_map(|f| {
+                f.profit
+                    .as_ref()
+                    .or(f.revenue.as_ref())
+                    .or(f.assets.as_ref())
+            })
             .map(|v| self.span(v))
-            .unwrap_or(Span { file: self.loaded.file, range: 0..0 });
+            .unwrap_or(Span {
+                file: self.loaded.file,
+                range: 0..0,
+            });
         for y in &years {
             let Ok(key) = u16::try_from(*y) else { continue };
             match m.finance.get(&key).and_then(|f| f.profit.as_ref()) {
                 None => diags.push(
-                    Diagnostic::error(Code::Eligibility, format!("缺少 {y} 年的利润总额（近三年须连续盈利）"))
-                        .at(anchor.clone())
-                        .help(format!("在 finance 下写 {y}: {{assets: …, revenue: …, profit: …}}（单位：万元）")),
+                    Diagnostic::error(
+                        Code::Eligibility,
+                        format!("缺少 {y} 年的利润总额（近三年须连续盈利）"),
+                    )
+                    .at(anchor.clone())
+                    .help(format!(
+                        "在 finance 下写 {y}: {{assets: …, revenue: …, profit: …}}（单位：万元）"
+                    )),
                 ),
                 Some(profit) if profit.value <= 0.0 => diags.push(
-                    Diagnostic::error(Code::Eligibility, format!("{y} 年利润总额为 {} 万元，不满足“近三年连续保持盈利”", profit.value))
-                        .at(self.span(profit))
-                        .help("申报条件要求近三年利润总额均大于 0；请核对年度审计报告"),
+                    Diagnostic::error(
+                        Code::Eligibility,
+                        format!(
+                            "{y} 年利润总额为 {} 万元，不满足“近三年连续保持盈利”",
+                            profit.value
+                        ),
+                    )
+                    .at(self.span(profit))
+                    .help("申报条件要求近三年利润总额均大于 0；请核对年度审计报告"),
                 ),
                 _ => {}
             }
@@ -193,9 +252,17 @@ impl Checker<'_> {
 
     fn v6_scale(&self, diags: &mut Vec<Diagnostic>) {
         let m = &self.loaded.material;
-        let (Some(scale), Some(employees)) = (&m.company.scale, &m.company.employees) else { return };
+        let (Some(scale), Some(employees)) = (&m.company.scale, &m.company.employees) else {
+            return;
+        };
         let last = u16::try_from(self.profile.campaign_year - 1).ok();
-        let Some(revenue) = last.and_then(|y| m.finance.get(&y)).and_then(|f| f.revenue.as_ref()).map(|r| r.value) else { return };
+        let Some(revenue) = last
+            .and_then(|y| m.finance.get(&y))
+            .and_then(|f| f.revenue.as_ref())
+            .map(|r| r.value)
+        else {
+            return;
+        };
         let by_people = match employees.value {
             1000.. => 0,
             300.. => 1,
@@ -223,45 +290,82 @@ impl Checker<'_> {
 
     fn v7_industry(&self, diags: &mut Vec<Diagnostic>) {
         let m = &self.loaded.material;
-        let Some(industry) = &m.company.industry else { return };
+        let Some(industry) = &m.company.industry else {
+            return;
+        };
         let v = industry.value.trim();
         let span = self.span(industry);
         let digits: String = v.chars().take_while(|c| c.is_ascii_digit()).collect();
         let name = v[digits.len()..].trim();
         if digits.len() != 4 {
             let hint = match industry::by_name(name) {
-                Some(c) => format!("“{}”的小类代码是 {}，请写成“{} {}”", c.name, c.code, c.code, c.name),
-                None => "写成“4位小类代码 名称”，如“3451 滚动轴承制造”（见 GB/T 4754-2017）".to_string(),
+                Some(c) => format!(
+                    "“{}”的小类代码是 {}，请写成“{} {}”",
+                    c.name, c.code, c.code, c.name
+                ),
+                None => {
+                    "写成“4位小类代码 名称”，如“3451 滚动轴承制造”（见 GB/T 4754-2017）".to_string()
+                }
             };
-            diags.push(Diagnostic::error(Code::IndustryRule, format!("所属行业“{v}”不是 4 位小类代码加名称")).at(span).help(hint));
+            diags.push(
+                Diagnostic::error(
+                    Code::IndustryRule,
+                    format!("所属行业“{v}”不是 4 位小类代码加名称"),
+                )
+                .at(span)
+                .help(hint),
+            );
             return;
         }
         match industry::by_code(&digits) {
             Some(class) if name == class.name => {}
             Some(class) if name.is_empty() => diags.push(
-                Diagnostic::error(Code::IndustryRule, format!("所属行业只写了代码 {digits}，缺少名称"))
-                    .at(span)
-                    .help(format!("写成“{} {}”", class.code, class.name)),
+                Diagnostic::error(
+                    Code::IndustryRule,
+                    format!("所属行业只写了代码 {digits}，缺少名称"),
+                )
+                .at(span)
+                .help(format!("写成“{} {}”", class.code, class.name)),
             ),
             Some(class) => diags.push(
-                Diagnostic::error(Code::IndustryRule, format!("行业代码 {digits} 的名称是“{}”，不是“{name}”", class.name))
-                    .at(span)
-                    .help(format!("写成“{} {}”；若名称对而代码错，请核对 GB/T 4754-2017", class.code, class.name)),
+                Diagnostic::error(
+                    Code::IndustryRule,
+                    format!("行业代码 {digits} 的名称是“{}”，不是“{name}”", class.name),
+                )
+                .at(span)
+                .help(format!(
+                    "写成“{} {}”；若名称对而代码错，请核对 GB/T 4754-2017",
+                    class.code, class.name
+                )),
             ),
             None => {
                 let suggestion = industry::by_name(name)
-                    .map(|c| format!("“{}”的代码是 {}，请写成“{} {}”", c.name, c.code, c.code, c.name))
+                    .map(|c| {
+                        format!(
+                            "“{}”的代码是 {}，请写成“{} {}”",
+                            c.name, c.code, c.code, c.name
+                        )
+                    })
                     .or_else(|| {
                         let near = industry::near_names(name);
                         (!near.is_empty()).then(|| {
-                            format!("相近的小类：{}", near.iter().map(|c| format!("{} {}", c.code, c.name)).collect::<Vec<_>>().join("；"))
+                            format!(
+                                "相近的小类：{}",
+                                near.iter()
+                                    .map(|c| format!("{} {}", c.code, c.name))
+                                    .collect::<Vec<_>>()
+                                    .join("；")
+                            )
                         })
                     })
                     .unwrap_or_else(|| "请按 GB/T 4754-2017 填写到小类（4 位代码）".to_string());
                 diags.push(
-                    Diagnostic::error(Code::IndustryRule, format!("{digits} 不是 GB/T 4754-2017 的小类代码"))
-                        .at(span)
-                        .help(suggestion),
+                    Diagnostic::error(
+                        Code::IndustryRule,
+                        format!("{digits} 不是 GB/T 4754-2017 的小类代码"),
+                    )
+                    .at(span)
+                    .help(suggestion),
                 );
             }
         }
@@ -273,18 +377,24 @@ impl Checker<'_> {
             && !NATURES.contains(&n.value.trim())
         {
             diags.push(
-                Diagnostic::error(Code::BadValue, format!("企业性质“{}”不是申报表的选项", n.value.trim()))
-                    .at(self.span(n))
-                    .help(format!("只能是：{}", NATURES.join("、"))),
+                Diagnostic::error(
+                    Code::BadValue,
+                    format!("企业性质“{}”不是申报表的选项", n.value.trim()),
+                )
+                .at(self.span(n))
+                .help(format!("只能是：{}", NATURES.join("、"))),
             );
         }
         if let Some(s) = &c.scale
             && !SCALES.contains(&s.value.trim())
         {
             diags.push(
-                Diagnostic::error(Code::BadValue, format!("企业类型“{}”不是申报表的选项", s.value.trim()))
-                    .at(self.span(s))
-                    .help(format!("只能是：{}", SCALES.join("、"))),
+                Diagnostic::error(
+                    Code::BadValue,
+                    format!("企业类型“{}”不是申报表的选项", s.value.trim()),
+                )
+                .at(self.span(s))
+                .help(format!("只能是：{}", SCALES.join("、"))),
             );
         }
     }

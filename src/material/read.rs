@@ -76,7 +76,10 @@ impl Origin {
             }
         };
         let (a, b) = (map(range.start), map(range.end));
-        Span { file: self.file, range: a..b.max(a) }
+        Span {
+            file: self.file,
+            range: a..b.max(a),
+        }
     }
 }
 
@@ -85,9 +88,11 @@ impl Origin {
 pub fn read_text(path: &Path, diags: &mut Vec<Diagnostic>) -> Result<String, Diagnostic> {
     let meta = std::fs::metadata(path).map_err(|e| io_error(path, &e))?;
     if meta.is_dir() {
-        return Err(Diagnostic::error(Code::FileMissing, "这是一个文件夹，不是文件")
-            .in_file(path)
-            .help("请指定材料文件，例如 material.yaml 或 material.md"));
+        return Err(
+            Diagnostic::error(Code::FileMissing, "这是一个文件夹，不是文件")
+                .in_file(path)
+                .help("请指定材料文件，例如 material.yaml 或 material.md"),
+        );
     }
     if meta.len() > MAX_TEXT_BYTES {
         return Err(Diagnostic::error(
@@ -109,21 +114,25 @@ pub fn read_text(path: &Path, diags: &mut Vec<Diagnostic>) -> Result<String, Dia
 
 fn decode(bytes: &[u8], path: &Path, diags: &mut Vec<Diagnostic>) -> Result<String, Diagnostic> {
     if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
-        return Err(Diagnostic::error(Code::Encoding, "文件是 UTF-16 编码，无法读取")
-            .in_file(path)
-            .help("请在记事本中“另存为”，编码选择“UTF-8”"));
+        return Err(
+            Diagnostic::error(Code::Encoding, "文件是 UTF-16 编码，无法读取")
+                .in_file(path)
+                .help("请在记事本中“另存为”，编码选择“UTF-8”"),
+        );
     }
     if bytes.contains(&0) {
-        return Err(Diagnostic::error(Code::Encoding, "文件含有空字节（NUL），不是文本文件")
-            .in_file(path)
-            .help("请确认选择的是材料的文本文件，并另存为 UTF-8 编码"));
+        return Err(
+            Diagnostic::error(Code::Encoding, "文件含有空字节（NUL），不是文本文件")
+                .in_file(path)
+                .help("请确认选择的是材料的文本文件，并另存为 UTF-8 编码"),
+        );
     }
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let text = match std::str::from_utf8(bytes) {
         Ok(s) => s.to_string(),
         Err(_) => {
-            let decoded = encoding_rs::GB18030
-                .decode_without_bom_handling_and_without_replacement(bytes);
+            let decoded =
+                encoding_rs::GB18030.decode_without_bom_handling_and_without_replacement(bytes);
             match decoded {
                 Some(s) => {
                     diags.push(
@@ -190,7 +199,10 @@ pub fn load(path: &Path, sources: &mut Sources, diags: &mut Vec<Diagnostic>) -> 
         }
     };
     let is_markdown = matches!(
-        path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref(),
+        path.extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase)
+            .as_deref(),
         Some("md" | "markdown")
     );
     let file = sources.add(path, text);
@@ -233,9 +245,16 @@ pub fn load(path: &Path, sources: &mut Sources, diags: &mut Vec<Diagnostic>) -> 
                 diags.push(
                     Diagnostic::error(
                         Code::MarkdownStructure,
-                        format!("“{}”写了两次：信息区里有 {}，正文里也有这个一级标题", kind.title(), kind.key()),
+                        format!(
+                            "“{}”写了两次：信息区里有 {}，正文里也有这个一级标题",
+                            kind.title(),
+                            kind.key()
+                        ),
                     )
-                    .at(Span { file, range: range.clone() })
+                    .at(Span {
+                        file,
+                        range: range.clone(),
+                    })
                     .at_opt(Some(yaml_span(sources, file, 0, &d.referenced)))
                     .help("只保留一处"),
                 );
@@ -251,7 +270,10 @@ pub fn load(path: &Path, sources: &mut Sources, diags: &mut Vec<Diagnostic>) -> 
                 parts.push(PartText {
                     kind,
                     text,
-                    origin: Origin { file, kind: OriginKind::Slice { start: body.start } },
+                    origin: Origin {
+                        file,
+                        kind: OriginKind::Slice { start: body.start },
+                    },
                     base_dir: base_dir.clone(),
                 });
             }
@@ -259,7 +281,11 @@ pub fn load(path: &Path, sources: &mut Sources, diags: &mut Vec<Diagnostic>) -> 
                 let help = if is_markdown {
                     format!("请添加一级标题 `# {}`，并在其下写这一部分", kind.title())
                 } else {
-                    format!("请添加键 `{}:`（{}），内容可直接写 Markdown，或写 {{file: 文件名.md}}", kind.key(), kind.title())
+                    format!(
+                        "请添加键 `{}:`（{}），内容可直接写 Markdown，或写 {{file: 文件名.md}}",
+                        kind.key(),
+                        kind.title()
+                    )
                 };
                 diags.push(
                     Diagnostic::error(Code::MissingKey, format!("缺少“{}”部分", kind.title()))
@@ -272,7 +298,12 @@ pub fn load(path: &Path, sources: &mut Sources, diags: &mut Vec<Diagnostic>) -> 
     if parts.len() != 4 {
         return None;
     }
-    Some(Loaded { material, file, root, parts })
+    Some(Loaded {
+        material,
+        file,
+        root,
+        parts,
+    })
 }
 
 fn resolve_part(
@@ -288,7 +319,12 @@ fn resolve_part(
     match &declared.value {
         PartSource::Inline(text) => {
             let origin = scalar_origin(sources, file, span.range.start, text);
-            Some(PartText { kind, text: text.clone(), origin, base_dir: base_dir.to_path_buf() })
+            Some(PartText {
+                kind,
+                text: text.clone(),
+                origin,
+                base_dir: base_dir.to_path_buf(),
+            })
         }
         PartSource::File(rel) => {
             let path = match root.resolve(base_dir, rel) {
@@ -310,7 +346,10 @@ fn resolve_part(
             Some(PartText {
                 kind,
                 text,
-                origin: Origin { file: part_file, kind: OriginKind::Slice { start: 0 } },
+                origin: Origin {
+                    file: part_file,
+                    kind: OriginKind::Slice { start: 0 },
+                },
                 base_dir: path.parent().map(Path::to_path_buf).unwrap_or_default(),
             })
         }
@@ -331,14 +370,23 @@ fn scalar_origin(sources: &Sources, file: FileIdx, at: usize, value: &str) -> Or
                 .find(|l| !l.trim().is_empty())
                 .map(|l| l.len() - l.trim_start_matches(' ').len())
                 .unwrap_or(0);
-            return Origin { file, kind: OriginKind::Block { start, indent } };
+            return Origin {
+                file,
+                kind: OriginKind::Block { start, indent },
+            };
         }
     }
     // A plain one-line scalar maps one to one; quoted or multi-line ones to their start.
     if !value.contains('\n') && rest.starts_with(value) {
-        return Origin { file, kind: OriginKind::Slice { start: at } };
+        return Origin {
+            file,
+            kind: OriginKind::Slice { start: at },
+        };
     }
-    Origin { file, kind: OriginKind::Point { at } }
+    Origin {
+        file,
+        kind: OriginKind::Point { at },
+    }
 }
 
 /// Converts a serde-saphyr location to a span in the file. `line_offset` is
@@ -358,12 +406,19 @@ pub fn yaml_span(sources: &Sources, file: FileIdx, line_offset: usize, loc: &Loc
     let end = match rest.chars().next() {
         Some(q @ ('"' | '\'')) => rest[1..].find(q).map_or(rest.len(), |i| i + 2),
         _ => {
-            let stops: &[char] = if in_flow { &['\n', '#', ',', ']', '}'] } else { &['\n', '#'] };
+            let stops: &[char] = if in_flow {
+                &['\n', '#', ',', ']', '}']
+            } else {
+                &['\n', '#']
+            };
             rest.find(stops).unwrap_or(rest.len())
         }
     };
     let end = start + rest[..end].trim_end().len();
-    Span { file, range: start..end.max(start) }
+    Span {
+        file,
+        range: start..end.max(start),
+    }
 }
 
 fn yaml_options() -> Options {
@@ -409,8 +464,13 @@ fn parse_yaml(
 
 /// Deserializes YAML text of `file` into `T` with the safety budget, turning
 /// errors into diagnostics.
-pub fn parse_typed<T: serde::de::DeserializeOwned>(yaml: &str, file: FileIdx, sources: &Sources) -> Result<T, Diagnostic> {
-    serde_saphyr::from_str_with_options::<T>(yaml, yaml_options()).map_err(|e| yaml_error(&e, file, 0, sources))
+pub fn parse_typed<T: serde::de::DeserializeOwned>(
+    yaml: &str,
+    file: FileIdx,
+    sources: &Sources,
+) -> Result<T, Diagnostic> {
+    serde_saphyr::from_str_with_options::<T>(yaml, yaml_options())
+        .map_err(|e| yaml_error(&e, file, 0, sources))
 }
 
 /// Turns a YAML error into a Chinese diagnostic with a pointed hint.
@@ -429,59 +489,102 @@ fn yaml_error(e: &YamlError, file: FileIdx, line_offset: usize, sources: &Source
         let end = text[start..].find('\n').map_or(text.len(), |i| start + i);
         text[start..end].to_string()
     };
-    let fullwidth_hint = if line_text.contains('：') && !line_text.contains(": ") && !line_text.contains(':') {
-        Some("这一行用了中文冒号“：”；YAML 的键后面要用英文冒号加空格“: ”，例如 `name: 张三`")
-    } else if line_text.contains('，') && (line_text.contains('{') || line_text.contains('[')) {
-        Some("花括号或方括号里的各项要用英文逗号“,”分隔，不能用中文逗号“，”")
-    } else {
-        None
-    };
+    let fullwidth_hint =
+        if line_text.contains('：') && !line_text.contains(": ") && !line_text.contains(':') {
+            Some("这一行用了中文冒号“：”；YAML 的键后面要用英文冒号加空格“: ”，例如 `name: 张三`")
+        } else if line_text.contains('，') && (line_text.contains('{') || line_text.contains('['))
+        {
+            Some("花括号或方括号里的各项要用英文逗号“,”分隔，不能用中文逗号“，”")
+        } else {
+            None
+        };
     let d = match inner.as_ref_error() {
-        YamlError::SerdeUnknownField { field, expected, .. } => {
+        YamlError::SerdeUnknownField {
+            field, expected, ..
+        } => {
             let suggestion = crate::text::closest(field, expected.iter().copied());
             let mut d = Diagnostic::error(Code::UnknownKey, format!("不认识的键 `{field}`"));
             d = match suggestion {
-                Some(s) => d.help(format!("是不是要写 `{s}`？这里可用的键：{}", expected.join("、"))),
+                Some(s) => d.help(format!(
+                    "是不是要写 `{s}`？这里可用的键：{}",
+                    expected.join("、")
+                )),
                 None => d.help(format!("这里可用的键：{}", expected.join("、"))),
             };
             d
         }
         YamlError::SerdeMissingField { field, .. } => {
-            Diagnostic::error(Code::MissingKey, format!("缺少必填的键 `{field}`"))
-                .help(format!("请在这一层添加 `{field}: …`（键名用英文，值用中文）"))
+            Diagnostic::error(Code::MissingKey, format!("缺少必填的键 `{field}`")).help(format!(
+                "请在这一层添加 `{field}: …`（键名用英文，值用中文）"
+            ))
         }
-        YamlError::SerdeInvalidType { unexpected, expected, .. }
-        | YamlError::SerdeInvalidValue { unexpected, expected, .. } => Diagnostic::error(
+        YamlError::SerdeInvalidType {
+            unexpected,
+            expected,
+            ..
+        }
+        | YamlError::SerdeInvalidValue {
+            unexpected,
+            expected,
+            ..
+        } => Diagnostic::error(
             Code::WrongType,
-            format!("值的类型不对：这里需要{}，写的是{}", expected_zh(expected), unexpected_zh(unexpected)),
+            format!(
+                "值的类型不对：这里需要{}，写的是{}",
+                expected_zh(expected),
+                unexpected_zh(unexpected)
+            ),
         )
         .help("数字直接写阿拉伯数字（如 850），不要写汉字或单位；文字可以加引号"),
         YamlError::InvalidScalar { ty, .. } => {
             let value = sources.text(file)[span.range.clone()].to_string();
-            Diagnostic::error(Code::WrongType, format!("值的类型不对：这里需要{}，写的是 {value}", expected_zh(ty)))
-                .help("数字直接写阿拉伯数字（如 850），不要写汉字、单位或引号")
+            Diagnostic::error(
+                Code::WrongType,
+                format!("值的类型不对：这里需要{}，写的是 {value}", expected_zh(ty)),
+            )
+            .help("数字直接写阿拉伯数字（如 850），不要写汉字、单位或引号")
         }
         YamlError::Budget { .. } => Diagnostic::error(
             Code::TooComplex,
             "YAML 结构过于复杂（别名展开、嵌套或节点数超出安全上限）",
         )
         .help("申报材料不需要 YAML 锚点和别名（& 和 *）；请直接写出内容"),
-        YamlError::DuplicateMappingKey { .. } => Diagnostic::error(Code::YamlSyntax, "同一个键写了两次")
-            .help("删掉重复的那一个"),
-        YamlError::Eof { .. } => Diagnostic::error(Code::YamlSyntax, "文件意外结束（可能缺少引号或括号的另一半）")
-            .help("检查引号、花括号、方括号是否成对"),
+        YamlError::DuplicateMappingKey { .. } => {
+            Diagnostic::error(Code::YamlSyntax, "同一个键写了两次").help("删掉重复的那一个")
+        }
+        YamlError::Eof { .. } => Diagnostic::error(
+            Code::YamlSyntax,
+            "文件意外结束（可能缺少引号或括号的另一半）",
+        )
+        .help("检查引号、花括号、方括号是否成对"),
         _ => {
             let msg = e.to_string();
             if std::env::var_os("SHENBAO_DEBUG").is_some() {
                 eprintln!("yaml error: {inner:?}");
             }
             let low = msg.to_ascii_lowercase();
-            if low.contains("alias") || low.contains("budget") || low.contains("recursion") || low.contains("depth") {
-                Diagnostic::error(Code::TooComplex, "YAML 结构过于复杂（别名展开或嵌套超出安全上限）")
-                    .help("申报材料不需要 YAML 锚点和别名（& 和 *）；请直接写出内容")
+            if low.contains("alias")
+                || low.contains("budget")
+                || low.contains("recursion")
+                || low.contains("depth")
+            {
+                Diagnostic::error(
+                    Code::TooComplex,
+                    "YAML 结构过于复杂（别名展开或嵌套超出安全上限）",
+                )
+                .help("申报材料不需要 YAML 锚点和别名（& 和 *）；请直接写出内容")
             } else if low.contains("flow mapping") || low.contains("flow sequence") {
-                Diagnostic::error(Code::YamlSyntax, "YAML 格式错误：花括号 { } 或方括号 [ ] 没有成对")
-                    .help(fullwidth_hint.unwrap_or("检查这里之前的 { … } 或 [ … ] 是否闭合，各项之间用英文逗号“,”分隔").to_string())
+                Diagnostic::error(
+                    Code::YamlSyntax,
+                    "YAML 格式错误：花括号 { } 或方括号 [ ] 没有成对",
+                )
+                .help(
+                    fullwidth_hint
+                        .unwrap_or(
+                            "检查这里之前的 { … } 或 [ … ] 是否闭合，各项之间用英文逗号“,”分隔",
+                        )
+                        .to_string(),
+                )
             } else {
                 Diagnostic::error(Code::YamlSyntax, "YAML 格式错误")
                     .help(fullwidth_hint.unwrap_or("检查这一行：键后面是“英文冒号+空格”，缩进用空格且同一层对齐，多行文字用 `|` 开头").to_string())
@@ -532,7 +635,10 @@ fn unexpected_zh(unexpected: &str) -> String {
     if u.starts_with("string") {
         format!("文字 {}", unexpected.trim_start_matches("string").trim())
     } else if u.starts_with("integer") || u.starts_with("floating") {
-        format!("数字 {}", unexpected.split_whitespace().last().unwrap_or(""))
+        format!(
+            "数字 {}",
+            unexpected.split_whitespace().last().unwrap_or("")
+        )
     } else if u.contains("map") {
         "一组键值".into()
     } else if u.contains("seq") {
@@ -578,7 +684,10 @@ fn split_markdown_parts(
     let mut current: Option<(Range<usize>, String)> = None;
     for (event, range) in Parser::new_ext(body, crate::markdown::options()).into_offset_iter() {
         match event {
-            Event::Start(Tag::Heading { level: HeadingLevel::H1, .. }) => {
+            Event::Start(Tag::Heading {
+                level: HeadingLevel::H1,
+                ..
+            }) => {
                 current = Some((range, String::new()));
             }
             Event::Text(t) | Event::Code(t) => {
@@ -596,13 +705,21 @@ fn split_markdown_parts(
     }
     let mut out: Vec<(PartKind, Range<usize>, Range<usize>)> = Vec::new();
     let abs = |r: &Range<usize>| (r.start + body_start)..(r.end + body_start);
-    if let Some((first, _)) = headings.first() {
-        if !body[..first.start].trim().is_empty() {
+    if let Some((first, _)) = headings.first()
+        && !body[..first.start].trim().is_empty()
+    {
+        {
             let lead = body[..first.start].len() - body[..first.start].trim_start().len();
             diags.push(
-                Diagnostic::error(Code::MarkdownStructure, "信息区之后、第一个一级标题之前有正文")
-                    .at(Span { file, range: (body_start + lead)..(body_start + first.start) })
-                    .help("正文要写在 `# 摘要` 等一级标题之下"),
+                Diagnostic::error(
+                    Code::MarkdownStructure,
+                    "信息区之后、第一个一级标题之前有正文",
+                )
+                .at(Span {
+                    file,
+                    range: (body_start + lead)..(body_start + first.start),
+                })
+                .help("正文要写在 `# 摘要` 等一级标题之下"),
             );
         }
     }
@@ -618,15 +735,25 @@ fn split_markdown_parts(
         };
         if out.iter().any(|(k, _, _)| *k == kind) {
             diags.push(
-                Diagnostic::error(Code::MarkdownStructure, format!("“{}”部分写了两次", kind.title()))
-                    .at(Span { file, range: abs(range) })
-                    .help("每个部分只写一次"),
+                Diagnostic::error(
+                    Code::MarkdownStructure,
+                    format!("“{}”部分写了两次", kind.title()),
+                )
+                .at(Span {
+                    file,
+                    range: abs(range),
+                })
+                .help("每个部分只写一次"),
             );
             continue;
         }
         // Body starts after the heading line.
         let heading_end = range.end.min(end);
-        out.push((kind, abs(range), (heading_end + body_start)..(end + body_start)));
+        out.push((
+            kind,
+            abs(range),
+            (heading_end + body_start)..(end + body_start),
+        ));
     }
     out
 }
