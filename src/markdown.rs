@@ -117,6 +117,7 @@ pub fn parse_part(part: &PartText, ctx: &mut Ctx) -> Vec<Block> {
         events,
         pos: 0,
         headings: [0; 4],
+        depth: 0,
     };
     let pending = p.blocks_until(|_| false);
     finish(pending, &mut p)
@@ -128,7 +129,14 @@ struct PartParser<'p, 'a> {
     events: Vec<(Event<'p>, Range<usize>)>,
     pos: usize,
     headings: [usize; 4],
+    /// Nesting of lists and quotes, bounded so hostile input cannot exhaust the stack.
+    depth: usize,
 }
+
+/// Deepest nesting of lists and quotes a material may use.
+const MAX_DEPTH: usize = 8;
+/// Most rows a table may have (a material's longest is a few dozen).
+pub const MAX_TABLE_ROWS: usize = 2000;
 
 /// A block before captions are attached: a caption paragraph is kept apart
 /// until we know whether a table follows it.
@@ -185,6 +193,38 @@ impl<'p, 'a> PartParser<'p, 'a> {
     }
 
     fn block(&mut self, tag: Tag<'p>, range: Range<usize>, out: &mut Vec<Pending>) {
+        if matches!(tag, Tag::List(_) | Tag::BlockQuote(_)) && self.depth >= MAX_DEPTH {
+            self.ctx.diags.push(
+                Diagnostic::error(Code::TooComplex, format!("列表或引用嵌套超过 {MAX_DEPTH} 层"))
+                    .at(self.span(range.start..range.start))
+                    .help("申报材料的列表最多嵌套两三层；请改成段落或小标题"),
+            );
+            self.skip_to_end();
+            return;
+        }
+        self.depth += 1;
+        self.block_inner(tag, range, out);
+        self.depth -= 1;
+    }
+
+    /// Consumes events up to the end of the element just started.
+    fn skip_to_end(&mut self) {
+        let mut depth = 1;
+        while let Some((event, _)) = self.next() {
+            match event {
+                Event::Start(_) => depth += 1,
+                Event::End(_) => {
+                    depth -= 1;
+                    if depth == 0 {
+                        break;
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn block_inner(&mut self, tag: Tag<'p>, range: Range<usize>, out: &mut Vec<Pending>) {
         match tag {
             Tag::Paragraph => {
                 let (content, images) =
@@ -261,6 +301,16 @@ impl<'p, 'a> PartParser<'p, 'a> {
             }
             Tag::Table(aligns) => {
                 let table = self.table(aligns);
+                if let Block::Table { rows, .. } = &table
+                    && rows.len() > MAX_TABLE_ROWS
+                {
+                    self.ctx.diags.push(
+                        Diagnostic::error(Code::TooComplex, format!("表格有 {} 行，超过 {MAX_TABLE_ROWS} 行的上限", rows.len()))
+                            .at(self.span(range.start..range.start))
+                            .help("申报材料里的表格应精炼；很长的明细请作为附件另行提供"),
+                    );
+                    return;
+                }
                 out.push(Pending::Table {
                     block: table,
                     range,
