@@ -8,6 +8,7 @@ pub mod check;
 pub mod compile;
 pub mod diag;
 pub mod fonts;
+pub mod images;
 pub mod markdown;
 pub mod material;
 pub mod output;

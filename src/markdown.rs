@@ -4,7 +4,6 @@
 //! nothing a writer types can run as Typst code.
 
 use std::ops::Range;
-use std::path::Path;
 
 use pulldown_cmark::{Alignment, CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use serde::Serialize;
@@ -195,9 +194,12 @@ impl<'p, 'a> PartParser<'p, 'a> {
     fn block(&mut self, tag: Tag<'p>, range: Range<usize>, out: &mut Vec<Pending>) {
         if matches!(tag, Tag::List(_) | Tag::BlockQuote(_)) && self.depth >= MAX_DEPTH {
             self.ctx.diags.push(
-                Diagnostic::error(Code::TooComplex, format!("列表或引用嵌套超过 {MAX_DEPTH} 层"))
-                    .at(self.span(range.start..range.start))
-                    .help("申报材料的列表最多嵌套两三层；请改成段落或小标题"),
+                Diagnostic::error(
+                    Code::TooComplex,
+                    format!("列表或引用嵌套超过 {MAX_DEPTH} 层"),
+                )
+                .at(self.span(range.start..range.start))
+                .help("申报材料的列表最多嵌套两三层；请改成段落或小标题"),
             );
             self.skip_to_end();
             return;
@@ -305,9 +307,12 @@ impl<'p, 'a> PartParser<'p, 'a> {
                     && rows.len() > MAX_TABLE_ROWS
                 {
                     self.ctx.diags.push(
-                        Diagnostic::error(Code::TooComplex, format!("表格有 {} 行，超过 {MAX_TABLE_ROWS} 行的上限", rows.len()))
-                            .at(self.span(range.start..range.start))
-                            .help("申报材料里的表格应精炼；很长的明细请作为附件另行提供"),
+                        Diagnostic::error(
+                            Code::TooComplex,
+                            format!("表格有 {} 行，超过 {MAX_TABLE_ROWS} 行的上限", rows.len()),
+                        )
+                        .at(self.span(range.start..range.start))
+                        .help("申报材料里的表格应精炼；很长的明细请作为附件另行提供"),
                     );
                     return;
                 }
@@ -439,7 +444,7 @@ impl<'p, 'a> PartParser<'p, 'a> {
                 return None;
             }
         };
-        let (px_width, px_height) = match image_size(&real, self.ctx.max_image_px) {
+        let (px_width, px_height) = match crate::images::probe(&real, self.ctx.max_image_px) {
             Ok(size) => size,
             Err(d) => {
                 self.ctx.diags.push(d.at(span));
@@ -949,32 +954,6 @@ fn parse_width(title: &str) -> Result<Option<Width>, ()> {
         _ => return Err(()),
     };
     Ok(Some(w))
-}
-
-/// Reads an image's pixel size from its header, and refuses what is not a
-/// decodable PNG or JPEG of sane size.
-fn image_size(path: &Path, max_px: u32) -> Result<(u32, u32), Diagnostic> {
-    let bad = |why: String| {
-        Diagnostic::error(Code::BadImage, why)
-            .help("请用 PNG 或 JPEG 格式的图片；可用画图等软件打开后“另存为”PNG")
-    };
-    let reader = image::ImageReader::open(path)
-        .and_then(|r| r.with_guessed_format())
-        .map_err(|e| bad(format!("无法打开图片：{e}")))?;
-    match reader.format() {
-        Some(image::ImageFormat::Png | image::ImageFormat::Jpeg) => {}
-        Some(f) => return Err(bad(format!("不支持的图片格式 {f:?}"))),
-        None => return Err(bad("无法识别的图片格式（不是 PNG 或 JPEG）".into())),
-    }
-    let (w, h) = reader
-        .into_dimensions()
-        .map_err(|e| bad(format!("图片已损坏，无法读取尺寸：{e}")))?;
-    if w == 0 || h == 0 || w > max_px || h > max_px {
-        return Err(bad(format!(
-            "图片尺寸 {w}×{h} 像素不合理（上限 {max_px}×{max_px}）"
-        )));
-    }
-    Ok((w, h))
 }
 
 /// Converts pending blocks to final blocks: attaches each caption paragraph
