@@ -72,6 +72,9 @@ enum Command {
         /// 即使内容有错误也生成 PDF，每页标“草稿”
         #[arg(long)]
         draft: bool,
+        /// 同时写出编译所用的 Typst 源文件和数据（供 typst compile 对比或调试模板）
+        #[arg(long = "emit-typst", value_name = "DIR")]
+        emit_typst: Option<PathBuf>,
         /// 同时处理的材料数（默认为 CPU 核数）
         #[arg(short = 'j', long = "jobs")]
         jobs: Option<usize>,
@@ -114,6 +117,7 @@ fn engine(common: &Common, out: PathBuf, draft: bool) -> Engine {
         font_paths: common.font_paths.clone(),
         system_fonts: !common.no_system_fonts,
         draft,
+        emit_typst: None,
     })
 }
 
@@ -125,12 +129,12 @@ fn main() -> ExitCode {
             out,
             draft,
             jobs,
-        } => build(
-            &engine(&common, out, draft),
-            &common.materials,
-            common.format,
-            jobs,
-        ),
+            emit_typst,
+        } => {
+            let mut engine = engine(&common, out, draft);
+            engine.config.emit_typst = emit_typst;
+            build(&engine, &common.materials, common.format, jobs)
+        }
         Command::Watch { common, out } => {
             shenbao::watch::watch(&engine(&common, out, false), &common.materials[0])
         }

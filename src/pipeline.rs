@@ -23,6 +23,9 @@ pub struct BuildConfig {
     pub system_fonts: bool,
     /// Write PDFs despite content-rule errors, marked 草稿 on every page.
     pub draft: bool,
+    /// Also write the exact Typst sources and data compiled, so `typst
+    /// compile` can do the same work (benchmarks, template debugging).
+    pub emit_typst: Option<PathBuf>,
 }
 
 /// A configuration and what is shared by every material built with it: the
@@ -315,6 +318,12 @@ pub fn build(
         return None;
     }
     let data = render_data(&prepared, config.draft);
+    if let Some(dir) = &config.emit_typst
+        && let Err(d) = emit_typst(dir, &data, &prepared, config)
+    {
+        diags.push(d);
+        return None;
+    }
     let m = &prepared.loaded.material;
     let company = m.company.name.value.trim().to_string();
     let world = ShenbaoWorld::new(
@@ -389,6 +398,42 @@ pub fn build(
         fonts: prepared.fonts.report(),
         dependencies,
     })
+}
+
+/// Writes the world as files: `shenbao/*.typ`, `data.json` and the images
+/// under `material/`, so that `typst compile --root DIR DIR/shenbao/book.typ`
+/// compiles exactly what shenbao compiles.
+fn emit_typst(
+    dir: &Path,
+    data: &[u8],
+    p: &Prepared,
+    config: &BuildConfig,
+) -> Result<(), Diagnostic> {
+    let fail = |e: std::io::Error| {
+        Diagnostic::error(Code::Output, format!("无法写出 Typst 源文件：{e}")).in_file(dir)
+    };
+    let templates = Templates::new(config.templates.clone());
+    std::fs::create_dir_all(dir.join("shenbao")).map_err(fail)?;
+    for name in crate::templates::TYPST_FILES {
+        if let Some((_, text)) = templates.text(name) {
+            std::fs::write(dir.join("shenbao").join(name), text).map_err(fail)?;
+        }
+    }
+    std::fs::write(dir.join("data.json"), data).map_err(fail)?;
+    let mut images = Vec::new();
+    for (_, blocks) in &p.parts {
+        figure_files(blocks, p.loaded.root.path(), &mut images);
+    }
+    for image in images {
+        if let Some(rel) = p.loaded.root.relative(&image) {
+            let target = dir.join("material").join(rel);
+            if let Some(parent) = target.parent() {
+                std::fs::create_dir_all(parent).map_err(fail)?;
+            }
+            std::fs::copy(&image, &target).map_err(fail)?;
+        }
+    }
+    Ok(())
 }
 
 fn figure_files(blocks: &[markdown::Block], root: &Path, out: &mut Vec<PathBuf>) {

@@ -20,6 +20,9 @@ const EMBEDDED: &[(&str, &str)] = &[
     ),
 ];
 
+/// The Typst files of the book, for `--emit-typst`.
+pub const TYPST_FILES: [&str; 4] = ["book.typ", "cover.typ", "body.typ", "style.typ"];
+
 /// The entry point the book is compiled from.
 pub const MAIN: &str = "book.typ";
 
