@@ -76,13 +76,32 @@ pub fn export(
                 .collect::<Vec<_>>()
         })
     };
+    // The three exports are independent (font subsetting dominates): run
+    // them side by side.
+    let (cover, body, book) = std::thread::scope(|s| {
+        let cover = s.spawn(|| pdf(Some(range(1, cover_end))));
+        let body = s.spawn(|| pdf(Some(range(body_start, total))));
+        let book = pdf(None);
+        (join(cover), join(body), book)
+    });
     Ok(Pdfs {
-        cover: pdf(Some(range(1, cover_end)))?,
-        body: pdf(Some(range(body_start, total)))?,
-        book: pdf(None)?,
+        cover: cover?,
+        body: body?,
+        book: book?,
         cover_pages: cover_end,
         body_pages: total + 1 - body_start,
         book_pages: total,
+    })
+}
+
+fn join<T>(
+    handle: std::thread::ScopedJoinHandle<'_, Result<T, Vec<Diagnostic>>>,
+) -> Result<T, Vec<Diagnostic>> {
+    handle.join().unwrap_or_else(|_| {
+        Err(vec![Diagnostic::error(
+            Code::Template,
+            "PDF 导出时内部错误",
+        )])
     })
 }
 

@@ -337,6 +337,7 @@ pub fn build(
             prepared.date.day as u8,
         ),
     );
+    let timing = Timing::start();
     let doc = match compile::compile(&world, &company, None) {
         Ok((doc, warnings)) => {
             diags.extend(warnings);
@@ -347,6 +348,7 @@ pub fn build(
             return None;
         }
     };
+    timing.lap("compile");
     let pdfs = match compile::export(&doc, &company, None) {
         Ok(p) => p,
         Err(errors) => {
@@ -354,6 +356,7 @@ pub fn build(
             return None;
         }
     };
+    timing.lap("pdf");
     let (name, renamed) = output::folder_name(&company);
     if renamed {
         diags.push(
@@ -434,6 +437,28 @@ fn emit_typst(
         }
     }
     Ok(())
+}
+
+/// Stage times on stderr when `SHENBAO_TIMING` is set (for benchmarks).
+struct Timing(Option<std::cell::Cell<std::time::Instant>>);
+
+impl Timing {
+    fn start() -> Self {
+        Timing(
+            std::env::var_os("SHENBAO_TIMING")
+                .map(|_| std::cell::Cell::new(std::time::Instant::now())),
+        )
+    }
+
+    fn lap(&self, what: &str) {
+        if let Some(t) = &self.0 {
+            eprintln!(
+                "timing {what}: {:.1} ms",
+                t.get().elapsed().as_secs_f64() * 1000.0
+            );
+            t.set(std::time::Instant::now());
+        }
+    }
 }
 
 fn figure_files(blocks: &[markdown::Block], root: &Path, out: &mut Vec<PathBuf>) {
