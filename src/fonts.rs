@@ -293,11 +293,22 @@ fn face(font: &Font) -> Option<ttf_parser::Face<'_>> {
 }
 
 fn load_file(path: &Path, out: &mut Vec<(Font, PathBuf)>) {
-    let Ok(data) = std::fs::read(path) else {
-        return;
-    };
-    for font in Font::iter(Bytes::new(data)) {
+    let Some(data) = map_file(path) else { return };
+    for font in Font::iter(data) {
         out.push((font, path.to_path_buf()));
+    }
+}
+
+/// The bytes of a font file, memory-mapped: a CJK face is 10–20 MB and only
+/// the glyphs a document uses are ever touched.
+fn map_file(path: &Path) -> Option<Bytes> {
+    let file = std::fs::File::open(path).ok()?;
+    // SAFETY: font files are not modified while shenbao runs; if one were
+    // truncated underneath us the process could fault, which is the same
+    // trade-off typst-cli and fontdb make for system fonts.
+    match unsafe { memmap2::Mmap::map(&file) } {
+        Ok(map) => Some(Bytes::new(map)),
+        Err(_) => std::fs::read(path).ok().map(Bytes::new),
     }
 }
 

@@ -12,7 +12,8 @@ use crate::diag::{Code, Diagnostic};
 const MAX_PIXELS: u64 = 100_000_000;
 
 type Key = (PathBuf, u64, Option<SystemTime>);
-static CACHE: Mutex<Option<HashMap<Key, Result<(u32, u32), String>>>> = Mutex::new(None);
+type Probed = Result<(u32, u32), String>;
+static CACHE: Mutex<Option<HashMap<Key, Probed>>> = Mutex::new(None);
 
 /// The pixel size of a PNG or JPEG that decodes completely.
 pub fn probe(path: &Path, max_side: u32) -> Result<(u32, u32), Diagnostic> {

@@ -359,10 +359,31 @@ fn resolve_part(
 /// Works out how a YAML scalar that starts at `at` lays its text out in the file.
 fn scalar_origin(sources: &Sources, file: FileIdx, at: usize, value: &str) -> Origin {
     let src = sources.text(file);
-    let rest = &src[at.min(src.len())..];
+    let at = at.min(src.len());
+    let line_start = src[..at].rfind('\n').map_or(0, |i| i + 1);
+    // A block scalar (`|`, `>`): its location is the first content line (or,
+    // with some parsers, the indicator). Content line k of the value is line
+    // k of the file after it, indented alike.
+    let indicator_before = src[..line_start]
+        .trim_end_matches('\n')
+        .lines()
+        .next_back()
+        .map(str::trim_end)
+        .is_some_and(|l| {
+            l.trim_end_matches(['-', '+', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9'])
+                .ends_with(['|', '>'])
+        });
+    if src[line_start..at].trim().is_empty() && indicator_before {
+        return Origin {
+            file,
+            kind: OriginKind::Block {
+                start: line_start,
+                indent: at - line_start,
+            },
+        };
+    }
+    let rest = &src[at..];
     if rest.starts_with('|') || rest.starts_with('>') {
-        // The content starts on the next line; its indentation is that of the
-        // first non-blank line.
         if let Some(nl) = rest.find('\n') {
             let start = at + nl + 1;
             let indent = src[start..]

@@ -1,0 +1,418 @@
+//! Materials written by the tests: input errors and their diagnostics,
+//! encodings, markup injection, path confinement, missing glyphs (F3),
+//! awkward tables and images, and a second profile.
+
+mod common;
+
+use common::*;
+
+/// Asserts that `stderr` has a diagnostic `error[code]` located at
+/// `file:line:col`.
+#[track_caller]
+fn assert_diag(stderr: &str, code: &str, file: &str, line: usize, col: usize) {
+    assert!(
+        stderr.contains(&format!("error[{code}]")),
+        "expected error[{code}] in:\n{stderr}"
+    );
+    let locs = locations(stderr);
+    assert!(
+        locs.iter()
+            .any(|(f, l, c)| f == file && *l == line && *c == col),
+        "expected a diagnostic at {file}:{line}:{col}, got {locs:?} in:\n{stderr}"
+    );
+}
+
+/// 1-based character column of `needle` in its line of `text`.
+fn col_of(text: &str, needle: &str) -> usize {
+    let line = text.lines().find(|l| l.contains(needle)).expect("needle");
+    line[..line.find(needle).expect("needle")].chars().count() + 1
+}
+
+/// SMALL_YAML with `from` replaced by `to` (which must occur).
+#[track_caller]
+fn small_with(from: &str, to: &str) -> String {
+    assert!(SMALL_YAML.contains(from), "{from:?} not in SMALL_YAML");
+    SMALL_YAML.replacen(from, to, 1)
+}
+
+#[test]
+fn in_yaml_full_width_colon_is_pointed_at() {
+    let yaml = small_with("company:", "company：");
+    let err = Fixture::yaml(&yaml).reject("material.yaml");
+    assert_diag(
+        &err,
+        "IN-YAML",
+        "material.yaml",
+        line_of(&yaml, "company："),
+        1,
+    );
+    assert!(
+        err.contains("中文冒号"),
+        "the hint names the full-width colon:\n{err}"
+    );
+}
+
+#[test]
+fn in_key_unknown_key_suggests_the_right_one() {
+    let yaml = small_with("abstract: |", "abstarct: |");
+    let err = Fixture::yaml(&yaml).reject("material.yaml");
+    assert_diag(
+        &err,
+        "IN-KEY",
+        "material.yaml",
+        line_of(&yaml, "abstarct"),
+        1,
+    );
+    assert!(err.contains("`abstract`"), "suggests `abstract`:\n{err}");
+}
+
+#[test]
+fn in_type_wrong_type_is_named() {
+    let yaml = small_with("employees: 120", "employees: \"很多\"");
+    let err = Fixture::yaml(&yaml).reject("material.yaml");
+    assert_diag(
+        &err,
+        "IN-TYPE",
+        "material.yaml",
+        line_of(&yaml, "很多"),
+        col_of(&yaml, "\"很多\""),
+    );
+}
+
+#[test]
+fn in_missing_benchmark_title() {
+    let yaml = small_with(
+        "  title: 洛阳测试机械有限公司基于全员参与的精益质量管理经验\n",
+        "",
+    );
+    let err = Fixture::yaml(&yaml).reject("material.yaml");
+    assert!(
+        err.contains("error[IN-MISSING]") && err.contains("`title`"),
+        "{err}"
+    );
+    // Pointed at the benchmark mapping: its key or its first entry.
+    let (from, to) = (line_of(&yaml, "benchmark:"), line_of(&yaml, "brief:"));
+    let locs = locations(&err);
+    assert!(
+        locs.iter()
+            .any(|(f, l, _)| f == "material.yaml" && (from..=to).contains(l)),
+        "at lines {from}–{to}: {locs:?}"
+    );
+}
+
+#[test]
+fn in_file_missing_part_file() {
+    let yaml = small_with(
+        "effects: |\n  实施效果正文。\n",
+        "effects: {file: parts/nope.md}\n",
+    );
+    let err = Fixture::yaml(&yaml).reject("material.yaml");
+    assert_diag(
+        &err,
+        "IN-FILE",
+        "material.yaml",
+        line_of(&yaml, "nope.md"),
+        col_of(&yaml, "{file"),
+    );
+    assert!(
+        err.contains("parts/nope.md"),
+        "names the missing file:\n{err}"
+    );
+}
+
+#[test]
+fn in_empty_file() {
+    let f = Fixture::new();
+    f.write("material.yaml", "\n  \n");
+    let err = f.reject("material.yaml");
+    assert!(
+        err.contains("error[IN-EMPTY]") && err.contains("material.yaml"),
+        "{err}"
+    );
+}
+
+#[test]
+fn in_encoding_unreadable_bytes() {
+    // A UTF-16 byte-order mark, and bytes that are neither UTF-8 nor GB18030.
+    for bytes in [
+        &b"\xFF\xFE\x00c\x00o\x00"[..],
+        &b"company: \x80\xFF\xFE\x81\n"[..],
+    ] {
+        let f = Fixture::new();
+        f.write("material.yaml", bytes);
+        let err = f.reject("material.yaml");
+        assert!(
+            err.contains("error[IN-ENCODING]") && err.contains("material.yaml"),
+            "{bytes:?}:\n{err}"
+        );
+    }
+}
+
+/// A material saved by Notepad in GBK builds, with a warning, and its
+/// Chinese is read right (the folder is named after the company, E1).
+#[test]
+fn in_encoding_gbk_material_builds_with_a_warning() {
+    let (gbk, _, unmappable) = encoding_rs::GB18030.encode(SMALL_YAML);
+    assert!(
+        !unmappable && std::str::from_utf8(&gbk).is_err(),
+        "the fixture is really GBK"
+    );
+    let f = Fixture::new();
+    f.write("material.yaml", &gbk);
+    let built = f.build("material.yaml");
+    assert!(
+        built.stderr.contains("warning[IN-ENCODING]"),
+        "{}",
+        built.stderr
+    );
+    assert!(!built.stderr.contains("error"), "{}", built.stderr);
+    assert_eq!(
+        built.folder.file_name().expect("name").to_string_lossy(),
+        SMALL_COMPANY
+    );
+}
+
+/// Typst markup in the writer's text is printed, never run.
+#[test]
+fn injection_markup_in_text_prints_literally() {
+    let tokens = [
+        r#"#read("/etc/passwd")"#,
+        "$x$",
+        " * ",
+        // `_x_` alone is Markdown emphasis; inside a word it is text for
+        // Markdown but would still be emphasis for Typst.
+        "snake_x_case",
+        "<label>",
+        "@ref",
+        "// x",
+        "#set page(width: 1cm)",
+        r"C:\temp",
+        "]",
+    ];
+    let line = format!("注入测试{}结束。", tokens.join("与"));
+    let yaml = small_with("  摘要正文。", &format!("  {line}"))
+        .replace("name: 李四,", r##"name: "李四#emph[x]$y$","##);
+    let f = Fixture::yaml(&yaml);
+    let pdfs = f.build("material.yaml").probe();
+    let body = pdfs.body.text();
+    for t in tokens {
+        assert!(
+            body.contains(&compact(t)),
+            "{t:?} not printed literally:\n{body}"
+        );
+    }
+    let cover = pdfs.cover.text();
+    assert!(
+        cover.contains("李四#emph[x]$y$"),
+        "cover field printed literally:\n{cover}"
+    );
+    for (name, pdf) in pdfs.all() {
+        assert!(
+            !pdf.text().contains("root:"),
+            "{name}: /etc/passwd was read"
+        );
+        for p in &pdf.pages {
+            assert_close(p.width, A4_W, TOL, &format!("{name}: page width"));
+        }
+    }
+}
+
+/// Paths may not leave the material's folder: `..`, absolute, or through a
+/// symlink; nothing is read and nothing written.
+#[test]
+fn in_path_escapes_are_refused() {
+    let mut cases = vec![
+        ("figure ..", "effects: {file: e.md}\n", "![图]"),
+        ("part file ..", "effects: {file: ../outside.md}\n", "{file"),
+        ("absolute", "effects: {file: /etc/passwd}\n", "{file"),
+    ];
+    if cfg!(unix) {
+        cases.push(("symlink", "effects: {file: link.md}\n", "{file"));
+    }
+    for (what, effects, at) in cases {
+        let top = Fixture::new();
+        top.write("outside.md", "外面的文件。\n");
+        top.write("m/e.md", "效果。\n\n![图](../../etc/passwd.png)\n");
+        let yaml = small_with("effects: |\n  实施效果正文。\n", effects);
+        top.write("m/material.yaml", &yaml);
+        #[cfg(unix)]
+        std::os::unix::fs::symlink(top.path("outside.md"), top.path("m/link.md")).expect("symlink");
+        let out = must_fail(&mut build_cmd(
+            &top.path("m/material.yaml"),
+            &top.path("out"),
+        ));
+        let err = stderr(&out);
+        assert!(!top.path("out").exists(), "{what}: nothing written");
+        if what.starts_with("figure") {
+            assert_diag(&err, "IN-PATH", "e.md", 3, 1);
+        } else {
+            assert_diag(
+                &err,
+                "IN-PATH",
+                "material.yaml",
+                line_of(&yaml, effects.trim()),
+                col_of(&yaml, at),
+            );
+        }
+        assert!(
+            !err.contains("root:") && !err.contains("外面的文件"),
+            "{what}: the file was read:\n{err}"
+        );
+    }
+}
+
+/// F3: a character no bundled font has (U+20BB7, CJK Ext. B) stops the build
+/// and is named with its place in a part file.
+#[test]
+fn f3_missing_glyph_in_part_file_is_named_with_its_place() {
+    let yaml = small_with(
+        "effects: |\n  实施效果正文。\n",
+        "effects: {file: effects.md}\n",
+    );
+    let f = Fixture::yaml(&yaml);
+    f.write("effects.md", "实施效果正文。\n\n第二段有𠮷字。\n");
+    let err = f.reject("material.yaml");
+    assert_diag(&err, "F3", "effects.md", 3, 5);
+    assert!(err.contains("U+20BB7") && err.contains('𠮷'), "{err}");
+}
+
+// Known bug (the two ignored tests below): a diagnostic inside a YAML
+// block-scalar part (`abstract: |`) points at the block's first line, not at
+// its own line and column. serde-saphyr's span of a block scalar starts at
+// its content, not at `|`, so `scalar_origin` (src/material/read.rs) falls
+// back to a single point.
+
+#[test]
+fn f3_missing_glyph_in_yaml_block_is_named_with_its_place() {
+    let yaml = small_with("  摘要正文。\n", "  摘要正文。\n\n  第二段有𠮷字。\n");
+    let err = Fixture::yaml(&yaml).reject("material.yaml");
+    assert_diag(
+        &err,
+        "F3",
+        "material.yaml",
+        line_of(&yaml, "𠮷"),
+        col_of(&yaml, "𠮷"),
+    );
+    assert!(err.contains("U+20BB7"), "{err}");
+}
+
+#[test]
+fn in_path_figure_in_yaml_block_is_named_with_its_place() {
+    let yaml = small_with(
+        "  实施效果正文。\n",
+        "  实施效果正文。\n\n  ![图](../../etc/passwd.png)\n",
+    );
+    let err = Fixture::yaml(&yaml).reject("material.yaml");
+    assert_diag(
+        &err,
+        "IN-PATH",
+        "material.yaml",
+        line_of(&yaml, "![图]"),
+        col_of(&yaml, "![图]"),
+    );
+}
+
+/// A 29-row table and a tall portrait image with no width both fit: the
+/// table breaks with its header repeated and loses no row; the image is
+/// scaled into the text block, keeping its proportions, caption below.
+#[test]
+fn b6_long_table_and_tall_image_fit_the_text_block() {
+    let f = Fixture::new();
+    std::fs::create_dir(f.path("img")).expect("mkdir");
+    image::GrayImage::from_pixel(600, 3000, image::Luma([160]))
+        .save(f.path("img/tall.png"))
+        .expect("png");
+    let mut part = String::from(
+        "推进实施正文。\n\n表：二十九行的表\n\n| 序号 | 项目 | 数据 |\n| --- | --- | --- |\n",
+    );
+    for i in 1..=29 {
+        part.push_str(&format!("| {i} | 项目{i} | 数据{i} |\n"));
+    }
+    part.push_str("\n![很高的图](img/tall.png)\n\n图后的文字。\n");
+    f.write("impl.md", &part);
+    f.write(
+        "material.yaml",
+        small_with(
+            "implementation: |\n  推进实施正文。\n",
+            "implementation: {file: impl.md}\n",
+        ),
+    );
+    let body = probe(&f.build("material.yaml").pdf(BODY));
+
+    let mut numbers = Vec::new();
+    let mut headers = 0;
+    for p in &body.pages {
+        for r in p.body_rows() {
+            let cells: Vec<&str> = r
+                .spans
+                .iter()
+                .map(|s| s.text.trim())
+                .filter(|t| !t.is_empty())
+                .collect();
+            if cells == ["序号", "项目", "数据"] {
+                headers += 1;
+            } else if cells.len() == 3 && cells[1].starts_with("项目") {
+                numbers.push(cells[0].parse::<u32>().expect("序号"));
+            }
+        }
+    }
+    assert_eq!(
+        numbers,
+        (1..=29).collect::<Vec<u32>>(),
+        "every row once, in order"
+    );
+    let table_pages = body
+        .pages
+        .iter()
+        .filter(|p| p.lines.iter().any(Rule::is_vertical))
+        .count();
+    assert_eq!(
+        headers, table_pages,
+        "the header row on every page of the table"
+    );
+
+    let (i, img) = body
+        .pages
+        .iter()
+        .enumerate()
+        .find_map(|(i, p)| p.images.first().map(|im| (i, *im)))
+        .expect("the image is placed");
+    let page = &body.pages[i];
+    let (w, h) = (img[2] - img[0], img[3] - img[1]);
+    assert!(
+        img[0] >= margin_left() - TOL && img[2] <= A4_W - margin_left() + TOL,
+        "image {img:?} within the side margins"
+    );
+    assert!(
+        img[1] >= margin_top() - TOL && img[3] <= page.text_bottom() + TOL,
+        "image {img:?} within the text block"
+    );
+    assert_close(w / h, 600.0 / 3000.0, 0.002, "aspect ratio kept");
+    let cap = page
+        .body_rows()
+        .into_iter()
+        .find(|r| r.is_size(10.5))
+        .expect("caption on the image's page");
+    assert!(
+        cap.raw().starts_with("图1") && cap.y > img[3],
+        "caption {:?} below the image",
+        cap.text()
+    );
+}
+
+/// C1 from the profile: henan-2023 titles the cover as the notice's rule text
+/// quotes it, with no added spaces.
+#[test]
+fn c1_henan_profile_sets_its_own_title_lines() {
+    let f = Fixture::yaml(&small_with("profile: luoyang-2023", "profile: henan-2023"));
+    let cover = probe(&f.build("material.yaml").pdf(COVER));
+    let rows = cover.pages[0].rows();
+    let title: Vec<String> = rows
+        .iter()
+        .filter(|r| r.is_size(36.0))
+        .map(Row::raw)
+        .collect();
+    assert_eq!(title.len(), 2, "{title:?}");
+    assert_eq!(compact(&title[0]), "2023年河南省质量标杆");
+    assert_eq!(title[1], "申报材料");
+}

@@ -1,0 +1,77 @@
+#!/usr/bin/env python3
+"""Print the layout facts of PDFs as JSON, for the integration tests.
+
+Usage: pdfprobe.py FILE.pdf [FILE.pdf ...]
+
+Prints a JSON list, one object per file: "fonts" (every font of every page,
+with whether it is embedded) and "pages", each with its width and height,
+its text spans (text, font, size, x/y = the baseline origin, bbox, and each
+glyph's origin x and right edge), its straight line drawings and its image bboxes. Coordinates
+are PDF points from the top-left corner, y growing downwards.
+"""
+import json
+import sys
+
+# PyMuPDF imports its optional layout/LLM add-ons when they are installed,
+# which takes seconds (onnxruntime); we need neither.
+sys.modules["pymupdf.layout"] = None
+sys.modules["pymupdf4llm"] = None
+
+import pymupdf  # noqa: E402
+
+
+def r(v):
+    return round(float(v), 3)
+
+
+def spans(page):
+    # Without TEXT_PRESERVE_IMAGES: decoding images would cost most of the time.
+    flags = pymupdf.TEXTFLAGS_RAWDICT & ~pymupdf.TEXT_PRESERVE_IMAGES
+    out = []
+    for block in page.get_text("rawdict", flags=flags)["blocks"]:
+        for line in block.get("lines", []):
+            for s in line["spans"]:
+                chars = s["chars"]
+                out.append({
+                    "text": "".join(c["c"] for c in chars),
+                    "font": s["font"],
+                    "size": r(s["size"]),
+                    "x": r(s["origin"][0]),
+                    "y": r(s["origin"][1]),
+                    "bbox": [r(v) for v in s["bbox"]],
+                    "glyph_x": [r(c["origin"][0]) for c in chars],
+                    "glyph_x1": [r(c["bbox"][2]) for c in chars],
+                })
+    return out
+
+
+def lines(page):
+    out = []
+    for d in page.get_drawings():
+        for item in d["items"]:
+            if item[0] == "l":
+                p, q = item[1], item[2]
+                out.append({"x0": r(p.x), "y0": r(p.y), "x1": r(q.x), "y1": r(q.y),
+                            "width": r(d.get("width") or 0)})
+    return out
+
+
+def probe(path):
+    doc = pymupdf.open(path)
+    fonts = {}
+    pages = []
+    for page in doc:
+        pages.append({
+            "width": r(page.rect.width),
+            "height": r(page.rect.height),
+            "spans": spans(page),
+            "lines": lines(page),
+            "images": [[r(v) for v in info["bbox"]] for info in page.get_image_info()],
+        })
+        for _xref, ext, _type, basefont, *_rest in page.get_fonts():
+            fonts[basefont] = {"name": basefont, "embedded": ext != "n/a"}
+    return {"pages": pages, "fonts": sorted(fonts.values(), key=lambda f: f["name"])}
+
+
+if __name__ == "__main__":
+    json.dump([probe(p) for p in sys.argv[1:]], sys.stdout, ensure_ascii=False)
