@@ -383,19 +383,19 @@ fn scalar_origin(sources: &Sources, file: FileIdx, at: usize, value: &str) -> Or
         };
     }
     let rest = &src[at..];
-    if rest.starts_with('|') || rest.starts_with('>') {
-        if let Some(nl) = rest.find('\n') {
-            let start = at + nl + 1;
-            let indent = src[start..]
-                .split('\n')
-                .find(|l| !l.trim().is_empty())
-                .map(|l| l.len() - l.trim_start_matches(' ').len())
-                .unwrap_or(0);
-            return Origin {
-                file,
-                kind: OriginKind::Block { start, indent },
-            };
-        }
+    if (rest.starts_with('|') || rest.starts_with('>'))
+        && let Some(nl) = rest.find('\n')
+    {
+        let start = at + nl + 1;
+        let indent = src[start..]
+            .split('\n')
+            .find(|l| !l.trim().is_empty())
+            .map(|l| l.len() - l.trim_start_matches(' ').len())
+            .unwrap_or(0);
+        return Origin {
+            file,
+            kind: OriginKind::Block { start, indent },
+        };
     }
     // A plain one-line scalar maps one to one; quoted or multi-line ones to their start.
     if !value.contains('\n') && rest.starts_with(value) {
