@@ -81,6 +81,7 @@ pub fn write_all(
             );
         }
     }
+    remove_stale_temps(&canon_dir);
     let mut staged = Vec::new();
     for (name, bytes) in files {
         let mut tmp = tempfile::Builder::new()
@@ -110,6 +111,27 @@ pub fn write_all(
         written.push(target);
     }
     Ok(written)
+}
+
+/// Temporary files of a build that was killed midway (its previous PDFs are
+/// intact, being replaced only by rename). Young ones may belong to a build
+/// running right now and are left alone.
+fn remove_stale_temps(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        let old = e
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age.as_secs() > 600);
+        if name.starts_with(".shenbao-") && name.ends_with(".tmp") && old {
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
 }
 
 #[cfg(test)]

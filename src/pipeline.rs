@@ -272,6 +272,19 @@ fn is_ignorable(c: char) -> bool {
     matches!(c as u32, 0x200B..=0x200F | 0x2060..=0x206F | 0xFE00..=0xFE0F | 0xFEFF | 0xE0100..=0xE01EF | 0xAD)
 }
 
+/// `SOURCE_DATE_EPOCH`, the reproducible-builds way to ask for a date in
+/// the PDF; without it the PDF has none and bytes depend only on the input.
+pub fn source_date_epoch() -> Option<typst_pdf::Timestamp> {
+    let secs: i64 = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()?
+        .trim()
+        .parse()
+        .ok()?;
+    let (y, mo, d, h, mi, s) = render::civil_from_epoch(secs);
+    let dt = typst::foundations::Datetime::from_ymd_hms(y, mo, d, h, mi, s)?;
+    Some(typst_pdf::Timestamp::new_utc(dt))
+}
+
 /// The JSON the templates read.
 pub fn render_data(p: &Prepared, draft: bool) -> Vec<u8> {
     let m = &p.loaded.material;
@@ -281,6 +294,7 @@ pub fn render_data(p: &Prepared, draft: bool) -> Vec<u8> {
             title: title.clone(),
             company: m.company.name.value.trim().to_string(),
             draft,
+            pdf_date: source_date_epoch().is_some(),
         },
         profile: &p.profile,
         fonts: p.fonts.roles_json(),
@@ -349,7 +363,7 @@ pub fn build(
         }
     };
     timing.lap("compile");
-    let pdfs = match compile::export(&doc, &company, None) {
+    let pdfs = match compile::export(&doc, &company, source_date_epoch()) {
         Ok(p) => p,
         Err(errors) => {
             diags.extend(errors);

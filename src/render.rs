@@ -22,6 +22,33 @@ pub struct Meta {
     pub title: String,
     pub company: String,
     pub draft: bool,
+    /// Whether the PDF carries a creation date (only with SOURCE_DATE_EPOCH,
+    /// so that the same input always gives the same bytes).
+    pub pdf_date: bool,
+}
+
+/// The UTC civil time of a Unix timestamp: (year, month, day, h, m, s).
+pub fn civil_from_epoch(secs: i64) -> (i32, u8, u8, u8, u8, u8) {
+    let days = secs.div_euclid(86_400);
+    let rem = secs.rem_euclid(86_400);
+    // Howard Hinnant's days-to-civil.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (
+        year as i32,
+        month as u8,
+        day as u8,
+        (rem / 3600) as u8,
+        (rem % 3600 / 60) as u8,
+        (rem % 60) as u8,
+    )
 }
 
 #[derive(Serialize)]
@@ -228,6 +255,13 @@ pub fn cover_fields(m: &Material, date: Date) -> Vec<Field> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn epoch() {
+        assert_eq!(civil_from_epoch(0), (1970, 1, 1, 0, 0, 0));
+        assert_eq!(civil_from_epoch(1_679_270_400), (2023, 3, 20, 0, 0, 0));
+        assert_eq!(civil_from_epoch(951_782_400 + 3661), (2000, 2, 29, 1, 1, 1));
+    }
 
     #[test]
     fn dates() {
