@@ -1,0 +1,321 @@
+//! The commands around `build`: real fonts (F1, F2), check/count/init/schema,
+//! --draft, --format json, batches, and output safety.
+
+mod common;
+
+use common::*;
+
+/// F1/F2: a face named SimSun / 宋体 given with --font-path is preferred over
+/// the substitute, reported as real, and embedded; its bold is synthetic.
+#[test]
+fn f1_real_simsun_is_preferred_and_reported() {
+    let f = Fixture::yaml(SMALL_YAML);
+    let fonts = root().join("tests/fixtures/fonts");
+    let out = must_succeed(f.cmd("material.yaml").arg("--font-path").arg(&fonts));
+    let report = stdout(&out);
+    assert!(
+        report.contains("宋体：SimSun Regular，真实字体"),
+        "{report}"
+    );
+    assert!(
+        report.contains("宋体加粗：SimSun Regular，真实字体，模拟加粗"),
+        "{report}"
+    );
+    assert!(
+        report.contains("黑体：Noto Sans CJK SC Medium，替代字体"),
+        "{report}"
+    );
+    let built = Fixture { dir: f.dir };
+    let folder = std::fs::read_dir(built.out())
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    let probe = probe_all(&[folder.join(BODY)]).pop().unwrap();
+    assert!(
+        probe
+            .fonts
+            .iter()
+            .any(|x| x.name.contains("SimSun") && x.embedded),
+        "{:?}",
+        probe.fonts
+    );
+    // The 摘要 heading (characters the fake SimSun has) is set in SimSun.
+    let heading = probe.pages[0]
+        .spans
+        .iter()
+        .find(|s| s.text.trim() == "摘要")
+        .expect("摘要");
+    assert!(heading.font.contains("SimSun"), "{heading:?}");
+}
+
+#[test]
+fn check_is_clean_on_the_example_and_counts_words() {
+    let out = must_succeed(
+        bin()
+            .args(["check", "--no-system-fonts"])
+            .arg(example_yaml()),
+    );
+    assert!(stdout(&out).contains("检查通过"));
+    let out = must_succeed(
+        bin()
+            .args(["count", "--no-system-fonts", "--format", "json"])
+            .arg(example_yaml()),
+    );
+    let rows: serde_json::Value = serde_json::from_str(stdout(&out).trim()).unwrap();
+    let rows = rows.as_array().unwrap();
+    assert_eq!(rows.len(), 5);
+    assert_eq!(rows[1]["part"], "摘要");
+    assert_eq!(rows[1]["limit"], 500);
+    assert!(rows[1]["count"].as_u64().unwrap() > 300);
+}
+
+/// V1, V4, V5, V6, V7 all reported in one run, as JSON with positions.
+#[test]
+fn check_reports_every_problem_in_one_run_as_json() {
+    let yaml = SMALL_YAML
+        .replace("13912345678", "0379-6330287")
+        .replace("河南省洛阳市涧西区", "郑州市金水区")
+        .replace("3451 滚动轴承制造", "3451 轴承制造");
+    let f = Fixture::yaml(&yaml);
+    let out = must_fail(bin().current_dir(f.dir.path()).args([
+        "check",
+        "material.yaml",
+        "--no-system-fonts",
+        "--format",
+        "json",
+    ]));
+    let diags: Vec<serde_json::Value> = stdout(&out)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let codes: Vec<&str> = diags.iter().map(|d| d["code"].as_str().unwrap()).collect();
+    for want in ["V4", "V5", "V7"] {
+        assert!(codes.contains(&want), "{want} missing from {codes:?}");
+    }
+    for d in &diags {
+        assert_eq!(d["file"], "material.yaml", "{d}");
+        assert!(
+            d["line"].as_u64().unwrap() >= 1 && d["column"].as_u64().unwrap() >= 1,
+            "{d}"
+        );
+        assert!(!d["help"].is_null(), "{d}");
+    }
+    let v7 = diags.iter().find(|d| d["code"] == "V7").unwrap();
+    assert!(
+        v7["help"].as_str().unwrap().contains("3451 滚动轴承制造"),
+        "{v7}"
+    );
+}
+
+/// V2 boundary: 500 字 is fine (a warning: within 5 %), 501 is an error.
+#[test]
+fn v2_abstract_limit_is_exact() {
+    let at = |n: usize| {
+        SMALL_YAML.replacen(
+            "abstract: |\n  ",
+            &format!(
+                "abstract: |\n  {}\n\n  ",
+                "字".repeat(n - small_abstract_count())
+            ),
+            1,
+        )
+    };
+    let ok = Fixture::yaml(&at(500));
+    let out = must_succeed(bin().current_dir(ok.dir.path()).args([
+        "check",
+        "material.yaml",
+        "--no-system-fonts",
+    ]));
+    assert!(stderr(&out).contains("warning[V2]"), "{}", stderr(&out));
+    let over = Fixture::yaml(&at(501));
+    let out = must_fail(bin().current_dir(over.dir.path()).args([
+        "check",
+        "material.yaml",
+        "--no-system-fonts",
+    ]));
+    assert!(
+        stderr(&out).contains("error[V2]") && stderr(&out).contains("超过 500 字的上限 1 字"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+fn small_abstract_count() -> usize {
+    let f = Fixture::yaml(SMALL_YAML);
+    let out = must_succeed(bin().current_dir(f.dir.path()).args([
+        "count",
+        "material.yaml",
+        "--no-system-fonts",
+        "--format",
+        "json",
+    ]));
+    let rows: serde_json::Value = serde_json::from_str(stdout(&out).trim()).unwrap();
+    rows[1]["count"].as_u64().unwrap() as usize
+}
+
+#[test]
+fn draft_writes_marked_pdfs_despite_content_errors() {
+    let f = Fixture::yaml(&SMALL_YAML.replace("13912345678", "12345"));
+    let err = f.reject("material.yaml");
+    assert!(err.contains("error[V4]"), "{err}");
+    let built = must_succeed(f.cmd("material.yaml").arg("--draft"));
+    assert!(stdout(&built).contains("草稿"));
+    let folder = std::fs::read_dir(f.out())
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    for probe in probe_all(&[folder.join(COVER), folder.join(BODY), folder.join(BOOK)]) {
+        for (i, page) in probe.pages.iter().enumerate() {
+            assert!(
+                page.spans.iter().any(|s| s.text.contains("草稿")),
+                "page {} has no 草稿 mark",
+                i + 1
+            );
+        }
+    }
+}
+
+#[test]
+fn init_scaffold_builds_as_is_in_both_forms() {
+    for markdown in [false, true] {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("我的材料");
+        let mut init = bin();
+        init.arg("init").arg(&target);
+        if markdown {
+            init.arg("--markdown");
+        }
+        must_succeed(&mut init);
+        let name = if markdown {
+            "material.md"
+        } else {
+            "material.yaml"
+        };
+        let material = target.join(name);
+        assert!(target.join("shenbao.schema.json").exists());
+        if !markdown {
+            let text = std::fs::read_to_string(&material).unwrap();
+            assert!(text.starts_with("# yaml-language-server: $schema=./shenbao.schema.json"));
+        }
+        let out = must_succeed(&mut build_cmd(&material, &dir.path().join("out")));
+        assert!(
+            stderr(&out).is_empty(),
+            "scaffold must be clean: {}",
+            stderr(&out)
+        );
+        // A second init never overwrites.
+        must_fail(bin().arg("init").arg(&target).args(if markdown {
+            vec!["--markdown"]
+        } else {
+            vec![]
+        }));
+    }
+}
+
+#[test]
+fn schema_is_json_with_enums_and_patterns() {
+    let out = must_succeed(bin().arg("schema"));
+    let schema: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let company = &schema["properties"]["company"]["properties"];
+    assert_eq!(company["nature"]["enum"][2], "民营");
+    assert_eq!(company["scale"]["enum"][1], "中型企业");
+    assert!(
+        schema["properties"]["contact"]["properties"]["phone"]["pattern"]
+            .as_str()
+            .unwrap()
+            .starts_with("^1[3-9]")
+    );
+    assert_eq!(schema["additionalProperties"], false);
+}
+
+/// A batch builds one folder per enterprise; a bad one fails alone.
+#[test]
+fn batch_builds_each_material_into_its_own_folder() {
+    let a = Fixture::yaml(SMALL_YAML);
+    let b = Fixture::yaml(&SMALL_YAML.replace(SMALL_COMPANY, "洛阳测试二号机械有限公司"));
+    let bad = Fixture::yaml("company: [");
+    let out_dir = tempfile::tempdir().unwrap();
+    let out = must_fail(
+        bin()
+            .args(["build", "--no-system-fonts", "-j", "2", "-o"])
+            .arg(out_dir.path())
+            .arg(a.path("material.yaml"))
+            .arg(bad.path("material.yaml"))
+            .arg(b.path("material.yaml")),
+    );
+    let mut names: Vec<String> = std::fs::read_dir(out_dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        vec![
+            "洛阳测试二号机械有限公司".to_string(),
+            SMALL_COMPANY.to_string()
+        ]
+    );
+    assert!(stdout(&out).contains("成功 2，失败 1"), "{}", stdout(&out));
+}
+
+/// E1: characters Windows forbids become `_`, with a warning.
+#[test]
+fn e1_forbidden_folder_characters_are_replaced() {
+    let name = "洛阳测试<机械>有限公司";
+    let yaml = SMALL_YAML.replace(SMALL_COMPANY, name);
+    let f = Fixture::yaml(&yaml);
+    let built = f.build("material.yaml");
+    assert_eq!(
+        built.folder.file_name().unwrap().to_string_lossy(),
+        "洛阳测试_机械_有限公司"
+    );
+    assert!(built.stderr.contains("warning[OUT]"), "{}", built.stderr);
+}
+
+/// Output safety: a file where the folder should be is a clear error and is
+/// left alone; a rebuild replaces the PDFs whole and leaves no temp files.
+#[test]
+fn output_is_atomic_and_never_clobbers_a_file() {
+    let f = Fixture::yaml(SMALL_YAML);
+    std::fs::create_dir_all(f.out()).unwrap();
+    std::fs::write(f.out().join(SMALL_COMPANY), "not a folder").unwrap();
+    let out = must_fail(&mut f.cmd("material.yaml"));
+    assert!(stderr(&out).contains("error[OUT]"), "{}", stderr(&out));
+    assert_eq!(
+        std::fs::read_to_string(f.out().join(SMALL_COMPANY)).unwrap(),
+        "not a folder"
+    );
+    std::fs::remove_file(f.out().join(SMALL_COMPANY)).unwrap();
+    must_succeed(&mut f.cmd("material.yaml"));
+    must_succeed(&mut f.cmd("material.yaml"));
+    let names: Vec<String> = std::fs::read_dir(f.out().join(SMALL_COMPANY))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names.len(), 3, "{names:?}");
+    assert!(names.iter().all(|n| n.ends_with(".pdf")), "{names:?}");
+}
+
+#[test]
+fn source_date_epoch_sets_the_pdf_date_and_only_then() {
+    let f = Fixture::yaml(SMALL_YAML);
+    must_succeed(
+        f.cmd("material.yaml")
+            .env("SOURCE_DATE_EPOCH", "1679270400"),
+    );
+    let cover = std::fs::read(f.out().join(SMALL_COMPANY).join(COVER)).unwrap();
+    assert!(
+        String::from_utf8_lossy(&cover).contains("D:20230320"),
+        "no creation date"
+    );
+    must_succeed(f.cmd("material.yaml").env_remove("SOURCE_DATE_EPOCH"));
+    let cover = std::fs::read(f.out().join(SMALL_COMPANY).join(COVER)).unwrap();
+    assert!(
+        !String::from_utf8_lossy(&cover).contains("D:2"),
+        "date without SOURCE_DATE_EPOCH"
+    );
+}
