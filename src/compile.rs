@@ -26,18 +26,13 @@ pub struct Pdfs {
     pub book_pages: usize,
 }
 
-pub fn compile(
-    world: &ShenbaoWorld,
-    ident: &str,
-    timestamp: Option<Timestamp>,
-) -> Result<(PagedDocument, Vec<Diagnostic>), Vec<Diagnostic>> {
+pub fn compile(world: &ShenbaoWorld) -> Result<(PagedDocument, Vec<Diagnostic>), Vec<Diagnostic>> {
     let warned = typst::compile::<PagedDocument>(world);
     let warnings: Vec<Diagnostic> = warned
         .warnings
         .iter()
         .map(|d| template_diag(world, d))
         .collect();
-    let _ = (ident, timestamp);
     match warned.output {
         Ok(doc) => Ok((doc, warnings)),
         Err(errors) => Err(errors.iter().map(|d| template_diag(world, d)).collect()),

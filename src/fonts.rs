@@ -167,8 +167,9 @@ impl Fonts {
                 Some((font, path)) => RoleFont {
                     families: vec![font.info().family.clone(), sub_family.to_string()],
                     weight: if role == Role::SongBold { 700 } else { 400 },
+                    // SimSun has no bold face: Word strokes it, and so do we.
                     synthetic_bold: role == Role::SongBold
-                        && !font.info().variant.weight.to_number().ge(&600),
+                        && font.info().variant.weight.to_number() < 600,
                     substitute: false,
                     face: face_name(font),
                     source: path.clone(),

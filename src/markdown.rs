@@ -5,7 +5,7 @@
 
 use std::ops::Range;
 
-use pulldown_cmark::{Alignment, CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{Alignment, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use serde::Serialize;
 
 use crate::diag::{Code, Diagnostic, Sources};
@@ -283,16 +283,14 @@ impl<'p, 'a> PartParser<'p, 'a> {
             }
             Tag::List(start) => {
                 let mut items = Vec::new();
-                while let Some((event, r)) = self.next() {
+                while let Some((event, _)) = self.next() {
                     match event {
                         Event::Start(Tag::Item) => {
                             let blocks = self.blocks_until(|e| matches!(e, TagEnd::Item));
                             items.push(finish(blocks, self));
                         }
                         Event::End(TagEnd::List(_)) => break,
-                        _ => {
-                            let _ = r;
-                        }
+                        _ => {}
                     }
                 }
                 out.push(Pending::Block(Block::List {
@@ -321,8 +319,7 @@ impl<'p, 'a> PartParser<'p, 'a> {
                     range,
                 });
             }
-            Tag::CodeBlock(kind) => {
-                let _ = matches!(kind, CodeBlockKind::Fenced(_));
+            Tag::CodeBlock(_) => {
                 let mut s = String::new();
                 while let Some((event, _)) = self.next() {
                     match event {

@@ -352,7 +352,7 @@ pub fn build(
         ),
     );
     let timing = Timing::start();
-    let doc = match compile::compile(&world, &company, None) {
+    let doc = match compile::compile(&world) {
         Ok((doc, warnings)) => {
             diags.extend(warnings);
             doc

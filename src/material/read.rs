@@ -264,9 +264,8 @@ pub fn load(path: &Path, sources: &mut Sources, diags: &mut Vec<Diagnostic>) -> 
                     parts.push(p);
                 }
             }
-            (None, Some((_, heading, body))) => {
+            (None, Some((_, _, body))) => {
                 let text = sources.text(file)[body.clone()].to_string();
-                let _ = heading;
                 parts.push(PartText {
                     kind,
                     text,
