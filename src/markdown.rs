@@ -350,22 +350,8 @@ impl<'p, 'a> PartParser<'p, 'a> {
                     content: vec![text(s.trim_end())],
                 }));
             }
-            _ => {
-                // Anything else (footnotes, definition lists are off): skip to its end.
-                let mut depth = 1;
-                while let Some((event, _)) = self.next() {
-                    match event {
-                        Event::Start(_) => depth += 1,
-                        Event::End(_) => {
-                            depth -= 1;
-                            if depth == 0 {
-                                break;
-                            }
-                        }
-                        _ => {}
-                    }
-                }
-            }
+            // Anything else (footnotes, definition lists are off): skip it.
+            _ => self.skip_to_end(),
         }
     }
 
