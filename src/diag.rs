@@ -225,7 +225,10 @@ impl Sources {
 
     /// Renders diagnostics like rustc does, in Chinese, to stderr.
     pub fn emit(&self, diags: &[Diagnostic], color: bool) {
-        let choice = if color {
+        use std::io::IsTerminal;
+        // termcolor's Auto does not look at the stream: a pipe or a file gets
+        // no escape codes.
+        let choice = if color && std::io::stderr().is_terminal() {
             termcolor::ColorChoice::Auto
         } else {
             termcolor::ColorChoice::Never

@@ -12,11 +12,21 @@ use crate::diag::{Code, Diagnostic};
 const MAX_PIXELS: u64 = 100_000_000;
 
 type Key = (PathBuf, u64, Option<SystemTime>);
-type Probed = Result<(u32, u32), String>;
+type Probed = Result<Probe, String>;
+
+/// What a picture tells about itself.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Probe {
+    pub width: u32,
+    pub height: u32,
+    /// The resolution saved in the file (PNG pHYs, JPEG JFIF), which Word
+    /// uses for an inserted picture's natural size.
+    pub dpi: Option<f64>,
+}
 static CACHE: Mutex<Option<HashMap<Key, Probed>>> = Mutex::new(None);
 
-/// The pixel size of a PNG or JPEG that decodes completely.
-pub fn probe(path: &Path, max_side: u32) -> Result<(u32, u32), Diagnostic> {
+/// The pixel size and resolution of a PNG or JPEG that decodes completely.
+pub fn probe(path: &Path, max_side: u32) -> Result<Probe, Diagnostic> {
     let bad = |why: String| {
         Diagnostic::error(Code::BadImage, why)
             .help("请用 PNG 或 JPEG 格式的图片；可用画图等软件打开后“另存为”PNG")
@@ -40,7 +50,7 @@ pub fn probe(path: &Path, max_side: u32) -> Result<(u32, u32), Diagnostic> {
     result.map_err(bad)
 }
 
-fn decode(path: &Path, max_side: u32) -> Result<(u32, u32), String> {
+fn decode(path: &Path, max_side: u32) -> Result<Probe, String> {
     let reader = image::ImageReader::open(path)
         .and_then(|r| r.with_guessed_format())
         .map_err(|e| format!("无法打开图片：{e}"))?;
@@ -68,5 +78,68 @@ fn decode(path: &Path, max_side: u32) -> Result<(u32, u32), String> {
     reader
         .decode()
         .map_err(|e| format!("图片已损坏，无法完整读取：{e}"))?;
-    Ok((w, h))
+    let dpi = std::fs::read(path).ok().and_then(|bytes| saved_dpi(&bytes));
+    Ok(Probe {
+        width: w,
+        height: h,
+        dpi,
+    })
+}
+
+/// The horizontal resolution saved in a PNG (pHYs, per metre) or JPEG (JFIF
+/// density), if any and plausible.
+fn saved_dpi(bytes: &[u8]) -> Option<f64> {
+    let be16 = |b: &[u8]| u16::from_be_bytes([b[0], b[1]]);
+    let be32 = |b: &[u8]| u32::from_be_bytes([b[0], b[1], b[2], b[3]]);
+    let dpi = if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        let mut pos = 8;
+        let mut found = None;
+        while pos + 8 <= bytes.len() {
+            let len = be32(&bytes[pos..]) as usize;
+            let kind = &bytes[pos + 4..pos + 8];
+            if kind == b"IDAT" || kind == b"IEND" {
+                break;
+            }
+            if kind == b"pHYs" && len >= 9 && pos + 17 <= bytes.len() {
+                let ppu = f64::from(be32(&bytes[pos + 8..]));
+                if bytes[pos + 16] == 1 {
+                    found = Some(ppu * 0.0254);
+                }
+                break;
+            }
+            pos = pos.checked_add(12 + len)?;
+        }
+        found
+    } else if bytes.starts_with(&[0xFF, 0xD8]) && bytes.len() > 18 && &bytes[6..11] == b"JFIF\0" {
+        let density = f64::from(be16(&bytes[14..]));
+        match bytes[13] {
+            1 => Some(density),
+            2 => Some(density * 2.54),
+            _ => None,
+        }
+    } else {
+        None
+    };
+    dpi.filter(|d| (36.0..=2400.0).contains(d))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::saved_dpi;
+
+    #[test]
+    fn png_and_jpeg_resolution() {
+        let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+        png.extend_from_slice(&[0, 0, 0, 9]);
+        png.extend_from_slice(b"pHYs");
+        png.extend_from_slice(&11811u32.to_be_bytes());
+        png.extend_from_slice(&11811u32.to_be_bytes());
+        png.extend_from_slice(&[1, 0, 0, 0, 0]);
+        assert_eq!(saved_dpi(&png).map(f64::round), Some(300.0));
+        let jpeg = [
+            0xFF, 0xD8, 0xFF, 0xE0, 0, 16, b'J', b'F', b'I', b'F', 0, 1, 1, 1, 0, 72, 0, 72, 0, 0,
+        ];
+        assert_eq!(saved_dpi(&jpeg), Some(72.0));
+        assert_eq!(saved_dpi(b"nothing"), None);
+    }
 }

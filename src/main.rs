@@ -321,6 +321,16 @@ fn print_outcome(
                 if warnings > 0 {
                     say!("有 {warnings} 条警告，见上方。");
                 }
+            } else {
+                let files: Vec<serde_json::Value> = r
+                    .files
+                    .iter()
+                    .map(|(p, pages)| serde_json::json!({"path": pipeline::display(p), "pages": pages}))
+                    .collect();
+                say!(
+                    "{}",
+                    serde_json::json!({"built": pipeline::display(&r.folder), "draft": errors > 0, "files": files, "fonts": r.fonts})
+                );
             }
             true
         }

@@ -64,6 +64,9 @@ pub enum Block {
         path: String,
         px_width: u32,
         px_height: u32,
+        /// Resolution saved in the file, for the natural size.
+        #[serde(skip)]
+        dpi: Option<f64>,
         /// Width asked for in the title (`"width=60%"`), as a ratio of the text width or in pt.
         width: Option<Width>,
         /// The printed width, settled by `render::place_figures`.
@@ -362,6 +365,15 @@ impl<'p, 'a> PartParser<'p, 'a> {
         range: Range<usize>,
         out: &mut Vec<Pending>,
     ) {
+        let mut content = content;
+        // Word habit: a paragraph typed with leading (full-width) spaces. The
+        // indent is the layout's job (B4), so the spaces go.
+        if let Some(Inline::Text { v }) = content.first_mut() {
+            let trimmed = v.trim_start();
+            if trimmed.len() != v.len() {
+                *v = trimmed.to_string();
+            }
+        }
         let has_text = !plain_text(&content).trim().is_empty();
         if has_text {
             if images.is_empty()
@@ -427,8 +439,8 @@ impl<'p, 'a> PartParser<'p, 'a> {
                 return None;
             }
         };
-        let (px_width, px_height) = match crate::images::probe(&real, self.ctx.max_image_px) {
-            Ok(size) => size,
+        let probe = match crate::images::probe(&real, self.ctx.max_image_px) {
+            Ok(probe) => probe,
             Err(d) => {
                 self.ctx.diags.push(d.at(span));
                 return None;
@@ -454,8 +466,9 @@ impl<'p, 'a> PartParser<'p, 'a> {
             number: self.ctx.counters.figures,
             caption,
             path: format!("/material/{rel}"),
-            px_width,
-            px_height,
+            px_width: probe.width,
+            px_height: probe.height,
+            dpi: probe.dpi,
             width,
             width_pt: 0.0,
             span: Some(span),

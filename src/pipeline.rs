@@ -141,6 +141,18 @@ pub fn prepare(
             .help("写成 2023-03-20 的形式（年-月-日）"),
         );
     }
+    for path in &config.font_paths {
+        if !path.exists() {
+            diags.push(
+                Diagnostic::warning(
+                    Code::FileMissing,
+                    "--font-path 指定的字体文件或文件夹不存在，已忽略",
+                )
+                .in_file(path)
+                .help("检查路径；例如 Windows 的字体在 C:\\Windows\\Fonts"),
+            );
+        }
+    }
     let fonts = match engine.fonts() {
         Ok(f) => Some(f),
         Err(d) => {

@@ -154,8 +154,8 @@ pub fn settle_alignments(blocks: &mut [Block]) {
 }
 
 /// Settles each figure's printed width (the same rule Word follows: natural
-/// size at 96 dpi, no wider than the text block; a width asked for in the
-/// title wins) and shrinks a tall picture so it and two caption lines fit on
+/// size from the resolution saved in the file, 96 dpi if none, no wider than
+/// the text block; a width asked for in the title wins) and shrinks a tall picture so it and two caption lines fit on
 /// one page. Reports pictures that would print below 300 / 150 dpi (V3).
 pub fn place_figures(blocks: &mut [Block], profile: &Profile, diags: &mut Vec<Diagnostic>) {
     let text_w = (210.0 - profile.page.margin_left_mm - profile.page.margin_right_mm) * MM;
@@ -167,6 +167,7 @@ pub fn place_figures(blocks: &mut [Block], profile: &Profile, diags: &mut Vec<Di
             Block::Figure {
                 px_width,
                 px_height,
+                dpi: saved,
                 width,
                 width_pt,
                 span,
@@ -174,7 +175,7 @@ pub fn place_figures(blocks: &mut [Block], profile: &Profile, diags: &mut Vec<Di
                 ..
             } => {
                 let aspect = f64::from(*px_height) / f64::from(*px_width);
-                let natural = f64::from(*px_width) * 0.75;
+                let natural = f64::from(*px_width) / saved.unwrap_or(96.0) * 72.0;
                 let mut w = match width {
                     None => natural.min(text_w),
                     Some(Width::Ratio(r)) => text_w * r.min(1.0),

@@ -16,7 +16,7 @@ pub fn init(dir: &Path, markdown: bool) -> Result<Vec<PathBuf>, Diagnostic> {
     } else {
         "material.yaml"
     };
-    let files: Vec<(PathBuf, Vec<u8>)> = vec![
+    let mut files: Vec<(PathBuf, Vec<u8>)> = vec![
         (
             dir.join(material_name),
             if markdown {
@@ -35,6 +35,10 @@ pub fn init(dir: &Path, markdown: bool) -> Result<Vec<PathBuf>, Diagnostic> {
             serde_json::to_vec_pretty(&crate::schema::schema()).expect("json"),
         ),
     ];
+    if markdown {
+        // The Markdown form carries the part inline; no part file.
+        files.retain(|(p, _)| !p.ends_with("parts/implementation.md"));
+    }
     for (path, _) in &files {
         if path.exists() {
             return Err(Diagnostic::error(Code::Output, "文件已存在，没有覆盖")
@@ -95,7 +99,10 @@ fn to_markdown_form() -> String {
     parts.push_str("# 管理方法（技术）的推进实施与运行\n\n");
     parts.push_str(&IMPLEMENTATION.replace("../img/", "img/"));
     parts.push_str("\n# 管理方法（技术）的实施效果\n\n## 经济效益\n\n2020—2022 年，产品一次交检合格率由 96.2% 提升到 98.9%。……\n");
-    format!("---\n{}---\n\n{parts}", front.trim_start_matches('\n'))
+    let front = front
+        .trim_start_matches('\n')
+        .replace("material.yaml", "material.md");
+    format!("---\n{front}---\n\n{parts}")
 }
 
 /// A simple process diagram, large enough to print at 300 dpi at 70 %.

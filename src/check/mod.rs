@@ -295,6 +295,18 @@ impl Checker<'_> {
         };
         let v = industry.value.trim();
         let span = self.span(industry);
+        // A section letter in front (`C3451`) is a common slip: read past it.
+        let v = match v.strip_prefix(|c: char| c.is_ascii_uppercase()) {
+            Some(rest) if rest.starts_with(|c: char| c.is_ascii_digit()) => {
+                diags.push(
+                    Diagnostic::warning(Code::IndustryRule, "行业代码前的门类字母不用写")
+                        .at(span.clone())
+                        .help(format!("写成“{}”", rest.trim())),
+                );
+                rest
+            }
+            _ => v,
+        };
         let digits: String = v.chars().take_while(|c| c.is_ascii_digit()).collect();
         let name = v[digits.len()..].trim();
         if digits.len() != 4 {
@@ -327,17 +339,27 @@ impl Checker<'_> {
                 .at(span)
                 .help(format!("写成“{} {}”", class.code, class.name)),
             ),
-            Some(class) => diags.push(
-                Diagnostic::error(
-                    Code::IndustryRule,
-                    format!("行业代码 {digits} 的名称是“{}”，不是“{name}”", class.name),
-                )
-                .at(span)
-                .help(format!(
-                    "写成“{} {}”；若名称对而代码错，请核对 GB/T 4754-2017",
-                    class.code, class.name
-                )),
-            ),
+            Some(class) => {
+                // The name may be right and the code wrong.
+                let help = match industry::by_name(name) {
+                    Some(other) => format!(
+                        "“{name}”的代码是 {}，请写成“{} {}”；若代码 {digits} 是对的，则写成“{} {}”",
+                        other.code, other.code, other.name, class.code, class.name
+                    ),
+                    None => format!(
+                        "写成“{} {}”；若名称对而代码错，请核对 GB/T 4754-2017",
+                        class.code, class.name
+                    ),
+                };
+                diags.push(
+                    Diagnostic::error(
+                        Code::IndustryRule,
+                        format!("行业代码 {digits} 的名称是“{}”，不是“{name}”", class.name),
+                    )
+                    .at(span)
+                    .help(help),
+                );
+            }
             None => {
                 let suggestion = industry::by_name(name)
                     .map(|c| {

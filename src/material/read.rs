@@ -178,8 +178,22 @@ pub fn io_error(path: &Path, e: &std::io::Error) -> Diagnostic {
     }
 }
 
+/// The material file of a folder: `material.yaml`, `material.yml` or
+/// `material.md` (a writer may name the folder instead of the file).
+fn material_in(path: &Path) -> std::path::PathBuf {
+    if path.is_dir() {
+        for name in ["material.yaml", "material.yml", "material.md"] {
+            if path.join(name).is_file() {
+                return path.join(name);
+            }
+        }
+    }
+    path.to_path_buf()
+}
+
 /// Loads `material.yaml` or `material.md` and the part files it names.
 pub fn load(path: &Path, sources: &mut Sources, diags: &mut Vec<Diagnostic>) -> Option<Loaded> {
+    let path = &material_in(path);
     let text = match read_text(path, diags) {
         Ok(t) => t,
         Err(d) => {
@@ -318,6 +332,26 @@ fn resolve_part(
     match &declared.value {
         PartSource::Inline(text) => {
             let origin = scalar_origin(sources, file, span.range.start, text);
+            let first = sources.text(file)[span.range.start..].chars().next();
+            if matches!(origin.kind, OriginKind::Point { .. }) && !matches!(first, Some('"' | '\''))
+            {
+                // A plain multi-line scalar: YAML folds its lines and drops
+                // blank lines and `#` lines, so paragraphs and headings are lost.
+                diags.push(
+                    Diagnostic::warning(
+                        Code::YamlSyntax,
+                        format!(
+                            "“{}”多行正文没有用 `|` 开头，空行和以 # 开头的行会丢失",
+                            kind.title()
+                        ),
+                    )
+                    .at(span.clone())
+                    .help(format!(
+                        "写成 `{}: |`，下一行起缩进两个空格写正文",
+                        kind.key()
+                    )),
+                );
+            }
             Some(PartText {
                 kind,
                 text: text.clone(),
@@ -515,6 +549,10 @@ fn yaml_error(e: &YamlError, file: FileIdx, line_offset: usize, sources: &Source
         } else if line_text.contains('，') && (line_text.contains('{') || line_text.contains('['))
         {
             Some("花括号或方括号里的各项要用英文逗号“,”分隔，不能用中文逗号“，”")
+        } else if line_text.starts_with(|c: char| c.is_whitespace() && c != ' ')
+            || line_text.contains('\t')
+        {
+            Some("这一行用了 Tab 缩进；YAML 只能用空格缩进，请把 Tab 换成空格（同一层对齐）")
         } else {
             None
         };
