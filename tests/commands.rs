@@ -319,3 +319,44 @@ fn source_date_epoch_sets_the_pdf_date_and_only_then() {
         "date without SOURCE_DATE_EPOCH"
     );
 }
+
+/// A maintainer changes layout without Rust: a profile in --templates turns
+/// page numbers off; a broken template is a TPL error naming its file:line.
+#[test]
+fn templates_override_profiles_and_report_template_errors() {
+    let f = Fixture::yaml(SMALL_YAML);
+    let profile = std::fs::read_to_string(root().join("templates/profiles/luoyang-2023.yaml"))
+        .unwrap()
+        .replace("page_numbers: true", "page_numbers: false");
+    f.write("tpl/profiles/luoyang-2023.yaml", profile);
+    must_succeed(f.cmd("material.yaml").arg("--templates").arg(f.path("tpl")));
+    let body = probe_all(&[f.out().join(SMALL_COMPANY).join(BODY)])
+        .pop()
+        .unwrap();
+    let footer = body.pages[0]
+        .spans
+        .iter()
+        .filter(|s| s.y > A4_H - mm(25.4))
+        .count();
+    assert_eq!(footer, 0, "page numbers switched off by the profile");
+
+    let g = Fixture::yaml(SMALL_YAML);
+    g.write(
+        "tpl/cover.typ",
+        "#let cover(data) = {\n  undefined-function()\n}\n",
+    );
+    let err = g.reject_with(|c| {
+        c.arg("--templates").arg(g.path("tpl"));
+    });
+    assert!(
+        err.contains("error[TPL]") && err.contains("cover.typ:2"),
+        "{err}"
+    );
+
+    let h = Fixture::yaml(&SMALL_YAML.replace("profile: luoyang-2023", "profile: shanghai-2030"));
+    let err = h.reject("material.yaml");
+    assert!(
+        err.contains("error[IN-PROFILE]") && err.contains("luoyang-2023"),
+        "{err}"
+    );
+}

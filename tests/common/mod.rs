@@ -237,6 +237,16 @@ impl Fixture {
         Built::from_output(&self.out(), out)
     }
 
+    /// Like [`Fixture::reject`] for `material.yaml` with extra arguments.
+    #[track_caller]
+    pub fn reject_with(&self, args: impl FnOnce(&mut Command)) -> String {
+        let mut cmd = self.cmd("material.yaml");
+        args(&mut cmd);
+        let out = must_fail(&mut cmd);
+        assert!(!self.out().exists(), "a refused build must write nothing");
+        stderr(&out)
+    }
+
     /// Builds `material`, asserting it is refused with exit code 1 and that
     /// nothing was written. Returns stderr.
     #[track_caller]
