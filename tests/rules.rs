@@ -1,0 +1,249 @@
+//! Every diagnostic code, triggered by one defect in an otherwise clean
+//! material, with the line it must point at. The clean material itself
+//! triggers none (`clean_material_has_no_diagnostics`).
+
+mod common;
+
+use common::*;
+
+struct Case {
+    code: &'static str,
+    severity: &'static str,
+    /// The defect: (search, replace) in SMALL_YAML.
+    edit: (&'static str, &'static str),
+    /// Text on the line the diagnostic must point at.
+    line_has: &'static str,
+}
+
+fn cases() -> Vec<Case> {
+    let long: &'static str =
+        Box::leak(format!("  企业概况正文。\n\n  {}", "字".repeat(500)).into_boxed_str());
+    vec![
+        Case {
+            code: "V1",
+            severity: "error",
+            edit: (
+                "title: 洛阳测试机械有限公司基于全员参与的精益质量管理经验",
+                "title: 洛阳测试机械有限公司基于全员参与的精益质量管理做法",
+            ),
+            line_has: "title:",
+        },
+        Case {
+            code: "V1",
+            severity: "error",
+            edit: ("title: 洛阳测试机械有限公司", "title: 测试公司"),
+            line_has: "title:",
+        },
+        Case {
+            code: "V2",
+            severity: "error",
+            edit: ("  企业概况正文。", long),
+            line_has: "企业概况正文",
+        },
+        Case {
+            code: "V3-CAPTION",
+            severity: "error",
+            edit: (
+                "  推进实施正文。",
+                "  推进实施正文。\n\n  | a | b |\n  | - | - |\n  | 1 | 2 |",
+            ),
+            line_has: "| a | b |",
+        },
+        Case {
+            code: "V4",
+            severity: "error",
+            edit: ("phone: \"13912345678\"", "phone: \"0379-63302875\""),
+            line_has: "phone",
+        },
+        Case {
+            code: "V4",
+            severity: "error",
+            edit: ("lisi@example.com", "lisi.example.com"),
+            line_has: "lisi.example.com",
+        },
+        Case {
+            code: "V4",
+            severity: "warning",
+            edit: ("date: 2023-03-20", "date: 2023-04-20"),
+            line_has: "date:",
+        },
+        Case {
+            code: "V5",
+            severity: "error",
+            edit: (
+                "address: 河南省洛阳市涧西区测试路1号",
+                "address: 郑州市金水区测试路1号",
+            ),
+            line_has: "address:",
+        },
+        Case {
+            code: "V5",
+            severity: "error",
+            edit: ("revenue: 3300, profit: 120", "revenue: 3300, profit: -120"),
+            line_has: "2021:",
+        },
+        Case {
+            code: "V6",
+            severity: "error",
+            edit: ("scale: 小型企业", "scale: 大型企业"),
+            line_has: "scale:",
+        },
+        Case {
+            code: "V7",
+            severity: "error",
+            edit: ("3451 滚动轴承制造", "3451 轴承制造"),
+            line_has: "industry:",
+        },
+        Case {
+            code: "V7",
+            severity: "error",
+            edit: ("3451 滚动轴承制造", "9999 不存在的行业"),
+            line_has: "industry:",
+        },
+        Case {
+            code: "F3",
+            severity: "error",
+            edit: ("  实施效果正文。", "  实施效果正文𠮷。"),
+            line_has: "实施效果正文",
+        },
+        Case {
+            code: "B5-NUMBER",
+            severity: "warning",
+            edit: ("  推进实施正文。", "  ## 一、组织保障\n\n  推进实施正文。"),
+            line_has: "## 一、组织保障",
+        },
+        Case {
+            code: "B7-NUMBER",
+            severity: "warning",
+            edit: (
+                "  推进实施正文。",
+                "  推进实施正文。\n\n  表1：指标\n\n  | a | b |\n  | - | - |\n  | 1 | 2 |",
+            ),
+            line_has: "表1：指标",
+        },
+        Case {
+            code: "IN-VALUE",
+            severity: "error",
+            edit: ("date: 2023-03-20", "date: 2023-02-30"),
+            line_has: "date:",
+        },
+        Case {
+            code: "IN-VALUE",
+            severity: "error",
+            edit: ("nature: 民营", "nature: 私营"),
+            line_has: "nature:",
+        },
+        Case {
+            code: "IN-MD",
+            severity: "warning",
+            edit: ("  推进实施正文。", "  # 一级标题\n\n  推进实施正文。"),
+            line_has: "# 一级标题",
+        },
+        Case {
+            code: "IN-FILE",
+            severity: "error",
+            edit: ("  推进实施正文。", "  ![图](img/none.png)"),
+            line_has: "img/none.png",
+        },
+        Case {
+            code: "IN-PATH",
+            severity: "error",
+            edit: ("  推进实施正文。", "  ![图](../../../etc/hosts.png)"),
+            line_has: "etc/hosts",
+        },
+        Case {
+            code: "IN-LIMIT",
+            severity: "error",
+            edit: (
+                "  推进实施正文。",
+                "  - a\n    - b\n      - c\n        - d\n          - e\n            - f\n              - g\n                - h\n                  - i\n                    - j",
+            ),
+            line_has: "- i",
+        },
+    ]
+}
+
+#[test]
+fn every_code_points_at_its_line() {
+    for case in &cases() {
+        let (from, to) = case.edit;
+        assert!(SMALL_YAML.contains(from), "fixture lacks {from:?}");
+        let yaml = SMALL_YAML.replacen(from, to, 1);
+        let f = Fixture::yaml(&yaml);
+        let out = bin()
+            .current_dir(f.dir.path())
+            .args([
+                "check",
+                "material.yaml",
+                "--no-system-fonts",
+                "--format",
+                "json",
+            ])
+            .output()
+            .unwrap();
+        let diags: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        let hit = diags
+            .iter()
+            .find(|d| d["code"] == case.code && d["severity"] == case.severity)
+            .unwrap_or_else(|| {
+                panic!(
+                    "{} {} not reported for {to:?}: {diags:?}",
+                    case.severity, case.code
+                )
+            });
+        let line = hit["line"].as_u64().expect("a line") as usize;
+        let text = yaml.lines().nth(line - 1).unwrap_or("");
+        assert!(
+            text.contains(case.line_has),
+            "{}: points at line {line} {text:?}, want a line with {:?}",
+            case.code,
+            case.line_has
+        );
+        let failed = !out.status.success();
+        assert_eq!(
+            failed,
+            case.severity == "error" || diags.iter().any(|d| d["severity"] == "error"),
+            "{}: exit status",
+            case.code
+        );
+    }
+}
+
+#[test]
+fn clean_material_has_no_diagnostics() {
+    let f = Fixture::yaml(SMALL_YAML);
+    let out = must_succeed(bin().current_dir(f.dir.path()).args([
+        "check",
+        "material.yaml",
+        "--no-system-fonts",
+        "--format",
+        "json",
+    ]));
+    assert_eq!(stdout(&out).trim(), "", "no diagnostics expected");
+}
+
+#[test]
+fn image_resolution_and_broken_images() {
+    // 300 px wide at 100 % of a 146 mm text block prints at about 52 dpi.
+    let f = Fixture::yaml(&SMALL_YAML.replacen(
+        "  推进实施正文。",
+        "  ![小图](img/small.png \"width=100%\")\n\n  ![坏图](img/broken.png)",
+        1,
+    ));
+    let img = image::RgbImage::from_pixel(300, 200, image::Rgb([200, 200, 200]));
+    f.write("img/small.png", {
+        let mut c = std::io::Cursor::new(Vec::new());
+        img.write_to(&mut c, image::ImageFormat::Png).unwrap();
+        c.into_inner()
+    });
+    f.write("img/broken.png", b"\x89PNG\r\n\x1a\nnot really");
+    let err = f.reject("material.yaml");
+    assert!(
+        err.contains("error[V3-DPI]") && err.contains("低于 150 dpi"),
+        "{err}"
+    );
+    assert!(err.contains("error[IN-IMAGE]"), "{err}");
+}
