@@ -62,6 +62,7 @@ fn main() {
         system_fonts: false,
         draft: true,
         emit_typst: None,
+        durable: false,
     });
     let cold = build(&engine, &input);
     let mut times = Vec::new();

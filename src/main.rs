@@ -118,6 +118,7 @@ fn engine(common: &Common, out: PathBuf, draft: bool) -> Engine {
         system_fonts: !common.no_system_fonts,
         draft,
         emit_typst: None,
+        durable: true,
     })
 }
 
@@ -136,7 +137,9 @@ fn main() -> ExitCode {
             build(&engine, &common.materials, common.format, jobs)
         }
         Command::Watch { common, out } => {
-            shenbao::watch::watch(&engine(&common, out, false), &common.materials[0])
+            let mut engine = engine(&common, out, false);
+            engine.config.durable = false;
+            shenbao::watch::watch(&engine, &common.materials[0])
         }
         Command::Check { common } => {
             let engine = engine(&common, PathBuf::new(), false);

@@ -51,6 +51,7 @@ pub fn write_all(
     dir: &Path,
     files: &[(&str, &[u8])],
     inputs: &[PathBuf],
+    durable: bool,
 ) -> Result<Vec<PathBuf>, Diagnostic> {
     let fail = |what: String, e: &std::io::Error| {
         Diagnostic::error(Code::Output, format!("{what}：{e}"))
@@ -99,9 +100,13 @@ pub fn write_all(
                 .as_file()
                 .set_permissions(std::fs::Permissions::from_mode(0o644));
         }
-        tmp.as_file()
-            .sync_all()
-            .map_err(|e| fail(format!("写入 {name} 失败"), &e))?;
+        // Flushed to disk before the rename, so even a power cut leaves the
+        // old file or the new one. `watch` skips it: it rewrites in seconds.
+        if durable {
+            tmp.as_file()
+                .sync_all()
+                .map_err(|e| fail(format!("写入 {name} 失败"), &e))?;
+        }
         staged.push((tmp, canon_dir.join(name)));
     }
     let mut written = Vec::new();

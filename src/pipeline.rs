@@ -26,6 +26,8 @@ pub struct BuildConfig {
     /// Also write the exact Typst sources and data compiled, so `typst
     /// compile` can do the same work (benchmarks, template debugging).
     pub emit_typst: Option<PathBuf>,
+    /// Flush PDFs to disk before replacing the old ones (off in `watch`).
+    pub durable: bool,
 }
 
 /// A configuration and what is shared by every material built with it: the
@@ -408,7 +410,7 @@ pub fn build(
         ("正文.pdf", &pdfs.body),
         ("申报材料.pdf", &pdfs.book),
     ];
-    let written = match output::write_all(&folder, &files, &inputs) {
+    let written = match output::write_all(&folder, &files, &inputs, config.durable) {
         Ok(w) => w,
         Err(d) => {
             diags.push(d);

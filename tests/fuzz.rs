@@ -20,6 +20,7 @@ fn engine() -> &'static Engine {
             system_fonts: false,
             draft: false,
             emit_typst: None,
+            durable: true,
         })
     })
 }
