@@ -245,6 +245,9 @@ fn build(engine: &Engine, materials: &[PathBuf], format: Format, jobs: Option<us
                     let mut sources = Sources::default();
                     let mut diags = Vec::new();
                     let report = pipeline::build(engine, input, &mut sources, &mut diags);
+                    // Materials of a batch share little: keep the cache small
+                    // so memory stays flat over hundreds of them.
+                    comemo::evict(2);
                     *slots[i].lock().expect("poisoned") = Some(Outcome {
                         sources,
                         diags,
