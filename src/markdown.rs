@@ -121,6 +121,7 @@ pub fn parse_part(part: &PartText, ctx: &mut Ctx) -> Vec<Block> {
         headings: [0; 4],
         depth: 0,
     };
+    p.skip_own_title();
     let pending = p.blocks_until(|_| false);
     finish(pending, &mut p)
 }
@@ -210,6 +211,37 @@ impl<'p, 'a> PartParser<'p, 'a> {
         self.depth += 1;
         self.block_inner(tag, range, out);
         self.depth -= 1;
+    }
+
+    /// A part file often opens with its own title (`# 企业概况`); the tool
+    /// prints that heading itself, so a leading level-1 heading naming this
+    /// part is dropped rather than printed twice.
+    fn skip_own_title(&mut self) {
+        let Some((
+            Event::Start(Tag::Heading {
+                level: HeadingLevel::H1,
+                ..
+            }),
+            _,
+        )) = self.events.first()
+        else {
+            return;
+        };
+        let end = self
+            .events
+            .iter()
+            .position(|(e, _)| matches!(e, Event::End(TagEnd::Heading(_))))
+            .unwrap_or(0);
+        let title: String = self.events[..end]
+            .iter()
+            .filter_map(|(e, _)| match e {
+                Event::Text(t) => Some(t.as_ref()),
+                _ => None,
+            })
+            .collect();
+        if crate::material::PartKind::from_heading(&title) == Some(self.part.kind) {
+            self.pos = end + 1;
+        }
     }
 
     /// Consumes events up to the end of the element just started.

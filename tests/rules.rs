@@ -247,3 +247,31 @@ fn image_resolution_and_broken_images() {
     );
     assert!(err.contains("error[IN-IMAGE]"), "{err}");
 }
+
+/// A part file that opens with its own title does not print it twice.
+#[test]
+fn part_file_title_is_not_repeated() {
+    let f = Fixture::yaml(&SMALL_YAML.replacen(
+        "effects: |\n  实施效果正文。",
+        "effects: {file: parts/effects.md}",
+        1,
+    ));
+    f.write(
+        "parts/effects.md",
+        "# 管理方法（技术）的实施效果\n\n## 经济效益\n\n实施效果正文。\n",
+    );
+    let built = f.build("material.yaml");
+    assert!(built.stderr.is_empty(), "{}", built.stderr);
+    let body = built.probe().body;
+    let text: String = body
+        .pages
+        .iter()
+        .flat_map(|p| p.spans.iter().map(|s| s.text.clone()))
+        .collect();
+    assert_eq!(
+        text.matches("管理方法（技术）的实施效果").count(),
+        1,
+        "{text}"
+    );
+    assert!(text.contains("（一）经济效益"), "{text}");
+}
