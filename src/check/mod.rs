@@ -2,6 +2,7 @@
 //! parsed. Every problem is reported, not just the first.
 
 pub mod count;
+pub mod glyphs;
 pub mod industry;
 
 use serde_saphyr::Spanned;
