@@ -1,0 +1,108 @@
+//! Hostile or absurd input ends in a clear diagnostic, fast, writing nothing.
+
+mod common;
+
+use common::*;
+
+fn with_abstract(markdown: &str) -> Fixture {
+    let indented: String = markdown.lines().map(|l| format!("  {l}\n")).collect();
+    Fixture::yaml(&SMALL_YAML.replacen(
+        "abstract: |\n  摘要正文。\n",
+        &format!("abstract: |\n  摘要正文。\n\n{indented}"),
+        1,
+    ))
+}
+
+/// A PNG whose header claims 100 000 × 100 000 pixels (CRC correct).
+fn absurd_png() -> Vec<u8> {
+    fn crc32(data: &[u8]) -> u32 {
+        let mut crc = 0xFFFF_FFFFu32;
+        for &b in data {
+            crc ^= u32::from(b);
+            for _ in 0..8 {
+                crc = if crc & 1 != 0 {
+                    (crc >> 1) ^ 0xEDB8_8320
+                } else {
+                    crc >> 1
+                };
+            }
+        }
+        !crc
+    }
+    let mut ihdr = b"IHDR".to_vec();
+    ihdr.extend_from_slice(&100_000u32.to_be_bytes());
+    ihdr.extend_from_slice(&100_000u32.to_be_bytes());
+    ihdr.extend_from_slice(&[8, 2, 0, 0, 0]);
+    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+    png.extend_from_slice(&13u32.to_be_bytes());
+    png.extend_from_slice(&ihdr);
+    png.extend_from_slice(&crc32(&ihdr).to_be_bytes());
+    png
+}
+
+#[test]
+fn absurd_truncated_and_svg_images_are_refused() {
+    for (name, bytes) in [
+        ("huge.png", absurd_png()),
+        (
+            "svg.png",
+            br#"<svg xmlns="http://www.w3.org/2000/svg"><image href="file:///etc/passwd"/></svg>"#
+                .to_vec(),
+        ),
+        (
+            "a.svg",
+            br#"<svg xmlns="http://www.w3.org/2000/svg"><image href="/etc/passwd"/></svg>"#
+                .to_vec(),
+        ),
+    ] {
+        let f = with_abstract(&format!("![图](img/{name})"));
+        f.write(&format!("img/{name}"), bytes);
+        let err = f.reject("material.yaml");
+        assert!(err.contains("error[IN-IMAGE]"), "{name}: {err}");
+    }
+}
+
+#[test]
+fn huge_text_file_is_refused() {
+    let f = Fixture::yaml(SMALL_YAML);
+    let mut big = SMALL_YAML.to_string();
+    big.push_str(&format!("# {}\n", "填充".repeat(1_000_000)));
+    f.write("material.yaml", big);
+    let err = f.reject("material.yaml");
+    assert!(
+        err.contains("error[IN-LIMIT]") && err.contains("5 MB"),
+        "{err}"
+    );
+}
+
+#[test]
+fn ten_thousand_row_table_is_refused_without_layout() {
+    let mut md = String::from("表：很长的表\n\n| a | b |\n| - | - |\n");
+    for i in 0..10_000 {
+        md.push_str(&format!("| {i} | x |\n"));
+    }
+    let f = with_abstract(&md);
+    let start = std::time::Instant::now();
+    let err = f.reject("material.yaml");
+    assert!(
+        err.contains("error[IN-LIMIT]") && err.contains("10000 行"),
+        "{err}"
+    );
+    // A hang guard, not a performance assertion.
+    assert!(start.elapsed().as_secs() < 30);
+}
+
+#[test]
+fn deep_quote_nesting_is_refused() {
+    let f = with_abstract(&format!("{}深", "> ".repeat(5000)));
+    let err = f.reject("material.yaml");
+    assert!(err.contains("error[IN-LIMIT]"), "{err}");
+}
+
+#[test]
+fn nul_bytes_and_utf16_are_not_text() {
+    let f = Fixture::new();
+    f.write("material.yaml", b"company:\n  name: \x00\x00\n");
+    let err = f.reject("material.yaml");
+    assert!(err.contains("error[IN-ENCODING]"), "{err}");
+}
