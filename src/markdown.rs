@@ -425,6 +425,17 @@ impl<'p, 'a> PartParser<'p, 'a> {
                 });
                 return;
             }
+            let plain = plain_text(&content);
+            if plain.contains("![") && plain.contains("](") {
+                self.ctx.diags.push(
+                    Diagnostic::warning(
+                        Code::MarkdownStructure,
+                        "这里像是一张图片，但没有被识别，按文字印出",
+                    )
+                    .at(self.span(range.clone()))
+                    .help("图片路径里不能有空格：把文件改名，或写成 ![图题](<img/我的 图.png>)"),
+                );
+            }
             out.push(Pending::Block(Block::Para { content }));
             if !images.is_empty() {
                 self.ctx.diags.push(
@@ -581,6 +592,16 @@ impl<'p, 'a> PartParser<'p, 'a> {
                 }
                 Event::Text(t) => push_text(top, &t),
                 Event::Code(t) => top.push(Inline::Code { v: t.to_string() }),
+                // `<br>` is how GFM writers break a line in a table cell;
+                // any other HTML is printed as typed.
+                Event::InlineHtml(t) | Event::Html(t)
+                    if matches!(
+                        t.trim().to_ascii_lowercase().as_str(),
+                        "<br>" | "<br/>" | "<br />"
+                    ) =>
+                {
+                    top.push(Inline::Br)
+                }
                 Event::InlineHtml(t) | Event::Html(t) => push_text(top, &t),
                 Event::InlineMath(t) | Event::DisplayMath(t) => push_text(top, &t),
                 Event::SoftBreak => push_text(top, "\n"),
@@ -907,6 +928,11 @@ fn typed_number_len(s: &str) -> Option<usize> {
 /// A paragraph `表：caption` (or `表1：caption`, `表 caption`) is a table
 /// caption; returns the caption and whether a number was typed.
 fn table_caption(content: &[Inline]) -> Option<(Vec<Inline>, bool)> {
+    // A caption the writer made bold (`**表：…**`) is still a caption; the
+    // template sets it bold anyway (B6).
+    if let [Inline::Strong { c }] = content {
+        return table_caption(c);
+    }
     let Some(Inline::Text { v }) = content.first() else {
         return None;
     };

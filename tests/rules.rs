@@ -275,3 +275,49 @@ fn part_file_title_is_not_repeated() {
     );
     assert!(text.contains("（一）经济效益"), "{text}");
 }
+
+/// Word habits in tables: a bold caption is still a caption, `<br>` breaks a
+/// cell line; an image path with a space is pointed out, not silently printed.
+#[test]
+fn bold_caption_br_and_unrecognised_image() {
+    let md = "  **表：主要指标**\n\n  | 指标 | 数值 |\n  | - | - |\n  | 合格率<br>（%） | 99 |\n\n  ![图](img/my pic.png)\n";
+    let f = Fixture::yaml(&SMALL_YAML.replacen(
+        "  推进实施正文。\n",
+        &format!("  推进实施正文。\n\n{md}"),
+        1,
+    ));
+    let out = bin()
+        .current_dir(f.dir.path())
+        .args([
+            "check",
+            "material.yaml",
+            "--no-system-fonts",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    let diags: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert!(
+        !diags.iter().any(|d| d["code"] == "V3-CAPTION"),
+        "{diags:?}"
+    );
+    assert!(
+        diags
+            .iter()
+            .any(|d| d["code"] == "IN-MD" && d["message"].as_str().unwrap().contains("图片")),
+        "{diags:?}"
+    );
+    let built = f.build("material.yaml");
+    let body = built.probe().body;
+    let texts: Vec<&str> = body
+        .pages
+        .iter()
+        .flat_map(|p| p.spans.iter().map(|s| s.text.as_str()))
+        .collect();
+    assert!(texts.iter().any(|t| t.contains("表1")), "{texts:?}");
+    assert!(!texts.iter().any(|t| t.contains("<br>")), "{texts:?}");
+}
