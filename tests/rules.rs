@@ -163,6 +163,26 @@ fn cases() -> Vec<Case> {
     ]
 }
 
+/// `shenbao check --format json` on a fixture: its output and diagnostics.
+fn check_json(f: &Fixture) -> (std::process::Output, Vec<serde_json::Value>) {
+    let out = bin()
+        .current_dir(f.dir.path())
+        .args([
+            "check",
+            "material.yaml",
+            "--no-system-fonts",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    let diags = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    (out, diags)
+}
+
 #[test]
 fn every_code_points_at_its_line() {
     for case in &cases() {
@@ -170,21 +190,7 @@ fn every_code_points_at_its_line() {
         assert!(SMALL_YAML.contains(from), "fixture lacks {from:?}");
         let yaml = SMALL_YAML.replacen(from, to, 1);
         let f = Fixture::yaml(&yaml);
-        let out = bin()
-            .current_dir(f.dir.path())
-            .args([
-                "check",
-                "material.yaml",
-                "--no-system-fonts",
-                "--format",
-                "json",
-            ])
-            .output()
-            .unwrap();
-        let diags: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
-            .lines()
-            .map(|l| serde_json::from_str(l).unwrap())
-            .collect();
+        let (out, diags) = check_json(&f);
         let hit = diags
             .iter()
             .find(|d| d["code"] == case.code && d["severity"] == case.severity)
@@ -286,21 +292,7 @@ fn bold_caption_br_and_unrecognised_image() {
         &format!("  推进实施正文。\n\n{md}"),
         1,
     ));
-    let out = bin()
-        .current_dir(f.dir.path())
-        .args([
-            "check",
-            "material.yaml",
-            "--no-system-fonts",
-            "--format",
-            "json",
-        ])
-        .output()
-        .unwrap();
-    let diags: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let (_, diags) = check_json(&f);
     assert!(
         !diags.iter().any(|d| d["code"] == "V3-CAPTION"),
         "{diags:?}"
