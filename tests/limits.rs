@@ -106,3 +106,27 @@ fn nul_bytes_and_utf16_are_not_text() {
     let err = f.reject("material.yaml");
     assert!(err.contains("error[IN-ENCODING]"), "{err}");
 }
+
+/// File-level problems still name file:line:col: the first bad byte, or 1:1.
+#[test]
+fn file_level_problems_have_a_position() {
+    let f = Fixture::new();
+    f.write("material.yaml", "");
+    let err = f.reject("material.yaml");
+    assert!(
+        err.contains("error[IN-EMPTY]") && err.contains("material.yaml:1:1"),
+        "{err}"
+    );
+    f.write("material.yaml", b"company:\n  name: \xff\xfe\xfd\n");
+    let err = f.reject("material.yaml");
+    assert!(
+        err.contains("error[IN-ENCODING]") && err.contains("material.yaml:2:9"),
+        "{err}"
+    );
+    f.write("material.yaml", b"company:\n  name: a\x00b\n");
+    let err = f.reject("material.yaml");
+    assert!(
+        err.contains("error[IN-ENCODING]") && err.contains("material.yaml:2:10"),
+        "{err}"
+    );
+}

@@ -85,7 +85,13 @@ impl Origin {
 
 /// Reads a text file the way a Windows writer saves it: UTF-8 with or without
 /// BOM, or GB18030/GBK from Notepad (with a warning); CRLF and CR become LF.
-pub fn read_text(path: &Path, diags: &mut Vec<Diagnostic>) -> Result<String, Diagnostic> {
+/// File-level problems (empty, not text) point at the place in the file, so
+/// the writer sees `file:line:col` like every other diagnostic.
+pub fn read_text(
+    path: &Path,
+    sources: &mut Sources,
+    diags: &mut Vec<Diagnostic>,
+) -> Result<String, Diagnostic> {
     let meta = std::fs::metadata(path).map_err(|e| io_error(path, &e))?;
     if meta.is_dir() {
         return Err(
@@ -103,34 +109,57 @@ pub fn read_text(path: &Path, diags: &mut Vec<Diagnostic>) -> Result<String, Dia
         .help("申报材料正文不会超过几百 KB；请检查是否选错了文件"));
     }
     let bytes = std::fs::read(path).map_err(|e| io_error(path, &e))?;
-    let text = decode(&bytes, path, diags)?;
+    let text = match decode(&bytes, path, diags) {
+        Ok(t) => t,
+        Err((d, offset)) => {
+            let file = sources.add(path, String::from_utf8_lossy(&bytes).into_owned());
+            return Err(d.at(Span {
+                file,
+                range: offset..offset,
+            }));
+        }
+    };
     if text.trim().is_empty() {
+        let file = sources.add(path, text);
         return Err(Diagnostic::error(Code::EmptyFile, "文件是空的")
-            .in_file(path)
+            .at(Span { file, range: 0..0 })
             .help("请填写内容，或用 `shenbao init` 生成一个模板"));
     }
     Ok(text)
 }
 
-fn decode(bytes: &[u8], path: &Path, diags: &mut Vec<Diagnostic>) -> Result<String, Diagnostic> {
+/// Text of a file as saved on Windows; on failure, the diagnostic and the
+/// byte offset of the first bad byte.
+fn decode(
+    bytes: &[u8],
+    path: &Path,
+    diags: &mut Vec<Diagnostic>,
+) -> Result<String, (Diagnostic, usize)> {
     if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
-        return Err(
+        return Err((
             Diagnostic::error(Code::Encoding, "文件是 UTF-16 编码，无法读取")
                 .in_file(path)
                 .help("请在记事本中“另存为”，编码选择“UTF-8”"),
-        );
+            0,
+        ));
     }
-    if bytes.contains(&0) {
-        return Err(
+    if let Some(nul) = bytes.iter().position(|&b| b == 0) {
+        return Err((
             Diagnostic::error(Code::Encoding, "文件含有空字节（NUL），不是文本文件")
                 .in_file(path)
                 .help("请确认选择的是材料的文本文件，并另存为 UTF-8 编码"),
-        );
+            nul,
+        ));
     }
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let bom = if bytes.starts_with(b"\xEF\xBB\xBF") {
+        3
+    } else {
+        0
+    };
+    let bytes = &bytes[bom..];
     let text = match std::str::from_utf8(bytes) {
         Ok(s) => s.to_string(),
-        Err(_) => {
+        Err(utf8) => {
             let decoded =
                 encoding_rs::GB18030.decode_without_bom_handling_and_without_replacement(bytes);
             match decoded {
@@ -146,12 +175,15 @@ fn decode(bytes: &[u8], path: &Path, diags: &mut Vec<Diagnostic>) -> Result<Stri
                     s.into_owned()
                 }
                 None => {
-                    return Err(Diagnostic::error(
-                        Code::Encoding,
-                        "文件既不是 UTF-8 也不是 GBK/GB18030 编码，无法读取",
-                    )
-                    .in_file(path)
-                    .help("请在记事本中“另存为”，编码选择“UTF-8”"));
+                    return Err((
+                        Diagnostic::error(
+                            Code::Encoding,
+                            "文件既不是 UTF-8 也不是 GBK/GB18030 编码，无法读取（从这里开始的字节无法识别）",
+                        )
+                        .in_file(path)
+                        .help("请在记事本中“另存为”，编码选择“UTF-8”"),
+                        bom + utf8.valid_up_to(),
+                    ));
                 }
             }
         }
@@ -194,7 +226,7 @@ fn material_in(path: &Path) -> std::path::PathBuf {
 /// Loads `material.yaml` or `material.md` and the part files it names.
 pub fn load(path: &Path, sources: &mut Sources, diags: &mut Vec<Diagnostic>) -> Option<Loaded> {
     let path = &material_in(path);
-    let text = match read_text(path, diags) {
+    let text = match read_text(path, sources, diags) {
         Ok(t) => t,
         Err(d) => {
             diags.push(d);
@@ -367,10 +399,13 @@ fn resolve_part(
                     return None;
                 }
             };
-            let text = match read_text(&path, diags) {
+            let text = match read_text(&path, sources, diags) {
                 Ok(t) => t,
                 Err(d) => {
-                    diags.push(d.at(span));
+                    // Point into the part file when the problem is inside it,
+                    // else at the `{file:}` that names it.
+                    let d = if d.span.is_some() { d } else { d.at(span) };
+                    diags.push(d);
                     return None;
                 }
             };
