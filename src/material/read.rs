@@ -75,7 +75,14 @@ impl Origin {
                 }
             }
         };
-        let (a, b) = (map(range.start), map(range.end));
+        // Never split a character: codespan slices the file at these offsets.
+        let floor = |mut x: usize| {
+            while !file_text.is_char_boundary(x) {
+                x -= 1;
+            }
+            x
+        };
+        let (a, b) = (floor(map(range.start)), floor(map(range.end)));
         Span {
             file: self.file,
             range: a..b.max(a),
