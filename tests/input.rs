@@ -90,13 +90,36 @@ fn in_missing_benchmark_title() {
         err.contains("error[IN-MISSING]") && err.contains("`title`"),
         "{err}"
     );
-    // Pointed at the benchmark mapping: its key or its first entry.
-    let (from, to) = (line_of(&yaml, "benchmark:"), line_of(&yaml, "brief:"));
-    let locs = locations(&err);
+    // Pointed at the mapping the key belongs in, named in the message.
+    assert!(err.contains("`benchmark` 下缺少必填的键 `title`"), "{err}");
+    let line = line_of(&yaml, "benchmark:");
+    assert_eq!(
+        locations(&err),
+        vec![("material.yaml".to_string(), line, 1)]
+    );
+}
+
+#[test]
+fn in_missing_top_level_and_flow_keys() {
+    let yaml = small_with(
+        "date: 2023-03-20
+",
+        "",
+    );
+    let err = Fixture::yaml(&yaml).reject("material.yaml");
     assert!(
-        locs.iter()
-            .any(|(f, l, _)| f == "material.yaml" && (from..=to).contains(l)),
-        "at lines {from}–{to}: {locs:?}"
+        err.contains("缺少必填的键 `date`") && err.contains("material.yaml:1:1"),
+        "{err}"
+    );
+    let yaml = small_with("phone: \"13912345678\", ", "");
+    let err = Fixture::yaml(&yaml).reject("material.yaml");
+    assert!(
+        err.contains("`contact` 下缺少必填的键 `phone`") && err.contains("花括号"),
+        "{err}"
+    );
+    assert_eq!(
+        locations(&err),
+        vec![("material.yaml".to_string(), line_of(&yaml, "contact:"), 1)]
     );
 }
 

@@ -614,9 +614,38 @@ fn yaml_error(e: &YamlError, file: FileIdx, line_offset: usize, sources: &Source
             d
         }
         YamlError::SerdeMissingField { field, .. } => {
-            Diagnostic::error(Code::MissingKey, format!("缺少必填的键 `{field}`")).help(format!(
-                "请在这一层添加 `{field}: …`（键名用英文，值用中文）"
-            ))
+            // The parser reports where the mapping ended (its last key); the
+            // writer needs the mapping's own key (`benchmark:`) instead.
+            const TOP_LEVEL: [&str; 4] = ["company", "contact", "benchmark", "date"];
+            let (parent, at) = if TOP_LEVEL.contains(field) {
+                (None, 0)
+            } else {
+                parent_key(sources.text(file), span.range.start)
+            };
+            let flow = sources.text(file)[at..]
+                .lines()
+                .next()
+                .is_some_and(|l| l.contains('{'));
+            let message = match &parent {
+                Some(p) => format!("`{p}` 下缺少必填的键 `{field}`"),
+                None => format!("缺少必填的键 `{field}`"),
+            };
+            let help = match &parent {
+                Some(p) if flow => {
+                    format!("在 `{p}: {{…}}` 的花括号里添加 `{field}: …`，各项用英文逗号分隔")
+                }
+                Some(p) => {
+                    format!("在 `{p}:` 下面缩进两格添加 `{field}: …`（键名用英文，值用中文）")
+                }
+                None => format!("在文件里（顶格）添加 `{field}: …`（键名用英文，值用中文）"),
+            };
+            let len = parent.as_ref().map_or(0, String::len);
+            return Diagnostic::error(Code::MissingKey, message)
+                .help(help)
+                .at(Span {
+                    file,
+                    range: at..at + len,
+                });
         }
         YamlError::SerdeInvalidType {
             unexpected,
@@ -696,6 +725,42 @@ fn yaml_error(e: &YamlError, file: FileIdx, line_offset: usize, sources: &Source
         _ => d,
     };
     d.at(span)
+}
+
+/// The key of the block mapping that contains the line at `offset`: the
+/// nearest line above with less indentation. `None` (and offset 0) at the
+/// top level. Flow mappings (`{…}` on one line) are their own line's key.
+fn parent_key(text: &str, offset: usize) -> (Option<String>, usize) {
+    let line_start = text[..offset.min(text.len())]
+        .rfind('\n')
+        .map_or(0, |i| i + 1);
+    let line = &text[line_start..];
+    let line = &line[..line.find('\n').unwrap_or(line.len())];
+    let indent = |l: &str| l.len() - l.trim_start_matches(' ').len();
+    let key_of = |l: &str| {
+        let t = l.trim_start().trim_start_matches("- ");
+        t.split_once(':')
+            .map(|(k, _)| k.trim().trim_matches(['"', '\'']).to_string())
+            .filter(|k| !k.is_empty())
+    };
+    if line.contains('{') {
+        let at = line_start + indent(line);
+        return (key_of(line), at);
+    }
+    let own = indent(line);
+    if own == 0 {
+        return (None, 0);
+    }
+    let mut end = line_start;
+    while end > 0 {
+        let start = text[..end - 1].rfind('\n').map_or(0, |i| i + 1);
+        let l = &text[start..end - 1];
+        if !l.trim().is_empty() && !l.trim_start().starts_with('#') && indent(l) < own {
+            return (key_of(l), start + indent(l));
+        }
+        end = start;
+    }
+    (None, 0)
 }
 
 trait AsRefError {
