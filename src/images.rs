@@ -51,15 +51,21 @@ pub fn probe(path: &Path, max_side: u32) -> Result<Probe, Diagnostic> {
 }
 
 fn decode(path: &Path, max_side: u32) -> Result<Probe, String> {
-    let reader = image::ImageReader::open(path)
-        .and_then(|r| r.with_guessed_format())
-        .map_err(|e| format!("无法打开图片：{e}"))?;
-    match reader.format() {
+    // Read once: the header, the full decode and the saved resolution all
+    // come from these bytes.
+    let bytes = std::fs::read(path).map_err(|e| format!("无法打开图片：{e}"))?;
+    let reader = || {
+        image::ImageReader::new(std::io::Cursor::new(&bytes[..]))
+            .with_guessed_format()
+            .map_err(|e| format!("无法打开图片：{e}"))
+    };
+    let header = reader()?;
+    match header.format() {
         Some(image::ImageFormat::Png | image::ImageFormat::Jpeg) => {}
         Some(f) => return Err(format!("不支持的图片格式 {f:?}（只支持 PNG 和 JPEG）")),
         None => return Err("无法识别的图片格式（不是 PNG 或 JPEG）".into()),
     }
-    let (w, h) = reader
+    let (w, h) = header
         .into_dimensions()
         .map_err(|e| format!("图片已损坏，无法读取尺寸：{e}"))?;
     if w == 0 || h == 0 || w > max_side || h > max_side || u64::from(w) * u64::from(h) > MAX_PIXELS
@@ -69,20 +75,16 @@ fn decode(path: &Path, max_side: u32) -> Result<Probe, String> {
         ));
     }
     // Decode it all: a truncated file has a good header and a broken body.
-    let mut reader = image::ImageReader::open(path)
-        .and_then(|r| r.with_guessed_format())
-        .map_err(|e| format!("无法打开图片：{e}"))?;
+    let mut full = reader()?;
     let mut limits = image::Limits::default();
     limits.max_alloc = Some(MAX_PIXELS * 4 + (1 << 20));
-    reader.limits(limits);
-    reader
-        .decode()
+    full.limits(limits);
+    full.decode()
         .map_err(|e| format!("图片已损坏，无法完整读取：{e}"))?;
-    let dpi = std::fs::read(path).ok().and_then(|bytes| saved_dpi(&bytes));
     Ok(Probe {
         width: w,
         height: h,
-        dpi,
+        dpi: saved_dpi(&bytes),
     })
 }
 

@@ -11,6 +11,7 @@ use serde::Serialize;
 use crate::diag::{Code, Diagnostic, Sources};
 use crate::material::PartText;
 use crate::paths::Confined;
+use crate::text::is_cjk;
 
 /// The Markdown dialect of schema 1: GFM tables, `^sup^`, `~sub~`, `~~strike~~`.
 pub fn options() -> Options {
@@ -709,7 +710,7 @@ fn join_soft_breaks(content: &mut [Inline]) {
                     if c == '\n' {
                         let prev = out.trim_end().chars().last();
                         let next = chars[i + 1..].iter().find(|c| !c.is_whitespace()).copied();
-                        let cjk = prev.is_some_and(is_wide) || next.is_some_and(is_wide);
+                        let cjk = prev.is_some_and(is_cjk) || next.is_some_and(is_cjk);
                         if !cjk && prev.is_some() && next.is_some() {
                             out.push(' ');
                         }
@@ -812,14 +813,6 @@ fn expand_text(v: &str) -> Vec<Inline> {
     } else {
         vec![text(v)]
     }
-}
-
-/// CJK ideographs, kana, and full-width punctuation.
-pub fn is_wide(c: char) -> bool {
-    matches!(c as u32,
-        0x2E80..=0x9FFF | 0xA960..=0xA97F | 0xAC00..=0xD7FF | 0xF900..=0xFAFF
-        | 0xFE10..=0xFE1F | 0xFE30..=0xFE4F | 0xFF00..=0xFFEF | 0x20000..=0x3FFFF)
-        || matches!(c, '“' | '”' | '‘' | '’' | '—' | '…' | '·')
 }
 
 pub fn plain_text(content: &[Inline]) -> String {

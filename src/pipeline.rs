@@ -245,7 +245,7 @@ pub fn source_date_epoch() -> Option<typst_pdf::Timestamp> {
 }
 
 /// The JSON the templates read.
-pub fn render_data(p: &Prepared, draft: bool) -> Vec<u8> {
+pub fn render_data(p: &Prepared, draft: bool, pdf_date: bool) -> Vec<u8> {
     let m = &p.loaded.material;
     let title = m.benchmark.title.value.trim().to_string();
     let data = RenderData {
@@ -253,7 +253,7 @@ pub fn render_data(p: &Prepared, draft: bool) -> Vec<u8> {
             title: title.clone(),
             company: m.company.name.value.trim().to_string(),
             draft,
-            pdf_date: source_date_epoch().is_some(),
+            pdf_date,
         },
         profile: &p.profile,
         fonts: p.fonts.roles_json(),
@@ -290,7 +290,8 @@ pub fn build(
     if has_errors(diags) && !config.draft {
         return None;
     }
-    let data = render_data(&prepared, config.draft);
+    let timestamp = source_date_epoch();
+    let data = render_data(&prepared, config.draft, timestamp.is_some());
     if let Some(dir) = &config.emit_typst
         && let Err(d) = emit_typst(dir, &data, &prepared, config)
     {
@@ -322,7 +323,7 @@ pub fn build(
         }
     };
     timing.lap("compile");
-    let pdfs = match compile::export(&doc, &company, source_date_epoch()) {
+    let pdfs = match compile::export(&doc, &company, timestamp) {
         Ok(p) => p,
         Err(errors) => {
             diags.extend(errors);

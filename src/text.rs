@@ -1,5 +1,26 @@
 //! Small text helpers shared by the reader and the checks.
 
+/// A character Word counts as one 字 on its own and that needs no space
+/// around it: CJK ideographs, kana, Hangul, CJK and full-width punctuation,
+/// and the Chinese marks Unicode files under General Punctuation
+/// (GB/T 15834: “ ” ‘ ’ — … ·).
+pub fn is_cjk(c: char) -> bool {
+    let u = c as u32;
+    matches!(u,
+        0x1100..=0x11FF        // Hangul Jamo
+        | 0x2E80..=0x2FDF      // CJK radicals, Kangxi
+        | 0x2FF0..=0x303F      // ideographic description, CJK symbols and punctuation
+        | 0x3040..=0x31FF      // kana, bopomofo, …
+        | 0x3200..=0x4DBF      // enclosed CJK, compatibility, Ext A
+        | 0x4E00..=0x9FFF      // URO
+        | 0xA960..=0xA97F | 0xAC00..=0xD7FF
+        | 0xF900..=0xFAFF      // compatibility ideographs
+        | 0xFE10..=0xFE1F | 0xFE30..=0xFE4F // vertical and compatibility forms
+        | 0xFF00..=0xFFEF      // full-width forms
+        | 0x20000..=0x3FFFF)   // Ext B and beyond
+        || matches!(c, '“' | '”' | '‘' | '’' | '—' | '…' | '·' | '–')
+}
+
 /// The candidate closest to `word` by edit distance, if it is close enough to
 /// be a typo (`abstarct` → `abstract`).
 pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {

@@ -4,30 +4,14 @@
 //! Punctuation (GB/T 15834: “ ” ‘ ’ — … ·) counts as CJK.
 
 use crate::markdown::{Block, plain_text};
-
-pub fn is_cjk_unit(c: char) -> bool {
-    let u = c as u32;
-    matches!(u,
-        0x1100..=0x11FF        // Hangul Jamo
-        | 0x2E80..=0x2FDF      // CJK radicals, Kangxi
-        | 0x2FF0..=0x303F      // ideographic description, CJK symbols and punctuation
-        | 0x3040..=0x31FF      // kana, bopomofo, …
-        | 0x3200..=0x4DBF      // enclosed CJK, compatibility, Ext A
-        | 0x4E00..=0x9FFF      // URO
-        | 0xA960..=0xA97F | 0xAC00..=0xD7FF
-        | 0xF900..=0xFAFF      // compatibility ideographs
-        | 0xFE10..=0xFE1F | 0xFE30..=0xFE4F // vertical and compatibility forms
-        | 0xFF00..=0xFFEF      // full-width forms
-        | 0x20000..=0x3FFFF)   // Ext B and beyond
-        || matches!(c, '“' | '”' | '‘' | '’' | '—' | '…' | '·' | '–')
-}
+use crate::text::is_cjk;
 
 /// Word's 字数 of a piece of text.
 pub fn count(text: &str) -> usize {
     let mut n = 0;
     let mut in_run = false;
     for c in text.chars() {
-        if is_cjk_unit(c) {
+        if is_cjk(c) {
             n += 1;
             in_run = false;
         } else if c.is_whitespace() || c.is_control() {

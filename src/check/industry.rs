@@ -3,19 +3,31 @@
 const CSV: &str = include_str!("../../data/gbt4754-2017.csv");
 
 /// One 小类: 4-digit code and name.
+#[derive(Clone, Copy)]
 pub struct Class {
     pub code: &'static str,
     pub name: &'static str,
 }
 
+/// The 1,380 小类, read from the table once per process (`watch` and
+/// batches look them up for every material).
 pub fn classes() -> impl Iterator<Item = Class> {
-    CSV.lines().skip(1).filter_map(|line| {
-        let f: Vec<&str> = line.split(',').collect();
-        (f.len() == 6 && f[0] == "4").then(|| Class {
-            code: f[4],
-            name: f[5],
+    static TABLE: std::sync::OnceLock<Vec<Class>> = std::sync::OnceLock::new();
+    TABLE
+        .get_or_init(|| {
+            CSV.lines()
+                .skip(1)
+                .filter_map(|line| {
+                    let f: Vec<&str> = line.split(',').collect();
+                    (f.len() == 6 && f[0] == "4").then(|| Class {
+                        code: f[4],
+                        name: f[5],
+                    })
+                })
+                .collect()
         })
-    })
+        .iter()
+        .copied()
 }
 
 pub fn by_code(code: &str) -> Option<Class> {

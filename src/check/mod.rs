@@ -396,28 +396,27 @@ impl Checker<'_> {
 
     fn enums(&self, diags: &mut Vec<Diagnostic>) {
         let c = &self.loaded.material.company;
-        if let Some(n) = &c.nature
-            && !NATURES.contains(&n.value.trim())
-        {
+        self.one_of("企业性质", c.nature.as_ref(), &NATURES, diags);
+        self.one_of("企业类型", c.scale.as_ref(), &SCALES, diags);
+    }
+
+    /// A value that must be one of the form's options.
+    fn one_of(
+        &self,
+        what: &str,
+        value: Option<&Spanned<String>>,
+        options: &[&str],
+        diags: &mut Vec<Diagnostic>,
+    ) {
+        let Some(v) = value else { return };
+        if !options.contains(&v.value.trim()) {
             diags.push(
                 Diagnostic::error(
                     Code::BadValue,
-                    format!("企业性质“{}”不是申报表的选项", n.value.trim()),
+                    format!("{what}“{}”不是申报表的选项", v.value.trim()),
                 )
-                .at(self.span(n))
-                .help(format!("只能是：{}", NATURES.join("、"))),
-            );
-        }
-        if let Some(s) = &c.scale
-            && !SCALES.contains(&s.value.trim())
-        {
-            diags.push(
-                Diagnostic::error(
-                    Code::BadValue,
-                    format!("企业类型“{}”不是申报表的选项", s.value.trim()),
-                )
-                .at(self.span(s))
-                .help(format!("只能是：{}", SCALES.join("、"))),
+                .at(self.span(v))
+                .help(format!("只能是：{}", options.join("、"))),
             );
         }
     }
