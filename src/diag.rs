@@ -46,6 +46,8 @@ pub enum Code {
     TooComplex,
     /// The Markdown form's structure (front matter, part headings) is wrong.
     MarkdownStructure,
+    /// A table row with more cells than its header (they would be dropped).
+    TableShape,
     /// An image cannot be decoded.
     BadImage,
     /// The profile is unknown or invalid.
@@ -76,6 +78,8 @@ pub enum Code {
     Template,
     /// Output could not be written.
     Output,
+    /// Two materials of one batch would write the same folder.
+    OutputCollision,
 }
 
 impl Code {
@@ -92,6 +96,7 @@ impl Code {
             Code::PathEscape => "IN-PATH",
             Code::TooComplex => "IN-LIMIT",
             Code::MarkdownStructure => "IN-MD",
+            Code::TableShape => "IN-TABLE",
             Code::BadImage => "IN-IMAGE",
             Code::Profile => "IN-PROFILE",
             Code::MissingGlyph => "F3",
@@ -107,6 +112,7 @@ impl Code {
             Code::IndustryRule => "V7",
             Code::Template => "TPL",
             Code::Output => "OUT",
+            Code::OutputCollision => "OUT-COLLISION",
         }
     }
 }
@@ -223,6 +229,56 @@ impl Sources {
         line_col_to_offset(self.text(file), line, col)
     }
 
+    /// Where a diagnostic is shown. A span that is empty or covers only
+    /// line breaks (and spaces) would print an empty `^` under a blank line;
+    /// it moves to the nearest text instead — the rest of its own line, else
+    /// the last text before it (the heading or key of an empty part, the
+    /// last line of a file that ended early), else the next text — and
+    /// covers that line's text. A file with no text keeps the span.
+    pub fn settle(&self, span: &Span) -> Span {
+        let text = self.text(span.file);
+        let clamp = |x: usize| {
+            let mut x = x.min(text.len());
+            while !text.is_char_boundary(x) {
+                x -= 1;
+            }
+            x
+        };
+        let (a, b) = (clamp(span.range.start), clamp(span.range.end));
+        // A Tab or a full-width space on its own is a place (IN-YAML points
+        // at a Tab); a line break or nothing is not.
+        let covered = &text[a..b.max(a)];
+        if !covered.trim().is_empty() || (!covered.is_empty() && !covered.contains('\n')) {
+            return span.clone();
+        }
+        let line_start = |i: usize| text[..i].rfind('\n').map_or(0, |n| n + 1);
+        let line_end = |i: usize| text[i..].find('\n').map_or(text.len(), |n| i + n);
+        // The text of the line holding byte `i`, from `from` on.
+        let line_text = |from: usize| {
+            let end = line_end(from);
+            let lead = text[from..end].len() - text[from..end].trim_start().len();
+            let start = from + lead;
+            Span {
+                file: span.file,
+                range: start..start + text[start..end].trim_end().len(),
+            }
+        };
+        if !text[a..line_end(a)].trim().is_empty() {
+            return line_text(a);
+        }
+        if let Some((i, _)) = text[..a]
+            .char_indices()
+            .rev()
+            .find(|(_, c)| !c.is_whitespace())
+        {
+            return line_text(line_start(i));
+        }
+        match text[a..].char_indices().find(|(_, c)| !c.is_whitespace()) {
+            Some((i, _)) => line_text(a + i),
+            None => span.clone(),
+        }
+    }
+
     /// Renders diagnostics like rustc does, in Chinese, to stderr.
     pub fn emit(&self, diags: &[Diagnostic], color: bool) {
         use std::io::IsTerminal;
@@ -255,6 +311,7 @@ impl Sources {
     pub fn to_json(&self, d: &Diagnostic) -> serde_json::Value {
         let (file, line, column) = match &d.span {
             Some(span) => {
+                let span = self.settle(span);
                 let (l, c) = self.line_col(span.file, span.range.start);
                 (Some(display_path(self.path(span.file))), Some(l), Some(c))
             }
@@ -284,7 +341,8 @@ impl Sources {
         }
         let mut out = base.with_code(d.code.as_str()).with_message(message);
         if let Some(span) = &d.span {
-            out = out.with_labels(vec![Label::primary(span.file, span.range.clone())]);
+            let span = self.settle(span);
+            out = out.with_labels(vec![Label::primary(span.file, span.range)]);
         }
         if let Some(help) = &d.help {
             out = out.with_notes(vec![format!("帮助：{help}")]);

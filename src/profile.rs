@@ -36,6 +36,9 @@ pub struct Profile {
     pub table_size: Spanned<String>,
     pub page_numbers: bool,
     pub page_number_size: Spanned<String>,
+    /// Footnote text; 小五 when a profile leaves it out.
+    #[serde(default)]
+    pub footnote_size: Option<Spanned<String>>,
     pub blank_after_cover: bool,
     pub cover: Cover,
 }
@@ -81,6 +84,7 @@ impl Profile {
         let text = sources.text(file);
         let profile: Profile = crate::material::read::parse_typed(text, file, sources)?;
         let sizes = [
+            profile.footnote_size.as_ref().unwrap_or(&profile.body_size),
             &profile.title_size,
             &profile.abstract_heading_size,
             &profile.body_size,

@@ -136,7 +136,22 @@ pub fn part_number(kind: PartKind) -> &'static str {
 pub fn settle_alignments(blocks: &mut [Block]) {
     for b in blocks.iter_mut() {
         match b {
-            Block::Table { aligns, rows, .. } => {
+            Block::Table {
+                aligns,
+                header,
+                rows,
+                runs,
+                ..
+            } => {
+                let n = aligns.len().max(header.len());
+                *runs = (0..n)
+                    .map(|i| {
+                        let cells = std::iter::once(header.get(i))
+                            .chain(rows.iter().map(|r| r.get(i)))
+                            .flatten();
+                        longest_run(cells.map(|c| plain_text(c)))
+                    })
+                    .collect();
                 for (i, a) in aligns.iter_mut().enumerate() {
                     if *a == "auto" {
                         let long = rows
@@ -151,6 +166,20 @@ pub fn settle_alignments(blocks: &mut [Block]) {
             _ => {}
         }
     }
+}
+
+/// The longest run of a column that a line cannot break: a Latin word or
+/// number (`ZCuSn10Pb1`, `GB/T`), else one CJK character.
+fn longest_run(cells: impl Iterator<Item = String>) -> String {
+    let mut best = String::from("国");
+    for cell in cells {
+        for run in cell.split(|c: char| !c.is_ascii_graphic()) {
+            if run.chars().count() > best.chars().count() {
+                best = run.to_string();
+            }
+        }
+    }
+    best
 }
 
 /// Settles each figure's printed width (the same rule Word follows: natural

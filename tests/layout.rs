@@ -822,3 +822,62 @@ fn markdown_form_builds_with_its_tables_and_figure() {
         "BOM and front matter not printed"
     );
 }
+
+/// B8 and issue 8 (10): a wide table's columns are sized to their content
+/// like Word's autofit, long Latin runs break inside their cell, and no glyph
+/// crosses a rule; the table keeps the profile's size (小四).
+#[test]
+fn b8_table_text_never_crosses_a_rule() {
+    let table = "表：铸件材料与检验标准\n\n\
+| 序号 | 材料牌号 | 标准 | 抗拉强度 | 伸长率 | 硬度 | 备注 |\n\
+| --- | --- | --- | --- | --- | --- | --- |\n\
+| 1 | ZCuSn10Pb1 | GB/T 1176-2013 | ≥310MPa | ≥2% | HB90 | 锡青铜 |\n\
+| 2 | ZGMn13Cr2 | GB/T 5680-2010 | ≥685MPa | ≥25% | HB300 | 高锰钢 |\n\
+| 3 | QT600-3ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 | GB/T 1348-2019 | ≥600MPa | ≥3% | HB190 | 球墨铸铁 |\n";
+    let indented: String = table.lines().map(|l| format!("  {l}\n")).collect();
+    let yaml = SMALL_YAML.replace("  推进实施正文。\n", &indented);
+    let f = Fixture::yaml(&yaml);
+    let pdfs = f.build("material.yaml").probe();
+    let page = &pdfs.body.pages[0];
+    let rules: Vec<&Rule> = page.lines.iter().filter(|l| l.is_vertical()).collect();
+    assert!(
+        rules.len() >= 8,
+        "a ruled table: {} vertical rules",
+        rules.len()
+    );
+    let (top, bottom) = (
+        rules.iter().map(|r| r.top()).fold(f64::MAX, f64::min),
+        rules.iter().map(|r| r.bottom()).fold(0.0, f64::max),
+    );
+    let mut checked = 0;
+    let mut text = String::new();
+    for s in page.spans.iter().filter(|s| s.y > top && s.y < bottom) {
+        assert_close(
+            s.size,
+            12.0,
+            0.01,
+            &format!("table text size of {:?}", s.text),
+        );
+        text.push_str(&s.text);
+        for (i, c) in s.text.chars().enumerate() {
+            let (x0, x1) = (s.glyph_x[i], s.glyph_x1[i]);
+            for r in rules.iter().filter(|r| r.top() <= s.y && r.bottom() >= s.y) {
+                assert!(
+                    !(x0 < r.x0 - 0.1 && x1 > r.x0 + 0.1),
+                    "{c:?} of {:?} crosses the rule at x = {}",
+                    s.text,
+                    r.x0
+                );
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked > 100, "only {checked} glyphs in the table");
+    let text: String = text
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '\u{200B}')
+        .collect();
+    for whole in ["ZCuSn10Pb1", "ZGMn13Cr2", "锡青铜", "高锰钢"] {
+        assert!(text.contains(whole), "{whole} printed whole: {text}");
+    }
+}

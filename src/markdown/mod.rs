@@ -2,10 +2,19 @@
 //!
 //! The model is data: it reaches Typst as JSON and is rendered as content, so
 //! nothing a writer types can run as Typst code.
+//!
+//! Every character the writer typed reaches the model: what CommonMark would
+//! swallow (a reference line, a `~` range, `3*6m`) is read the way a Chinese
+//! Word user means it (`dialect`), or reported.
 
+pub mod dialect;
+
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
-use pulldown_cmark::{Alignment, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{
+    Alignment, CodeBlockKind, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd,
+};
 use serde::Serialize;
 
 use crate::diag::{Code, Diagnostic, Sources};
@@ -13,25 +22,51 @@ use crate::material::PartText;
 use crate::paths::Confined;
 use crate::text::is_cjk;
 
-/// The Markdown dialect of schema 1: GFM tables, `^sup^`, `~sub~`, `~~strike~~`.
+/// The Markdown dialect of schema 1: GFM tables and footnotes, `^sup^`,
+/// `~sub~`, `~~strike~~`.
 pub fn options() -> Options {
     Options::ENABLE_TABLES
         | Options::ENABLE_SUPERSCRIPT
         | Options::ENABLE_SUBSCRIPT
         | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_FOOTNOTES
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
 #[serde(tag = "t", rename_all = "lowercase")]
 pub enum Inline {
-    Text { v: String },
-    Strong { c: Vec<Inline> },
-    Emph { c: Vec<Inline> },
-    Strike { c: Vec<Inline> },
-    Sup { c: Vec<Inline> },
-    Sub { c: Vec<Inline> },
-    Code { v: String },
+    Text {
+        v: String,
+    },
+    Strong {
+        c: Vec<Inline>,
+    },
+    Emph {
+        c: Vec<Inline>,
+    },
+    Strike {
+        c: Vec<Inline>,
+    },
+    Sup {
+        c: Vec<Inline>,
+    },
+    Sub {
+        c: Vec<Inline>,
+    },
+    Code {
+        v: String,
+    },
     Br,
+    /// A footnote, printed at the page foot (宋体 小五) with its mark here.
+    Footnote {
+        c: Vec<Inline>,
+    },
+    /// A footnote mark before its definition is known (`[^label]`); never
+    /// leaves the parser.
+    #[serde(skip)]
+    FootnoteRef {
+        label: String,
+    },
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -57,6 +92,9 @@ pub enum Block {
         aligns: Vec<&'static str>,
         header: Vec<Vec<Inline>>,
         rows: Vec<Vec<Vec<Inline>>>,
+        /// Per column, its longest unbreakable run: the least width the
+        /// template's autofit gives it (settled by `render::settle_alignments`).
+        runs: Vec<String>,
     },
     Figure {
         number: usize,
@@ -109,32 +147,101 @@ pub struct Ctx<'a> {
     pub max_image_px: u32,
 }
 
+/// A part's text as the parser reads it (see `dialect`), with the way back
+/// to the writer's offsets.
+struct Prepared {
+    text: String,
+    /// Each rewrite's map, oldest first.
+    maps: Vec<dialect::Rewritten>,
+}
+
+impl Prepared {
+    fn new(original: &str) -> Prepared {
+        let first = dialect::rewrite_lines(original);
+        let mut maps = vec![first];
+        // A dedented paragraph can itself hold a reference line: look again,
+        // a bounded number of times.
+        for _ in 0..3 {
+            let text = &maps.last().expect("one map").text;
+            let found = scan(text);
+            if found.is_empty() {
+                break;
+            }
+            let next = dialect::rewrite_found(text, &found);
+            maps.push(next);
+        }
+        let text = maps.last().map(|m| m.text.clone()).unwrap_or_default();
+        Prepared { text, maps }
+    }
+
+    fn original(&self, n: usize) -> usize {
+        self.maps.iter().rev().fold(n, |n, m| m.map(n))
+    }
+}
+
+/// What CommonMark would hide from the reader: indented "code" paragraphs
+/// and reference lines.
+fn scan(text: &str) -> dialect::Findings {
+    let mut found = dialect::Findings::default();
+    let mut parser = Parser::new_ext(text, options()).into_offset_iter();
+    for (event, range) in parser.by_ref() {
+        if let Event::Start(Tag::CodeBlock(CodeBlockKind::Indented)) = event {
+            found.code.push(range);
+        }
+    }
+    found.refdefs = parser
+        .reference_definitions()
+        .iter()
+        .map(|(_, def)| def.span.clone())
+        .collect();
+    found.refdefs.sort_by_key(|r| r.start);
+    found
+}
+
 /// Parses one part into blocks.
 pub fn parse_part(part: &PartText, ctx: &mut Ctx) -> Vec<Block> {
-    let events: Vec<(Event, Range<usize>)> = Parser::new_ext(&part.text, options())
+    let prepared = Prepared::new(&part.text);
+    let events: Vec<(Event, Range<usize>)> = Parser::new_ext(&prepared.text, options())
         .into_offset_iter()
+        .collect();
+    let referenced = events
+        .iter()
+        .filter_map(|(e, _)| match e {
+            Event::FootnoteReference(l) => Some(l.to_string()),
+            _ => None,
+        })
         .collect();
     let mut p = PartParser {
         part,
+        prepared: &prepared,
         ctx,
         events,
         pos: 0,
         headings: [0; 4],
         depth: 0,
+        referenced,
+        footnotes: HashMap::new(),
     };
     p.skip_own_title();
     let pending = p.blocks_until(|_| false);
-    finish(pending, &mut p)
+    let mut blocks = finish(pending, &mut p);
+    p.resolve_footnotes(&mut blocks);
+    blocks
 }
 
 struct PartParser<'p, 'a> {
     part: &'p PartText,
+    prepared: &'p Prepared,
     ctx: &'p mut Ctx<'a>,
     events: Vec<(Event<'p>, Range<usize>)>,
     pos: usize,
     headings: [usize; 4],
     /// Nesting of lists and quotes, bounded so hostile input cannot exhaust the stack.
     depth: usize,
+    /// Footnote labels referenced anywhere in the part.
+    referenced: HashSet<String>,
+    /// Footnote definitions met so far: label → text and where it was typed.
+    footnotes: HashMap<String, (Vec<Inline>, Range<usize>)>,
 }
 
 /// Deepest nesting of lists and quotes a material may use.
@@ -158,10 +265,20 @@ enum Pending {
 }
 
 impl<'p, 'a> PartParser<'p, 'a> {
+    /// Where a range of the parsed text was typed in the writer's file.
     fn span(&self, range: Range<usize>) -> crate::diag::Span {
+        let (a, b) = (
+            self.prepared.original(range.start),
+            self.prepared.original(range.end),
+        );
         self.part
             .origin
-            .span(self.ctx.sources, &self.part.text, range)
+            .span(self.ctx.sources, &self.part.text, a..b.max(a))
+    }
+
+    /// The parsed text of a range, as typed (after `dialect`'s rewrites).
+    fn source(&self, range: Range<usize>) -> &'p str {
+        self.prepared.text.get(range).unwrap_or("")
     }
 
     fn next(&mut self) -> Option<(Event<'p>, Range<usize>)> {
@@ -176,19 +293,33 @@ impl<'p, 'a> PartParser<'p, 'a> {
         while let Some((event, range)) = self.next() {
             match event {
                 Event::End(end) if stop(&end) => break,
+                // Inline content directly in a tight list item, including a
+                // bold or italic lead (`- **目标**：…`).
+                Event::Start(ref tag) if is_inline(tag) => {
+                    self.pos -= 1;
+                    let (content, images) = self.inlines_until(&stop, true);
+                    self.push_para(content, images, range, &mut out);
+                }
+                Event::Text(_)
+                | Event::Code(_)
+                | Event::SoftBreak
+                | Event::HardBreak
+                | Event::InlineHtml(_)
+                | Event::InlineMath(_)
+                | Event::DisplayMath(_)
+                | Event::FootnoteReference(_)
+                | Event::TaskListMarker(_) => {
+                    self.pos -= 1;
+                    let (content, images) = self.inlines_until(&stop, true);
+                    self.push_para(content, images, range, &mut out);
+                }
                 Event::Start(tag) => self.block(tag, range, &mut out),
                 Event::Rule => out.push(Pending::Block(Block::Rule)),
-                Event::Html(h) | Event::InlineHtml(h) => {
+                Event::Html(h) => {
                     // Raw HTML is printed literally: it is the writer's text.
                     out.push(Pending::Block(Block::Para {
                         content: vec![text(h.trim_end())],
                     }));
-                }
-                // Inline content directly in a tight list item.
-                Event::Text(_) | Event::Code(_) | Event::SoftBreak | Event::HardBreak => {
-                    self.pos -= 1;
-                    let (content, images) = self.inlines_until(&stop, true);
-                    self.push_para(content, images, range, &mut out);
                 }
                 _ => {}
             }
@@ -386,8 +517,40 @@ impl<'p, 'a> PartParser<'p, 'a> {
                     content: vec![text(s.trim_end())],
                 }));
             }
-            // Anything else (footnotes, definition lists are off): skip it.
-            _ => self.skip_to_end(),
+            Tag::FootnoteDefinition(label) => {
+                let inner = self.blocks_until(|e| matches!(e, TagEnd::FootnoteDefinition));
+                let blocks = finish(inner, self);
+                let content = flatten(&blocks);
+                if self.referenced.contains(label.as_ref()) {
+                    self.footnotes.insert(label.to_string(), (content, range));
+                } else {
+                    // Never referenced: print it where it was typed, as typed.
+                    self.ctx.diags.push(
+                        Diagnostic::warning(
+                            Code::MarkdownStructure,
+                            format!("脚注“[^{label}]”在正文里没有引用，按原样印成一段"),
+                        )
+                        .at(self.span(range.start..range.start + label.len() + 3))
+                        .help(format!(
+                            "在要加脚注的地方写 [^{label}]，脚注就印在那一页的页脚"
+                        )),
+                    );
+                    let mut para = vec![text(&format!("[^{label}]: "))];
+                    para.extend(content);
+                    out.push(Pending::Block(Block::Para { content: para }));
+                }
+            }
+            // Definition lists and the like are not enabled: nothing else
+            // can start here, but never drop what might.
+            _ => {
+                self.skip_to_end();
+                let typed = self.source(range).trim_end();
+                if !typed.is_empty() {
+                    out.push(Pending::Block(Block::Para {
+                        content: vec![text(typed)],
+                    }));
+                }
+            }
         }
     }
 
@@ -427,16 +590,19 @@ impl<'p, 'a> PartParser<'p, 'a> {
                 return;
             }
             let plain = plain_text(&content);
-            if plain.contains("![") && plain.contains("](") {
+            if let Some(at) = plain.find("![")
+                && plain[at..].contains("](")
+            {
                 self.ctx.diags.push(
-                    Diagnostic::warning(
+                    Diagnostic::error(
                         Code::MarkdownStructure,
-                        "这里像是一张图片，但没有被识别，按文字印出",
+                        "这里像是一张图片，但写法读不懂，不能当作文字印出",
                     )
                     .at(self.span(range.clone()))
-                    .help("图片路径里不能有空格：把文件改名，或写成 ![图题](<img/我的 图.png>)"),
+                    .help("图片单独成段，写成 ![图题](img/图.png)；方括号、圆括号要用英文半角，图题里不要有方括号"),
                 );
             }
+            self.hint_enumeration(range.clone());
             out.push(Pending::Block(Block::Para { content }));
             if !images.is_empty() {
                 self.ctx.diags.push(
@@ -453,6 +619,26 @@ impl<'p, 'a> PartParser<'p, 'a> {
             if let Some(fig) = self.figure(image) {
                 out.push(Pending::Block(fig));
             }
+        }
+    }
+
+    /// Word writers type `1、…` on consecutive lines; Markdown joins them
+    /// into one paragraph, which is rarely what they meant.
+    fn hint_enumeration(&mut self, range: Range<usize>) {
+        let typed = self.source(range.clone());
+        let numbered = typed
+            .lines()
+            .filter(|l| typed_number_len(l.trim_start()).is_some() || starts_enumerated(l))
+            .count();
+        if numbered >= 2 && typed.lines().count() >= 2 {
+            self.ctx.diags.push(
+                Diagnostic::warning(
+                    Code::MarkdownStructure,
+                    format!("这 {numbered} 行手写了序号，但中间没有空行，会连成一段印出"),
+                )
+                .at(self.span(range.start..range.start + typed.find('\n').unwrap_or(typed.len())))
+                .help("每条单独成段：在行与行之间空一行；或写成列表，每行以“1. ”“2. ”开头"),
+            );
         }
     }
 
@@ -532,11 +718,16 @@ impl<'p, 'a> PartParser<'p, 'a> {
         let mut header = Vec::new();
         let mut rows: Vec<Vec<Vec<Inline>>> = Vec::new();
         let mut in_head = false;
-        while let Some((event, _)) = self.next() {
+        // Rows as typed, to find cells the parser would drop.
+        let mut typed_rows: Vec<Range<usize>> = Vec::new();
+        while let Some((event, range)) = self.next() {
             match event {
                 Event::Start(Tag::TableHead) => in_head = true,
                 Event::End(TagEnd::TableHead) => in_head = false,
-                Event::Start(Tag::TableRow) => rows.push(Vec::new()),
+                Event::Start(Tag::TableRow) => {
+                    rows.push(Vec::new());
+                    typed_rows.push(range);
+                }
                 Event::Start(Tag::TableCell) => {
                     let (cell, _) = self.inlines_until(&|e| matches!(e, TagEnd::TableCell), false);
                     if in_head {
@@ -549,12 +740,39 @@ impl<'p, 'a> PartParser<'p, 'a> {
                 _ => {}
             }
         }
+        // GFM drops a cell beyond the header's count; a writer's cell is
+        // never dropped silently.
+        for (n, range) in typed_rows.iter().enumerate() {
+            let typed = self.source(range.clone());
+            let cells = dialect::row_cells(typed.lines().next().unwrap_or(""));
+            if cells.len() > header.len() && !header.is_empty() {
+                let extra: Vec<&str> = cells[header.len()..].iter().map(|c| c.trim()).collect();
+                self.ctx.diags.push(
+                    Diagnostic::error(
+                        Code::TableShape,
+                        format!(
+                            "表格第 {} 行有 {} 格，比表头多 {} 格：“{}”会被丢掉",
+                            n + 1,
+                            cells.len(),
+                            cells.len() - header.len(),
+                            extra.join("”“")
+                        ),
+                    )
+                    .at(self.span(range.clone()))
+                    .help(format!(
+                        "表头有 {} 格：给表头补上列名，或删去这一行多出的格（注意单元格里的 | 要写成 \\|）",
+                        header.len()
+                    )),
+                );
+            }
+        }
         Block::Table {
             number: 0,
             caption: Vec::new(),
             aligns,
             header,
             rows,
+            runs: Vec::new(),
         }
     }
 
@@ -565,11 +783,11 @@ impl<'p, 'a> PartParser<'p, 'a> {
         stop: &dyn Fn(&TagEnd) -> bool,
         stop_at_block: bool,
     ) -> (Vec<Inline>, Vec<ImageRef>) {
-        let mut stack: Vec<(Option<Wrap>, Vec<Inline>)> = vec![(None, Vec::new())];
+        let mut stack: Vec<Frame> = vec![Frame::new(Wrap::Root, 0..0)];
         let mut images = Vec::new();
         while let Some((event, range)) = self.next() {
             let depth = stack.len();
-            let top = &mut stack.last_mut().expect("stack never empty").1;
+            let top = &mut stack.last_mut().expect("stack never empty").content;
             match event {
                 Event::End(ref e) if depth == 1 && stop(e) => {
                     // In a tight list item the caller's block loop owns the end.
@@ -586,45 +804,40 @@ impl<'p, 'a> PartParser<'p, 'a> {
                     | Tag::CodeBlock(_)
                     | Tag::BlockQuote(_)
                     | Tag::Heading { .. }
-                    | Tag::HtmlBlock,
+                    | Tag::HtmlBlock
+                    | Tag::FootnoteDefinition(_),
                 ) if stop_at_block && depth == 1 => {
                     self.pos -= 1;
                     break;
                 }
                 Event::Text(t) => push_text(top, &t),
                 Event::Code(t) => top.push(Inline::Code { v: t.to_string() }),
-                // `<br>` is how GFM writers break a line in a table cell;
-                // any other HTML is printed as typed.
-                Event::InlineHtml(t) | Event::Html(t)
-                    if matches!(
-                        t.trim().to_ascii_lowercase().as_str(),
-                        "<br>" | "<br/>" | "<br />"
-                    ) =>
-                {
-                    top.push(Inline::Br)
-                }
-                Event::InlineHtml(t) | Event::Html(t) => push_text(top, &t),
+                Event::InlineHtml(t) | Event::Html(t) => inline_html(&mut stack, &t, range),
                 Event::InlineMath(t) | Event::DisplayMath(t) => push_text(top, &t),
                 Event::SoftBreak => push_text(top, "\n"),
                 Event::HardBreak => top.push(Inline::Br),
-                Event::FootnoteReference(t) => push_text(top, &t),
+                Event::FootnoteReference(label) => top.push(Inline::FootnoteRef {
+                    label: label.to_string(),
+                }),
                 Event::TaskListMarker(done) => push_text(top, if done { "☑ " } else { "□ " }),
-                Event::Start(Tag::Strong) => {
-                    stack.push((Some(|c| Inline::Strong { c }), Vec::new()))
+                Event::Start(Tag::Strong) => stack.push(Frame::new(Wrap::Strong, range)),
+                Event::Start(Tag::Emphasis) => stack.push(Frame::new(Wrap::Emph, range)),
+                Event::Start(Tag::Strikethrough) => stack.push(Frame::new(Wrap::Strike, range)),
+                Event::Start(Tag::Superscript) => stack.push(Frame::new(Wrap::Sup, range)),
+                Event::Start(Tag::Subscript) => stack.push(Frame::new(Wrap::Sub, range)),
+                Event::Start(Tag::Link { link_type, .. }) => {
+                    if matches!(
+                        link_type,
+                        LinkType::Inline | LinkType::Autolink | LinkType::Email
+                    ) {
+                        // A link prints its text; the address is markup.
+                        stack.push(Frame::new(Wrap::Link, range));
+                    } else {
+                        // `[1]` against a `[1]: …` line: print it as typed.
+                        self.skip_to_end();
+                        push_text(top, self.source(range));
+                    }
                 }
-                Event::Start(Tag::Emphasis) => {
-                    stack.push((Some(|c| Inline::Emph { c }), Vec::new()))
-                }
-                Event::Start(Tag::Strikethrough) => {
-                    stack.push((Some(|c| Inline::Strike { c }), Vec::new()))
-                }
-                Event::Start(Tag::Superscript) => {
-                    stack.push((Some(|c| Inline::Sup { c }), Vec::new()))
-                }
-                Event::Start(Tag::Subscript) => {
-                    stack.push((Some(|c| Inline::Sub { c }), Vec::new()))
-                }
-                Event::Start(Tag::Link { .. }) => stack.push((None, Vec::new())),
                 Event::Start(Tag::Image {
                     dest_url, title, ..
                 }) => {
@@ -645,39 +858,333 @@ impl<'p, 'a> PartParser<'p, 'a> {
                     | TagEnd::Subscript
                     | TagEnd::Link,
                 ) if stack.len() > 1 => {
-                    let (wrap, c) = stack.pop().expect("len > 1");
-                    let parent = &mut stack.last_mut().expect("stack never empty").1;
-                    match wrap {
-                        Some(f) => parent.push(f(c)),
-                        None => {
-                            for i in c {
-                                match i {
-                                    Inline::Text { v } => push_text(parent, &v),
-                                    other => parent.push(other),
-                                }
-                            }
+                    // An HTML tag left open inside the span prints as typed.
+                    while stack.len() > 2 && stack.last().is_some_and(|f| f.wrap.html().is_some()) {
+                        flush_literal(&mut stack);
+                    }
+                    let frame = stack.pop().expect("len > 1");
+                    let closed = self.close(frame);
+                    let parent = &mut stack.last_mut().expect("stack never empty").content;
+                    for i in closed {
+                        match i {
+                            Inline::Text { v } => push_text(parent, &v),
+                            other => parent.push(other),
                         }
                     }
                 }
                 _ => {}
             }
         }
+        // Unclosed HTML tags: the writer's `<sup>` prints as typed.
         while stack.len() > 1 {
-            let (wrap, c) = stack.pop().expect("len > 1");
-            let parent = &mut stack.last_mut().expect("stack never empty").1;
-            match wrap {
-                Some(f) => parent.push(f(c)),
-                None => parent.extend(c),
-            }
+            flush_literal(&mut stack);
         }
-        let mut content = stack.pop().map(|(_, c)| c).unwrap_or_default();
+        let mut content = stack.pop().map(|f| f.content).unwrap_or_default();
         join_soft_breaks(&mut content);
         (expand_delimiters(content), images)
     }
+
+    /// The inlines a closed span becomes. A `~` or `^` span that is not a
+    /// short ASCII run (`20~22℃，湿度45~60%`) and a `*` between digits
+    /// (`3*6m和2.4*6m`) are the writer's text, delimiters and all.
+    fn close(&mut self, frame: Frame) -> Vec<Inline> {
+        let typed = self.source(frame.range.clone());
+        let before = self.prepared.text[..frame.range.start].chars().next_back();
+        let literal = |delim: &str, content: Vec<Inline>| {
+            let mut out = vec![text(delim)];
+            out.extend(content);
+            out.push(text(delim));
+            out
+        };
+        match frame.wrap {
+            Wrap::Sup | Wrap::Sub => {
+                let delim = if frame.wrap == Wrap::Sup { "^" } else { "~" };
+                if is_script(&frame.content, frame.wrap == Wrap::Sub, before) {
+                    frame.wrap.wrap(frame.content)
+                } else {
+                    literal(delim, frame.content)
+                }
+            }
+            Wrap::Emph => {
+                let delim = &typed[..typed.chars().next().map_or(0, char::len_utf8)];
+                let after_open = typed.get(delim.len()..).and_then(|t| t.chars().next());
+                let close = typed.len().saturating_sub(delim.len());
+                let before_close = typed.get(..close).and_then(|t| t.chars().next_back());
+                let after = self.prepared.text[frame.range.end..].chars().next();
+                let digit = |c: Option<char>| c.is_some_and(|c| c.is_ascii_digit());
+                if delim == "*"
+                    && ((digit(before) && digit(after_open))
+                        || (digit(before_close) && digit(after)))
+                {
+                    return literal(delim, frame.content);
+                }
+                self.ctx.diags.push(
+                    Diagnostic::warning(
+                        Code::MarkdownStructure,
+                        format!("“{}”是斜体写法，中文字体没有斜体，按正文印出", typed.trim()),
+                    )
+                    .at(self.span(frame.range.clone()))
+                    .help("要强调请用加粗 **文字**；若 * 或 _ 是文字本身，写成 \\* 或 \\_"),
+                );
+                frame.content
+            }
+            w => w.wrap(frame.content),
+        }
+    }
+
+    /// Fills each footnote mark with its definition; a mark without one is
+    /// printed as typed, with a warning.
+    fn resolve_footnotes(&mut self, blocks: &mut [Block]) {
+        let mut missing = Vec::new();
+        for_each_inline_list(blocks, &mut |content| {
+            for inline in content.iter_mut() {
+                if let Inline::FootnoteRef { label } = inline {
+                    let label = std::mem::take(label);
+                    *inline = match self.footnotes.get(&label) {
+                        Some((def, _)) => Inline::Footnote { c: def.clone() },
+                        None => {
+                            missing.push(label.to_string());
+                            text(&format!("[^{label}]"))
+                        }
+                    };
+                }
+            }
+        });
+        for label in missing {
+            self.ctx.diags.push(
+                Diagnostic::warning(
+                    Code::MarkdownStructure,
+                    format!("脚注“[^{label}]”没有内容，按原样印出"),
+                )
+                .help(format!(
+                    "在段落之后另起一行写脚注内容：[^{label}]: 脚注文字"
+                )),
+            );
+        }
+    }
+}
+
+/// Calls `f` on every inline list of the blocks, footnotes included.
+fn for_each_inline_list(blocks: &mut [Block], f: &mut dyn FnMut(&mut Vec<Inline>)) {
+    fn inner(content: &mut Vec<Inline>, f: &mut dyn FnMut(&mut Vec<Inline>)) {
+        for i in content.iter_mut() {
+            if let Inline::Strong { c }
+            | Inline::Emph { c }
+            | Inline::Strike { c }
+            | Inline::Sup { c }
+            | Inline::Sub { c } = i
+            {
+                inner(c, f);
+            }
+        }
+        f(content);
+    }
+    for b in blocks.iter_mut() {
+        match b {
+            Block::Heading { content, .. } | Block::Para { content } => inner(content, f),
+            Block::Table {
+                caption,
+                header,
+                rows,
+                ..
+            } => {
+                inner(caption, f);
+                header.iter_mut().for_each(|c| inner(c, f));
+                rows.iter_mut().flatten().for_each(|c| inner(c, f));
+            }
+            Block::Figure { caption, .. } => inner(caption, f),
+            Block::List { items, .. } => {
+                items.iter_mut().for_each(|it| for_each_inline_list(it, f))
+            }
+            Block::Quote { blocks } => for_each_inline_list(blocks, f),
+            Block::Code { .. } | Block::Rule => {}
+        }
+    }
+}
+
+/// A footnote's blocks as one run of text: paragraphs joined by line breaks.
+fn flatten(blocks: &[Block]) -> Vec<Inline> {
+    let mut out: Vec<Inline> = Vec::new();
+    for b in blocks {
+        if !out.is_empty() {
+            out.push(Inline::Br);
+        }
+        match b {
+            Block::Para { content } | Block::Heading { content, .. } => {
+                out.extend(content.iter().cloned())
+            }
+            Block::List { items, .. } => {
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        out.push(Inline::Br);
+                    }
+                    out.extend(flatten(item));
+                }
+            }
+            Block::Quote { blocks } => out.extend(flatten(blocks)),
+            Block::Code { text: t } => out.push(text(t)),
+            Block::Table {
+                caption,
+                header,
+                rows,
+                ..
+            } => {
+                out.extend(caption.iter().cloned());
+                for row in std::iter::once(header).chain(rows.iter()) {
+                    out.push(Inline::Br);
+                    for cell in row {
+                        out.extend(cell.iter().cloned());
+                        out.push(text(" "));
+                    }
+                }
+            }
+            Block::Figure { caption, .. } => out.extend(caption.iter().cloned()),
+            Block::Rule => {}
+        }
+    }
+    out
+}
+
+/// Whether a `^…^` / `~…~` span is a real super- or subscript: a short run
+/// of ASCII letters, digits and signs (`m^2^`, `CO~2~`, `Fe^3+^`), and for
+/// `~` not right after a digit (`20~22` is a range).
+fn is_script(content: &[Inline], sub: bool, before: Option<char>) -> bool {
+    let [Inline::Text { v }] = content else {
+        return false;
+    };
+    let n = v.chars().count();
+    (1..=20).contains(&n)
+        && v.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '−' | '.' | '\''))
+        && !(sub && before.is_some_and(|c| c.is_ascii_digit()))
+}
+
+/// Inline tags that may open a tight list item's text.
+fn is_inline(tag: &Tag) -> bool {
+    matches!(
+        tag,
+        Tag::Strong
+            | Tag::Emphasis
+            | Tag::Strikethrough
+            | Tag::Superscript
+            | Tag::Subscript
+            | Tag::Link { .. }
+            | Tag::Image { .. }
+    )
 }
 
 /// How a span of inlines is wrapped when its closing tag arrives.
-type Wrap = fn(Vec<Inline>) -> Inline;
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Wrap {
+    Root,
+    Strong,
+    Emph,
+    Strike,
+    Sup,
+    Sub,
+    Link,
+    /// `<sup>…</sup>` and `<sub>…</sub>` typed as HTML.
+    HtmlSup,
+    HtmlSub,
+}
+
+impl Wrap {
+    /// The inlines of a closed span: wrapped, or as they are for a link.
+    fn wrap(self, c: Vec<Inline>) -> Vec<Inline> {
+        vec![match self {
+            Wrap::Strong => Inline::Strong { c },
+            Wrap::Emph => Inline::Emph { c },
+            Wrap::Strike => Inline::Strike { c },
+            Wrap::Sup | Wrap::HtmlSup => Inline::Sup { c },
+            Wrap::Sub | Wrap::HtmlSub => Inline::Sub { c },
+            Wrap::Root | Wrap::Link => return c,
+        }]
+    }
+
+    /// The opening tag as typed, for an HTML tag never closed.
+    fn html(self) -> Option<&'static str> {
+        match self {
+            Wrap::HtmlSup => Some("<sup>"),
+            Wrap::HtmlSub => Some("<sub>"),
+            _ => None,
+        }
+    }
+}
+
+/// `<br>` breaks a line (how GFM writers break one in a table cell),
+/// `<sup>`/`<sub>` open and close a span; any other HTML is the writer's
+/// text, printed as typed.
+fn inline_html(stack: &mut Vec<Frame>, t: &str, range: Range<usize>) {
+    match html_tag(t) {
+        Some(HtmlTag::Open(w)) => stack.push(Frame::new(w, range)),
+        Some(HtmlTag::Close(w)) if stack.last().is_some_and(|f| f.wrap == w) => {
+            let frame = stack.pop().expect("matched above");
+            let parent = &mut stack.last_mut().expect("root stays").content;
+            parent.extend(w.wrap(frame.content));
+        }
+        tag => {
+            let top = &mut stack.last_mut().expect("root stays").content;
+            if let Some(HtmlTag::Br) = tag {
+                top.push(Inline::Br);
+            } else {
+                push_text(top, t);
+            }
+        }
+    }
+}
+
+/// Pops the top frame into its parent as the writer typed it.
+fn flush_literal(stack: &mut Vec<Frame>) {
+    let Some(frame) = stack.pop() else { return };
+    let Some(parent) = stack.last_mut().map(|f| &mut f.content) else {
+        return;
+    };
+    if let Some(open) = frame.wrap.html() {
+        push_text(parent, open);
+    }
+    for i in frame.content {
+        match i {
+            Inline::Text { v } => push_text(parent, &v),
+            other => parent.push(other),
+        }
+    }
+}
+
+struct Frame {
+    wrap: Wrap,
+    content: Vec<Inline>,
+    /// Where the span was typed (in the parsed text).
+    range: Range<usize>,
+}
+
+impl Frame {
+    fn new(wrap: Wrap, range: Range<usize>) -> Frame {
+        Frame {
+            wrap,
+            content: Vec::new(),
+            range,
+        }
+    }
+}
+
+enum HtmlTag {
+    Br,
+    Open(Wrap),
+    Close(Wrap),
+}
+
+/// The few HTML tags a Word user's Markdown carries.
+fn html_tag(t: &str) -> Option<HtmlTag> {
+    let t = t.trim().to_ascii_lowercase();
+    Some(match t.as_str() {
+        "<br>" | "<br/>" | "<br />" => HtmlTag::Br,
+        "<sup>" => HtmlTag::Open(Wrap::HtmlSup),
+        "</sup>" => HtmlTag::Close(Wrap::HtmlSup),
+        "<sub>" => HtmlTag::Open(Wrap::HtmlSub),
+        "</sub>" => HtmlTag::Close(Wrap::HtmlSub),
+        _ => return None,
+    })
+}
 
 struct ImageRef {
     alt: Vec<Inline>,
@@ -781,9 +1288,7 @@ fn expand_text(v: &str) -> Vec<Inline> {
         } else if c == '^' || (c == '~' && !v[i..].starts_with("~~") && !v[..i].ends_with('~')) {
             v[i + 1..].find(c).and_then(|j| {
                 let inner = &v[i + 1..i + 1 + j];
-                let ok = !inner.is_empty()
-                    && inner.chars().count() <= 20
-                    && !inner.contains(char::is_whitespace);
+                let ok = is_script(&[text(inner)], c == '~', v[..i].chars().next_back());
                 let inline = if c == '^' {
                     Inline::Sup {
                         c: vec![text(inner)],
@@ -826,6 +1331,9 @@ pub fn plain_text(content: &[Inline]) -> String {
             | Inline::Sup { c }
             | Inline::Sub { c } => s.push_str(&plain_text(c)),
             Inline::Br => s.push('\n'),
+            // Footnotes count toward their part's 字数, as Word counts them.
+            Inline::Footnote { c } => s.push_str(&plain_text(c)),
+            Inline::FootnoteRef { .. } => {}
         }
     }
     s
@@ -905,8 +1413,16 @@ fn typed_number_len(s: &str) -> Option<usize> {
             i += 1;
         }
         i
-    } else if ('①'..='⑳').contains(&first) {
-        1
+    } else if ('①'..='⑳').contains(&first)
+        || ('⑴'..='⒛').contains(&first)
+        || ('㈠'..='㈩').contains(&first)
+    {
+        // ①, ⑴, ⒈ and ㈠ are one character each, with or without a 、 after.
+        if chars.get(1).is_some_and(|(_, c)| "、．.".contains(*c)) {
+            2
+        } else {
+            1
+        }
     } else {
         return None;
     };
@@ -1036,16 +1552,18 @@ fn finish(pending: Vec<Pending>, p: &mut PartParser) -> Vec<Block> {
                             aligns,
                             header,
                             rows,
+                            runs: Vec::new(),
                         });
                     }
                 } else {
+                    let cause = not_a_table_cause(&p.prepared.text[range.end..]);
                     p.ctx.diags.push(
                         Diagnostic::warning(
                             Code::MissingCaption,
-                            "这段以“表：”开头，但下面没有紧跟表格，按普通段落排版",
+                            format!("这段以“表：”开头，但下面没有紧跟表格，按普通段落排版{cause}"),
                         )
                         .at(p.span(range))
-                        .help("表题段落之后紧接着写表格（中间最多一个空行）"),
+                        .help("表题段落之后紧接着写表格（中间最多一个空行）：每行用 | 分隔各格，第二行写 | --- | --- |；从 Excel 复制的多行（Tab 分隔）也可以直接粘贴"),
                     );
                     out.push(Block::Para { content: para });
                 }
@@ -1072,12 +1590,42 @@ fn finish(pending: Vec<Pending>, p: &mut PartParser) -> Vec<Block> {
                         aligns,
                         header,
                         rows,
+                        runs: Vec::new(),
                     });
                 }
             }
         }
     }
     out
+}
+
+/// Why the lines after a caption are not a table, in the writer's terms.
+fn not_a_table_cause(after: &str) -> String {
+    let lines: Vec<&str> = after
+        .lines()
+        .skip_while(|l| l.trim().is_empty())
+        .take_while(|l| !l.trim().is_empty())
+        .collect();
+    let Some(first) = lines.first() else {
+        return String::new();
+    };
+    if lines.len() == 1 && (first.contains(['|', '｜']) || first.contains('\t')) {
+        "：下面只有一行，表格至少要有表头和一行数据".into()
+    } else if first.contains('\t') {
+        "：下面几行用 Tab 分隔，但不是每行都有 Tab".into()
+    } else if first.contains(['|', '｜']) {
+        "：下面几行有竖线，但不是每行都以 | 开头".into()
+    } else {
+        String::new()
+    }
+}
+
+/// `1、`, `1）`, `（1）`, `①`: a line that starts an enumerated item.
+fn starts_enumerated(line: &str) -> bool {
+    let t = line.trim_start();
+    let digits = t.chars().take_while(|c| c.is_ascii_digit()).count();
+    (digits > 0 && t[digits..].starts_with(['、', '）', ')']))
+        || t.starts_with(|c: char| ('①'..='⑳').contains(&c) || ('⑴'..='⒛').contains(&c))
 }
 
 fn chinese_number(n: usize) -> String {
@@ -1107,6 +1655,169 @@ fn circled(n: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::material::read::{Origin, OriginKind};
+
+    /// Parses `md` as the 推进实施 part of a material in a temporary folder.
+    fn parse(md: &str) -> (Vec<Block>, Vec<Diagnostic>) {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut sources = Sources::default();
+        let file = sources.add(&dir.path().join("material.md"), md.to_string());
+        let root = Confined::new(dir.path()).expect("root");
+        let part = PartText {
+            kind: crate::material::PartKind::Implementation,
+            text: md.to_string(),
+            origin: Origin {
+                file,
+                kind: OriginKind::Slice { start: 0 },
+            },
+            base_dir: dir.path().to_path_buf(),
+        };
+        let mut counters = Counters::default();
+        let mut diags = Vec::new();
+        let mut ctx = Ctx {
+            sources: &sources,
+            root: &root,
+            counters: &mut counters,
+            diags: &mut diags,
+            max_image_px: 30_000,
+        };
+        let blocks = parse_part(&part, &mut ctx);
+        (blocks, diags)
+    }
+
+    /// Every printed character of the blocks, in order.
+    fn printed(blocks: &[Block]) -> String {
+        crate::check::count::blocks_text(blocks)
+    }
+
+    fn codes(diags: &[Diagnostic]) -> Vec<&'static str> {
+        diags.iter().map(|d| d.code.as_str()).collect()
+    }
+
+    #[test]
+    fn list_item_with_bold_lead_keeps_it() {
+        for md in [
+            "- **一个目标**：以客户为中心",
+            "1. **一个目标**：以客户为中心",
+            "- 外层\n  - **一个目标**：以客户为中心",
+            "> - **一个目标**：以客户为中心",
+            "- *一个目标*：以客户为中心",
+        ] {
+            let (b, _) = parse(md);
+            assert!(
+                printed(&b).contains("一个目标：以客户为中心"),
+                "{md}: {}",
+                printed(&b)
+            );
+        }
+    }
+
+    #[test]
+    fn tilde_and_caret_ranges_are_text() {
+        let (b, _) = parse("温度20~22℃，湿度45~60%，寿命10^6次和10^9次。");
+        assert_eq!(
+            printed(&b).trim(),
+            "温度20~22℃，湿度45~60%，寿命10^6次和10^9次。"
+        );
+        let (b, _) = parse("CO~2~排放，面积m^2^，H~2~O，10^6^次");
+        let Block::Para { content } = &b[0] else {
+            panic!()
+        };
+        let subs = content
+            .iter()
+            .filter(|i| matches!(i, Inline::Sub { .. }))
+            .count();
+        let sups = content
+            .iter()
+            .filter(|i| matches!(i, Inline::Sup { .. }))
+            .count();
+        assert_eq!((subs, sups), (2, 2), "{content:?}");
+    }
+
+    #[test]
+    fn star_between_digits_is_multiplication() {
+        let (b, d) = parse("规格3*6m和2.4*6m两种。");
+        assert_eq!(printed(&b).trim(), "规格3*6m和2.4*6m两种。");
+        assert!(d.is_empty(), "{:?}", codes(&d));
+        let (b, d) = parse("这是*强调*的文字。");
+        assert_eq!(printed(&b).trim(), "这是强调的文字。");
+        assert_eq!(codes(&d), ["IN-MD"]);
+    }
+
+    #[test]
+    fn references_and_footnotes() {
+        let (b, d) =
+            parse("见文献[3]和[1]。\n\n[3]: 河南省质量协会，2021年。\n[1]: https://example.org\n");
+        let t = printed(&b);
+        assert!(t.contains("见文献[3]和[1]。"), "{t}");
+        assert!(t.contains("[3]: 河南省质量协会，2021年。"), "{t}");
+        assert!(t.contains("[1]: https://example.org"), "{t}");
+        assert!(d.is_empty(), "{:?}", codes(&d));
+        let (b, d) = parse("正文[^1]继续。\n\n[^1]: 脚注内容。\n");
+        let Block::Para { content } = &b[0] else {
+            panic!()
+        };
+        assert!(
+            matches!(&content[1], Inline::Footnote { c } if plain_text(c) == "脚注内容。"),
+            "{content:?}"
+        );
+        assert_eq!(b.len(), 1);
+        assert!(d.is_empty(), "{:?}", codes(&d));
+        // 字数 counts the footnote, as Word does.
+        assert!(printed(&b).contains("脚注内容"));
+    }
+
+    #[test]
+    fn extra_cells_are_an_error() {
+        let (_, d) = parse("表：指标\n\n| 年份 | 产值 |\n| --- | --- |\n| 2021 | 186 | 多余 |\n");
+        assert_eq!(codes(&d), ["IN-TABLE"]);
+        assert!(d[0].message.contains("多余"), "{}", d[0].message);
+    }
+
+    #[test]
+    fn indented_paragraphs_are_paragraphs() {
+        let (b, _) =
+            parse("\t公司坚持质量第一，\n持续改进。\n\n    第二段也缩进了，\n    而且有两行。");
+        assert!(b.iter().all(|b| matches!(b, Block::Para { .. })), "{b:?}");
+        let t = printed(&b);
+        assert!(t.contains("公司坚持质量第一，持续改进。"), "{t}");
+        assert!(t.contains("第二段也缩进了，而且有两行。"), "{t}");
+    }
+
+    #[test]
+    fn excel_and_full_width_tables() {
+        for md in [
+            "表：质量指标\n年份\t产值\t利润\n2021\t186\t18498.9\n",
+            "表：质量指标\n\n｜年份｜产值｜利润｜\n｜2021｜186｜18498.9｜\n",
+            "表：质量指标\n\n| 年份 | 产值 | 利润 |\n| 2021 | 186 | 18498.9 |\n",
+        ] {
+            let (b, d) = parse(md);
+            let Some(Block::Table { rows, header, .. }) = b.first() else {
+                panic!("{md}: {b:?}")
+            };
+            assert_eq!(header.len(), 3, "{md}");
+            assert_eq!(plain_text(&rows[0][2]), "18498.9", "{md}");
+            assert!(d.is_empty(), "{md}: {:?}", codes(&d));
+        }
+    }
+
+    #[test]
+    fn html_sup_sub_and_headings() {
+        let (b, _) = parse("面积10<sup>4</sup>m<sup>2</sup>，H<sub>2</sub>O，A&amp;B，\\*号。");
+        assert_eq!(printed(&b).trim(), "面积104m2，H2O，A&B，*号。");
+        let (b, d) = parse("## ㈠ 组织保障\n\n正文。");
+        let Block::Heading { content, .. } = &b[0] else {
+            panic!()
+        };
+        assert_eq!(plain_text(content), "组织保障");
+        assert_eq!(codes(&d), ["B5-NUMBER"]);
+    }
+
+    #[test]
+    fn enumerated_lines_get_a_hint() {
+        let (_, d) = parse("1、第一条\n2、第二条\n3、第三条");
+        assert_eq!(codes(&d), ["IN-MD"]);
+    }
 
     #[test]
     fn typed_numbers_are_found() {
