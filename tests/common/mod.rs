@@ -11,6 +11,8 @@ use std::sync::OnceLock;
 
 use serde::Deserialize;
 
+pub mod roundtrip;
+
 /// A4 in PDF points (B1).
 pub const A4_W: f64 = 595.276;
 pub const A4_H: f64 = 841.89;
