@@ -214,12 +214,15 @@ pub fn place_figures(blocks: &mut [Block], profile: &Profile, diags: &mut Vec<Di
                     w = max_h / aspect;
                 }
                 *width_pt = (w * 100.0).round() / 100.0;
+                // Rounded down for the message, so 299.7 dpi never reads
+                // "300 dpi, below 300".
                 let dpi = f64::from(*px_width) / (w / 72.0);
+                let shown = dpi.floor();
                 if dpi < 150.0 {
                     diags.push(
                         Diagnostic::error(
                             Code::ImageResolution,
-                            format!("图{number} 印出来只有 {dpi:.0} dpi，低于 150 dpi，会模糊"),
+                            format!("图{number} 印出来只有 {shown} dpi，低于 150 dpi，会模糊"),
                         )
                         .at_opt(span.clone())
                         .help("换一张更清晰（像素更多）的图片，或把宽度设小一些，如 \"width=50%\""),
@@ -228,7 +231,7 @@ pub fn place_figures(blocks: &mut [Block], profile: &Profile, diags: &mut Vec<Di
                     diags.push(
                         Diagnostic::warning(
                             Code::ImageResolution,
-                            format!("图{number} 印出来是 {dpi:.0} dpi，低于建议的 300 dpi"),
+                            format!("图{number} 印出来是 {shown} dpi，低于建议的 300 dpi"),
                         )
                         .at_opt(span.clone())
                         .help("如有更清晰的原图，建议替换"),
