@@ -44,10 +44,10 @@ fn in_yaml_full_width_colon_is_pointed_at() {
         "IN-YAML",
         "material.yaml",
         line_of(&yaml, "company："),
-        1,
+        col_of(&yaml, "："),
     );
     assert!(
-        err.contains("中文冒号"),
+        err.contains("键 `company` 后面用了中文冒号"),
         "the hint names the full-width colon:\n{err}"
     );
 }
@@ -438,4 +438,246 @@ fn c1_henan_profile_sets_its_own_title_lines() {
     assert_eq!(title.len(), 2, "{title:?}");
     assert_eq!(compact(&title[0]), "2023年河南省质量标杆");
     assert_eq!(title[1], "申报材料");
+}
+
+// ---------------------------------------------------------------------------
+// Issue 8: what a quality manager typed, pointed at the cause.
+
+/// Asserts a diagnostic `code` at `file:line:col` whose text has `phrase`.
+#[track_caller]
+fn assert_cause(err: &str, code: &str, file: &str, line: usize, col: usize, phrase: &str) {
+    assert_diag(err, code, file, line, col);
+    assert!(err.contains(phrase), "expected {phrase:?} in:\n{err}");
+}
+
+/// A Tab before a key is the Tab's line's fault, not the line above's.
+#[test]
+fn in_yaml_tab_before_a_key_points_at_the_tab() {
+    let yaml = small_with("  nature: 民营", "\tnature: 民营");
+    let err = Fixture::yaml(&yaml).reject("material.yaml");
+    assert_cause(
+        &err,
+        "IN-YAML",
+        "material.yaml",
+        line_of(&yaml, "\tnature"),
+        1,
+        "这一行用了 Tab 缩进，YAML 只能用空格",
+    );
+}
+
+/// A Tab-indented line of `abstract: |` is pointed at, not the key.
+#[test]
+fn in_yaml_tab_in_a_block_points_at_the_tab() {
+    let yaml = small_with("  摘要正文。\n", "  摘要正文。\n\n\t第二段正文。\n");
+    let err = Fixture::yaml(&yaml).reject("material.yaml");
+    assert_cause(
+        &err,
+        "IN-YAML",
+        "material.yaml",
+        line_of(&yaml, "\t第二段"),
+        1,
+        "这一行用了 Tab 缩进，YAML 只能用空格",
+    );
+}
+
+/// A line of `abstract: |` that lost its indentation is named as such,
+/// not as a full-width colon.
+#[test]
+fn in_yaml_unindented_block_line_is_named() {
+    let yaml = small_with(
+        "  摘要正文。\n",
+        "  摘要正文。\n\n第二段：没有缩进的一行。\n",
+    );
+    let err = Fixture::yaml(&yaml).reject("material.yaml");
+    assert_cause(
+        &err,
+        "IN-YAML",
+        "material.yaml",
+        line_of(&yaml, "第二段"),
+        1,
+        "没有缩进，但它是上面 `abstract: |` 多行文字的一部分",
+    );
+    assert!(err.contains("和上面的行一样缩进"), "{err}");
+    assert!(!err.contains("中文冒号"), "not a colon problem:\n{err}");
+}
+
+/// `{name：王五, title: …}`: the full-width colon in a flow mapping.
+#[test]
+fn in_yaml_full_width_colon_in_braces_is_named() {
+    let yaml = small_with("quality_head: {name: 王五", "quality_head: {name：王五");
+    let err = Fixture::yaml(&yaml).reject("material.yaml");
+    assert_cause(
+        &err,
+        "IN-YAML",
+        "material.yaml",
+        line_of(&yaml, "name：王五"),
+        col_of(&yaml, "：王五"),
+        "花括号里的键 `name` 后面用了中文冒号“：”",
+    );
+    assert!(err.contains("`name: 王五`"), "{err}");
+}
+
+/// `revenue: 68,500`: a thousands separator, in block and in flow form.
+#[test]
+fn in_type_thousands_separator_is_named() {
+    let yaml = small_with(
+        "  2022: {assets: 5600, revenue: 3600, profit: 150}",
+        "  2022:\n    assets: 5600\n    revenue: 68,500\n    profit: 150",
+    );
+    let err = Fixture::yaml(&yaml).reject("material.yaml");
+    assert_cause(
+        &err,
+        "IN-TYPE",
+        "material.yaml",
+        line_of(&yaml, "68,500"),
+        col_of(&yaml, "68,500"),
+        "数字里不要写千位分隔符逗号，写成 68500",
+    );
+    let yaml = small_with("revenue: 3600,", "revenue: 3,600,");
+    let err = Fixture::yaml(&yaml).reject("material.yaml");
+    assert_cause(
+        &err,
+        "IN-TYPE",
+        "material.yaml",
+        line_of(&yaml, "3,600"),
+        col_of(&yaml, "3,600"),
+        "数字里不要写千位分隔符逗号，写成 3600",
+    );
+}
+
+/// A Word, WPS, Excel or PDF file is named as such, by its extension or by
+/// its first bytes, with the way on (`init --markdown`, paste the text).
+#[test]
+fn in_encoding_word_file_is_named_with_the_way_on() {
+    let zip = |inner: &str| {
+        let mut b = b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00".to_vec();
+        b.extend_from_slice(inner.as_bytes());
+        b.extend_from_slice(b"\x00\x00PK\x01\x02");
+        b
+    };
+    let ole = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1\x00\x00\x00\x00".to_vec();
+    let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+        ("申报材料.docx", zip("word/document.xml"), "Word 文件"),
+        ("申报材料.doc", ole.clone(), "Word 文件"),
+        ("申报材料.wps", ole.clone(), "WPS 文字文件"),
+        (
+            "申报材料.pdf",
+            b"%PDF-1.7\n%\xE2\xE3\n".to_vec(),
+            "PDF 文件",
+        ),
+        ("财务.xlsx", zip("xl/workbook.xml"), "Excel 表格文件"),
+        // Renamed: known by its first bytes.
+        ("material.yaml", zip("word/document.xml"), "Word 文件"),
+        ("material.md", ole, "Word 或 WPS"),
+    ];
+    for (name, bytes, kind) in cases {
+        let f = Fixture::new();
+        f.write(name, &bytes);
+        let err = f.reject(name);
+        assert_cause(&err, "IN-ENCODING", name, 1, 1, kind);
+        assert!(
+            err.contains("shenbao 读的是文本材料")
+                && err.contains("shenbao init --markdown 我的材料")
+                && err.contains("material.md"),
+            "{name}: says how to go on:\n{err}"
+        );
+        assert!(!err.contains("NUL"), "{name}:\n{err}");
+    }
+}
+
+/// The Markdown form with the fixture's front matter and `body`.
+fn small_md(body: &str) -> String {
+    let front = &SMALL_YAML[..SMALL_YAML.find("abstract: |").expect("abstract")];
+    format!("---\n{front}---\n\n{body}")
+}
+
+const MD_BODY: &str = "# 摘要\n\n摘要正文。\n\n# 企业概况\n\n企业概况正文。\n\n# 管理方法（技术）的推进实施与运行\n\n推进实施正文。\n\n# 管理方法（技术）的实施效果\n\n实施效果正文。\n";
+
+/// `## 企业概况` for a part heading: pointed at, told to use `#`.
+#[test]
+fn in_md_part_heading_at_level_two_is_pointed_at() {
+    let md = small_md(&MD_BODY.replace("# 企业概况", "## 企业概况"));
+    let f = Fixture::new();
+    f.write("material.md", &md);
+    let err = f.reject("material.md");
+    assert_cause(
+        &err,
+        "IN-MD",
+        "material.md",
+        line_of(&md, "## 企业概况"),
+        1,
+        "“企业概况”的标题用了 `##`，四个部分的标题要用一个 `#`",
+    );
+    assert!(!err.contains("material.md:1:1"), "{err}");
+}
+
+/// V2 points at the part's first line of text, not at the blank line after
+/// its heading or `|`; no diagnostic is shown on a blank line.
+#[test]
+fn v2_points_at_the_first_line_of_text() {
+    let long = "字".repeat(520);
+    let md = small_md(&MD_BODY.replace("企业概况正文。", &format!("\n\n{long}")));
+    let f = Fixture::new();
+    f.write("material.md", &md);
+    let out = must_fail(bin().current_dir(f.dir.path()).args([
+        "check",
+        "material.md",
+        "--no-system-fonts",
+    ]));
+    let err = stderr(&out);
+    assert_cause(
+        &err,
+        "V2",
+        "material.md",
+        line_of(&md, &long),
+        1,
+        "超过 500 字的上限",
+    );
+    let yaml = small_with(
+        "overview: |\n  企业概况正文。",
+        &format!("overview: |\n\n  {long}"),
+    );
+    let f = Fixture::yaml(&yaml);
+    let out = must_fail(bin().current_dir(f.dir.path()).args([
+        "check",
+        "material.yaml",
+        "--no-system-fonts",
+    ]));
+    let err = stderr(&out);
+    assert_cause(
+        &err,
+        "V2",
+        "material.yaml",
+        line_of(&yaml, &long),
+        3,
+        "超过 500 字的上限",
+    );
+    assert_no_blank_labels(&err, &yaml);
+}
+
+/// No diagnostic points at a blank line (codespan then draws an empty `^`)
+/// when the file has text: an empty part, and a file that ends early.
+#[test]
+fn no_diagnostic_points_at_a_blank_line() {
+    let md = small_md(&MD_BODY.replace("企业概况正文。\n", "\n\n"));
+    let f = Fixture::new();
+    f.write("material.md", &md);
+    let err = f.reject("material.md");
+    assert!(err.contains("“企业概况”部分是空的"), "{err}");
+    assert_no_blank_labels(&err, &md);
+    let yaml = "company: {name: 洛阳测试机械有限公司,\n\n\n";
+    let err = Fixture::yaml(yaml).reject("material.yaml");
+    assert!(err.contains("error[IN-YAML]"), "{err}");
+    assert_no_blank_labels(&err, yaml);
+}
+
+/// Every location in `err` is on a line of `text` that has text.
+#[track_caller]
+fn assert_no_blank_labels(err: &str, text: &str) {
+    let locs = locations(err);
+    assert!(!locs.is_empty(), "{err}");
+    for (_, line, _) in locs {
+        let l = text.lines().nth(line - 1).unwrap_or("");
+        assert!(!l.trim().is_empty(), "points at blank line {line}:\n{err}");
+    }
 }

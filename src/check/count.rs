@@ -24,6 +24,21 @@ pub fn count(text: &str) -> usize {
     n
 }
 
+/// Where a part's text starts, for diagnostics about the whole part (V2):
+/// its first line that is not blank, without surrounding spaces.
+pub fn first_text_line(text: &str) -> std::ops::Range<usize> {
+    let mut start = 0;
+    for line in text.split_inclusive('\n') {
+        let t = line.trim();
+        if !t.is_empty() {
+            let lead = line.len() - line.trim_start().len();
+            return start + lead..start + lead + t.len();
+        }
+        start += line.len();
+    }
+    0..0
+}
+
 /// The text of blocks as printed, without markup or the tool's numbering,
 /// one block per line.
 pub fn blocks_text(blocks: &[Block]) -> String {
@@ -62,7 +77,14 @@ pub fn blocks_text(blocks: &[Block]) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::count;
+    use super::{count, first_text_line};
+
+    #[test]
+    fn first_text_line_skips_blank_lines() {
+        assert_eq!(first_text_line("\n  \n  摘要。\n"), 6..15);
+        assert_eq!(first_text_line("正文"), 0..6);
+        assert_eq!(first_text_line(" \n"), 0..0);
+    }
 
     #[test]
     fn spec_examples() {

@@ -88,7 +88,12 @@ impl Checker<'_> {
             let n = count::count(&count::blocks_text(blocks));
             let max = limit(*kind);
             let part = self.loaded.parts.iter().find(|p| p.kind == *kind);
-            let span = part.map(|p| p.origin.span(self.sources, &p.text, 0..0));
+            // The part's first line of text, not the blank line after its
+            // heading or `|`.
+            let span = part.map(|p| {
+                let first = count::first_text_line(&p.text);
+                p.origin.span(self.sources, &p.text, first)
+            });
             if n > max {
                 diags.push(
                     Diagnostic::error(Code::LengthRule, format!("“{}”有 {n} 字，超过 {max} 字的上限 {} 字", kind.title(), n - max))

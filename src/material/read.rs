@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use serde_saphyr::{Error as YamlError, Location, Options, Spanned};
 
+use super::hints;
 use super::model::{Material, PartKind, PartSource};
 use crate::diag::{Code, Diagnostic, FileIdx, Sources, Span};
 use crate::paths::Confined;
@@ -107,6 +108,9 @@ pub fn read_text(
                 .help("请指定材料文件，例如 material.yaml 或 material.md"),
         );
     }
+    if let Some(d) = office_file(path, sources) {
+        return Err(d);
+    }
     if meta.len() > MAX_TEXT_BYTES {
         return Err(Diagnostic::error(
             Code::TooComplex,
@@ -133,6 +137,85 @@ pub fn read_text(
             .help("请填写内容，或用 `shenbao init` 生成一个模板"));
     }
     Ok(text)
+}
+
+/// What kind of office document a file is, by its extension or its first
+/// bytes (a `.docx` renamed `.yaml` is still a Word file).
+fn office_kind(path: &Path, head: &[u8]) -> Option<&'static str> {
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    let by_ext = match ext.as_deref() {
+        Some("docx" | "doc" | "docm" | "dotx" | "dot" | "rtf" | "odt") => Some("Word 文件"),
+        Some("wps" | "wpt") => Some("WPS 文字文件"),
+        Some("xlsx" | "xls" | "xlsm" | "et" | "ods") => Some("Excel 表格文件"),
+        Some("pptx" | "ppt" | "dps" | "odp") => Some("PowerPoint 演示文稿文件"),
+        Some("pdf") => Some("PDF 文件"),
+        _ => None,
+    };
+    if by_ext.is_some() {
+        return by_ext;
+    }
+    let contains = |needle: &[u8]| head.windows(needle.len()).any(|w| w == needle);
+    if head.starts_with(b"PK\x03\x04") {
+        Some(if contains(b"word/") {
+            "Word 文件"
+        } else if contains(b"xl/") {
+            "Excel 表格文件"
+        } else if contains(b"ppt/") {
+            "PowerPoint 演示文稿文件"
+        } else {
+            "Word 等 Office 文件（或压缩包）"
+        })
+    } else if head.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
+        Some("Word 或 WPS 等 Office 文件")
+    } else if head.starts_with(b"%PDF-") {
+        Some("PDF 文件")
+    } else if head.starts_with(b"{\\rtf") {
+        Some("Word 文件（RTF 格式）")
+    } else {
+        None
+    }
+}
+
+/// A Word (WPS, Excel, PDF …) file named where a text material is expected:
+/// say what it is and how to go on, pointing at its first bytes.
+fn office_file(path: &Path, sources: &mut Sources) -> Option<Diagnostic> {
+    let mut head = Vec::new();
+    if let Ok(f) = std::fs::File::open(path) {
+        use std::io::Read;
+        let _ = f.take(4096).read_to_end(&mut head);
+    }
+    let kind = office_kind(path, &head)?;
+    // The first bytes as text the writer can recognise (`PK`, `%PDF-`).
+    let shown: String = head
+        .iter()
+        .take(8)
+        .map(|&b| if b.is_ascii_graphic() { b as char } else { '.' })
+        .collect();
+    let file = sources.add(path, shown.clone());
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    Some(
+        Diagnostic::error(
+            Code::Encoding,
+            format!(
+                "“{name}”是 {kind}，shenbao 读的是文本材料（material.yaml 或 material.md），不能直接读它"
+            ),
+        )
+        .at(Span {
+            file,
+            range: 0..shown.len(),
+        })
+        .help(
+            "先运行 `shenbao init --markdown 我的材料` 新建一份材料，再打开 我的材料/material.md，\
+             把 Word 里的文字按四个部分复制粘贴到对应的 # 标题下面（封面信息填在开头两行 --- 之间），\
+             然后运行 `shenbao build 我的材料/material.md`",
+        ),
+    )
 }
 
 /// Text of a file as saved on Windows; on failure, the diagnostic and the
@@ -261,8 +344,9 @@ pub fn load(path: &Path, sources: &mut Sources, diags: &mut Vec<Diagnostic>) -> 
     let file = sources.add(path, text);
     let base_dir = root.path().to_path_buf();
 
+    let mut body_start = 0;
     let (material, md_parts) = if is_markdown {
-        let (yaml_range, body_start) = match split_front_matter(sources.text(file)) {
+        let (yaml_range, body) = match split_front_matter(sources.text(file)) {
             Some(x) => x,
             None => {
                 diags.push(
@@ -275,6 +359,7 @@ pub fn load(path: &Path, sources: &mut Sources, diags: &mut Vec<Diagnostic>) -> 
         };
         let yaml = &sources.text(file)[yaml_range.clone()];
         let material = parse_yaml(yaml, file, yaml_range.start, sources, diags)?;
+        body_start = body;
         let parts = split_markdown_parts(sources, file, body_start, diags);
         (material, Some(parts))
     } else {
@@ -330,6 +415,30 @@ pub fn load(path: &Path, sources: &mut Sources, diags: &mut Vec<Diagnostic>) -> 
                 });
             }
             (None, None) => {
+                // `## 企业概况`: the writer meant the part's heading.
+                let sub = if is_markdown {
+                    part_subheading(sources.text(file), body_start, kind)
+                } else {
+                    None
+                };
+                if let Some((level, range)) = sub {
+                    let hashes = "#".repeat(level);
+                    diags.push(
+                        Diagnostic::error(
+                            Code::MarkdownStructure,
+                            format!(
+                                "“{}”的标题用了 `{hashes}`，四个部分的标题要用一个 `#`",
+                                kind.title()
+                            ),
+                        )
+                        .at(Span { file, range })
+                        .help(format!(
+                            "把这一行改成 `# {}`；`##` 是部分里面的小标题，四个部分（摘要、企业概况、推进实施与运行、实施效果）的标题只用一个 #",
+                            kind.title()
+                        )),
+                    );
+                    continue;
+                }
                 let help = if is_markdown {
                     format!("请添加一级标题 `# {}`，并在其下写这一部分", kind.title())
                 } else {
@@ -449,10 +558,19 @@ fn scalar_origin(sources: &Sources, file: FileIdx, at: usize, value: &str) -> Or
                 .ends_with(['|', '>'])
         });
     if src[line_start..at].trim().is_empty() && indicator_before {
+        // Blank lines at the top of the block are in the value, but the
+        // location is its first line of text: line 0 of the value is above.
+        let blank = value.len() - value.trim_start_matches('\n').len();
+        let mut start = line_start;
+        for _ in 0..blank {
+            start = src[..start.saturating_sub(1)]
+                .rfind('\n')
+                .map_or(0, |i| i + 1);
+        }
         return Origin {
             file,
             kind: OriginKind::Block {
-                start: line_start,
+                start,
                 indent: at - line_start,
             },
         };
@@ -566,19 +684,35 @@ pub fn parse_typed<T: serde::de::DeserializeOwned>(
     sources: &Sources,
 ) -> Result<T, Diagnostic> {
     serde_saphyr::from_str_with_options::<T>(yaml, yaml_options())
-        .map_err(|e| yaml_error(&e, file, 0, sources))
+        .map_err(|e| yaml_error(&e, yaml, file, sources))
 }
 
-/// Turns a YAML error into a Chinese diagnostic with a pointed hint.
-fn yaml_error(e: &YamlError, file: FileIdx, line_offset: usize, sources: &Sources) -> Diagnostic {
+/// Turns a YAML error into a Chinese diagnostic with a pointed hint. `yaml`
+/// is the text parsed: its lines are the file's lines (front matter is
+/// padded), so a cause found in it is pointed at in the file.
+fn yaml_error(e: &YamlError, yaml: &str, file: FileIdx, sources: &Sources) -> Diagnostic {
     let inner = match e {
         YamlError::WithSnippet { error, .. } => error,
         other => other,
     };
     let span = e
         .location()
-        .map(|loc| yaml_span(sources, file, line_offset, &loc))
+        .map(|loc| yaml_span(sources, file, 0, &loc))
         .unwrap_or(Span { file, range: 0..0 });
+    if !matches!(inner.as_ref_error(), YamlError::Budget { .. }) {
+        let err_line = sources.line_col(file, span.range.start).0.saturating_sub(1);
+        let hint = hints::tab_indent(yaml)
+            .or_else(|| hints::unindented_block_line(yaml, err_line))
+            .or_else(|| hints::fullwidth_colon(yaml, err_line))
+            .or_else(|| hints::thousands_separator(yaml, err_line));
+        if let Some(h) = hint {
+            let start = sources.offset(file, h.line + 1, 1);
+            return h.diag.at(Span {
+                file,
+                range: start + h.cols.start..start + h.cols.end,
+            });
+        }
+    }
     let line_text = {
         let text = sources.text(file);
         let start = text[..span.range.start].rfind('\n').map_or(0, |i| i + 1);
@@ -830,6 +964,52 @@ fn split_front_matter(text: &str) -> Option<(Range<usize>, usize)> {
             return Some((yaml_start..pos, pos + line.len()));
         }
         pos += line.len();
+    }
+    None
+}
+
+/// A heading below level 1 (`## 企业概况`) that names `kind`: the writer
+/// meant a part heading. Its level and the heading's range in the file.
+fn part_subheading(text: &str, body_start: usize, kind: PartKind) -> Option<(usize, Range<usize>)> {
+    use pulldown_cmark::{Event, Parser, Tag, TagEnd};
+    let body = &text[body_start..];
+    let norm = |s: &str| -> String {
+        let t: String = s
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .map(|c| match c {
+                '(' => '（',
+                ')' => '）',
+                c => c,
+            })
+            .collect();
+        t
+    };
+    let title = norm(kind.title());
+    let mut current: Option<(usize, Range<usize>, String)> = None;
+    for (event, range) in Parser::new_ext(body, crate::markdown::options()).into_offset_iter() {
+        match event {
+            Event::Start(Tag::Heading { level, .. }) if level as usize > 1 => {
+                current = Some((level as usize, range, String::new()));
+            }
+            Event::Text(t) | Event::Code(t) => {
+                if let Some((_, _, s)) = current.as_mut() {
+                    s.push_str(&t);
+                }
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                if let Some((level, range, s)) = current.take()
+                    && norm(&s).contains(&title)
+                {
+                    let line = body[range.clone()].trim_end();
+                    return Some((
+                        level,
+                        body_start + range.start..body_start + range.start + line.len(),
+                    ));
+                }
+            }
+            _ => {}
+        }
     }
     None
 }
