@@ -4,6 +4,7 @@
 use serde_json::{Value, json};
 
 use crate::check::{NATURES, SCALES};
+use crate::material::values;
 
 fn text(desc: &str) -> Value {
     json!({"type": "string", "description": desc})
@@ -29,7 +30,17 @@ fn person(desc: &str) -> Value {
         "properties": {"name": text("姓名"), "title": text("职务")}})
 }
 
+/// One of the form's options: the pattern the check applies, the options
+/// offered for completion.
+fn option(options: &[&str], desc: &str) -> Value {
+    json!({"type": "string", "pattern": values::option_pattern(options), "examples": options, "description": desc})
+}
+
+/// The schema. Every pattern comes from `material::values`, the functions
+/// the checks call, so a value the editor accepts is one `shenbao check`
+/// accepts, and the other way round.
 pub fn schema() -> Value {
+    let (phone_min, phone_max) = values::phone_range();
     let year = json!({"type": "object", "additionalProperties": false,
     "properties": {
         "assets": {"type": "number", "description": "资产总额（万元）"},
@@ -51,10 +62,11 @@ pub fn schema() -> Value {
                 "properties": {
                     "name": text("企业全称，与公章一致"),
                     "address": text("单位地址，须在配置的地区内（洛阳市）"),
-                    "nature": {"type": "string", "enum": NATURES, "description": "企业性质"},
-                    "scale": {"type": "string", "enum": SCALES, "description": "企业类型，须与从业人员和营业收入相符"},
+                    "nature": option(&NATURES, "企业性质"),
+                    "scale": option(&SCALES, "企业类型，须与从业人员和营业收入相符"),
                     "employees": count("从业人员（人）"),
-                    "industry": {"type": "string", "pattern": "^[0-9]{4} ?\\S+$", "description": "所属行业：GB/T 4754-2017 4 位小类代码加名称，如 3451 滚动轴承制造"},
+                    "industry": {"type": "string", "pattern": values::industry_pattern(), "examples": values::industry_examples(),
+                        "description": "所属行业：GB/T 4754-2017 4 位小类代码加名称，如 3451 滚动轴承制造"},
                     "quality_head": person("质量管理机构负责人")
                 }
             },
@@ -63,8 +75,10 @@ pub fn schema() -> Value {
                 "properties": {
                     "name": text("姓名"),
                     "title": text("职务"),
-                    "phone": {"type": ["string", "integer"], "pattern": "^1[3-9][0-9]{9}$", "description": "手机号，11 位"},
-                    "email": {"type": "string", "format": "email", "description": "邮箱"}
+                    "phone": {"description": "手机号，11 位，可用空格或短横线分组，如 139-3791-2345",
+                        "anyOf": [{"type": "string", "pattern": values::phone_pattern()},
+                                  {"type": "integer", "minimum": phone_min, "maximum": phone_max}]},
+                    "email": {"type": "string", "pattern": values::email_pattern(), "description": "邮箱，如 name@example.com"}
                 }
             },
             "finance": {"type": "object", "description": "近三年发展情况（万元），键为年份",
@@ -77,9 +91,9 @@ pub fn schema() -> Value {
                     "local": count("地方标准"), "group": count("团体标准"), "enterprise": count("企业标准")}},
             "honors": count("近五年获省市级以上主要荣誉数（项）"),
             "benchmark": {"type": "object", "additionalProperties": false, "required": ["title"], "description": "质量标杆",
-                "properties": {"title": {"type": "string", "maxLength": 60, "description": "标杆名称：40 字以内，公司全称+（典型方法技术）+（经验）"},
+                "properties": {"title": text("标杆名称：40 字以内（按 Word 的字数统计，shenbao check 检查），公司全称+（典型方法技术）+（经验）"),
                     "brief": text("质量标杆简介（申报表用）")}},
-            "date": {"type": "string", "pattern": "^[0-9]{4}[-/.年][0-9]{1,2}[-/.月][0-9]{1,2}日?$", "description": "申报日期，如 2023-03-20"},
+            "date": {"type": "string", "pattern": values::date_pattern(), "description": "申报日期，如 2023-03-20"},
             "abstract": part("摘要（500 字以内）"),
             "overview": part("企业概况（500 字以内）"),
             "implementation": part("管理方法（技术）的推进实施与运行（8000 字以内）"),

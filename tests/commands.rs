@@ -221,15 +221,234 @@ fn schema_is_json_with_enums_and_patterns() {
     let out = must_succeed(bin().arg("schema"));
     let schema: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
     let company = &schema["properties"]["company"]["properties"];
-    assert_eq!(company["nature"]["enum"][2], "民营");
-    assert_eq!(company["scale"]["enum"][1], "中型企业");
+    assert_eq!(company["nature"]["examples"][2], "民营");
+    assert_eq!(company["scale"]["examples"][1], "中型企业");
     assert!(
-        schema["properties"]["contact"]["properties"]["phone"]["pattern"]
+        company["industry"]["examples"]
+            .as_array()
+            .unwrap()
+            .contains(&serde_json::json!("3451 滚动轴承制造"))
+    );
+    assert!(
+        schema["properties"]["contact"]["properties"]["phone"]["anyOf"][0]["pattern"]
             .as_str()
             .unwrap()
-            .starts_with("^1[3-9]")
+            .starts_with("^\\s*1")
     );
     assert_eq!(schema["additionalProperties"], false);
+    // The 40-字 title is counted the Word way: not approximated here.
+    let title = &schema["properties"]["benchmark"]["properties"]["title"];
+    assert!(title.get("maxLength").is_none(), "{title}");
+}
+
+/// Whether `value` is valid against `schema`, for the keywords the schema
+/// uses on values: type, pattern (run as a regular expression), enum,
+/// anyOf, minimum and maximum.
+fn schema_accepts(schema: &serde_json::Value, value: &serde_json::Value) -> bool {
+    use serde_json::Value;
+    if let Some(any) = schema["anyOf"].as_array() {
+        return any.iter().any(|s| schema_accepts(s, value));
+    }
+    let type_ok = |t: &Value| match t.as_str() {
+        Some("string") => value.is_string(),
+        Some("integer") => value.is_i64() || value.is_u64(),
+        Some("number") => value.is_number(),
+        _ => true,
+    };
+    let types_ok = match &schema["type"] {
+        Value::Array(ts) => ts.iter().any(type_ok),
+        Value::Null => true,
+        t => type_ok(t),
+    };
+    let pattern_ok = match (schema["pattern"].as_str(), value.as_str()) {
+        (Some(p), Some(v)) => regex::RegexBuilder::new(p)
+            .size_limit(1 << 26)
+            .build()
+            .unwrap_or_else(|e| panic!("schema pattern {p:?}: {e}"))
+            .is_match(v),
+        _ => true,
+    };
+    let enum_ok = schema["enum"]
+        .as_array()
+        .is_none_or(|options| options.contains(value));
+    let n = value.as_f64();
+    let min_ok = match (schema["minimum"].as_f64(), n) {
+        (Some(m), Some(n)) => n >= m,
+        _ => true,
+    };
+    let max_ok = match (schema["maximum"].as_f64(), n) {
+        (Some(m), Some(n)) => n <= m,
+        _ => true,
+    };
+    types_ok && pattern_ok && enum_ok && min_ok && max_ok
+}
+
+/// The JSON Schema and `shenbao check` give every value the same verdict:
+/// phone, e-mail, industry, date, 企业性质, 企业类型. The schema's patterns
+/// are built from the functions the checks call; this keeps them honest.
+#[test]
+fn schema_and_check_agree_on_every_value() {
+    use serde_json::{Value, json};
+    let out = must_succeed(bin().arg("schema"));
+    let schema: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let props = &schema["properties"];
+    // (field, schema, the fixture's line to replace, key, the check's verdict
+    // is an error with this code whose message has this text)
+    let fields = [
+        (
+            "phone",
+            &props["contact"]["properties"]["phone"],
+            "phone: \"13912345678\"",
+            "phone",
+            "V4",
+            "手机号",
+        ),
+        (
+            "email",
+            &props["contact"]["properties"]["email"],
+            "email: lisi@example.com",
+            "email",
+            "V4",
+            "邮箱",
+        ),
+        (
+            "industry",
+            &props["company"]["properties"]["industry"],
+            "industry: \"3451 滚动轴承制造\"",
+            "industry",
+            "V7",
+            "",
+        ),
+        (
+            "date",
+            &props["date"],
+            "date: 2023-03-20",
+            "date",
+            "IN-VALUE",
+            "申报日期",
+        ),
+        (
+            "nature",
+            &props["company"]["properties"]["nature"],
+            "nature: 民营",
+            "nature",
+            "IN-VALUE",
+            "企业性质",
+        ),
+        (
+            "scale",
+            &props["company"]["properties"]["scale"],
+            "scale: 小型企业",
+            "scale",
+            "IN-VALUE",
+            "企业类型",
+        ),
+    ];
+    let values: Vec<(&str, Value)> = vec![
+        ("phone", json!("13912345678")),
+        ("phone", json!("139-3791-2345")),
+        ("phone", json!("139 3791 2345")),
+        ("phone", json!(" 13912345678 ")),
+        ("phone", json!(13912345678u64)),
+        ("phone", json!("19912345678")),
+        ("phone", json!("12912345678")),
+        ("phone", json!("0379-63302875")),
+        ("phone", json!("1391234567")),
+        ("phone", json!("139123456789")),
+        ("phone", json!("-13912345678")),
+        ("phone", json!("139-3791-2345-")),
+        ("phone", json!("139—3791—2345")),
+        ("phone", json!("１３９１２３４５６７８")),
+        ("phone", json!("+8613912345678")),
+        ("phone", json!(12345)),
+        ("email", json!("lisi@example.com")),
+        ("email", json!("li.si+x@mail.example.com.cn")),
+        ("email", json!("a@b.c")),
+        ("email", json!("a@b..c")),
+        ("email", json!("lisi.example.com")),
+        ("email", json!("lisi@example")),
+        ("email", json!("lisi@.com")),
+        ("email", json!("lisi@example.")),
+        ("email", json!("li si@example.com")),
+        ("email", json!("李四@example.com")),
+        ("email", json!("a@@b.com")),
+        ("email", json!("@example.com")),
+        ("industry", json!("3451 滚动轴承制造")),
+        ("industry", json!("3451滚动轴承制造")),
+        ("industry", json!("C3451 滚动轴承制造")),
+        ("industry", json!(" 3451   滚动轴承制造 ")),
+        ("industry", json!("1311 稻谷加工")),
+        ("industry", json!("3451 轴承制造")),
+        ("industry", json!("9999 不存在的行业")),
+        ("industry", json!("3451")),
+        ("industry", json!("滚动轴承制造")),
+        ("industry", json!("c3451 滚动轴承制造")),
+        ("industry", json!("34511 滚动轴承制造")),
+        ("date", json!("2023-03-20")),
+        ("date", json!("2023/3/20")),
+        ("date", json!("2023.03.20")),
+        ("date", json!("2023年3月20日")),
+        ("date", json!("2023年03月20")),
+        ("date", json!("2024-02-29")),
+        ("date", json!("2000-02-29")),
+        ("date", json!("2023-02-28")),
+        ("date", json!("2023-+3-20")),
+        ("date", json!("2023-02-29")),
+        ("date", json!("1900-02-29")),
+        ("date", json!("2023-02-30")),
+        ("date", json!("2023-04-31")),
+        ("date", json!("2023-13-01")),
+        ("date", json!("2023-03-20-")),
+        ("date", json!("23-03-20")),
+        ("date", json!("3000-01-01")),
+        ("date", json!("2023-03")),
+        ("date", json!("二〇二三年三月二十日")),
+        ("nature", json!("民营")),
+        ("nature", json!("三资")),
+        ("nature", json!(" 民营 ")),
+        ("nature", json!("私营")),
+        ("nature", json!("民营企业")),
+        ("scale", json!("小型企业")),
+        ("scale", json!("大型企业")),
+        ("scale", json!("小型")),
+        ("scale", json!("小微企业")),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    let mut materials = Vec::new();
+    for (i, (field, value)) in values.iter().enumerate() {
+        let (_, _, line, key, _, _) = fields.iter().find(|f| f.0 == *field).unwrap();
+        assert!(SMALL_YAML.contains(line), "{line}");
+        let yaml = SMALL_YAML.replacen(line, &format!("{key}: {value}"), 1);
+        let rel = format!("v{i}/material.yaml");
+        std::fs::create_dir_all(dir.path().join(format!("v{i}"))).unwrap();
+        std::fs::write(dir.path().join(&rel), yaml).unwrap();
+        materials.push(rel);
+    }
+    let out = bin()
+        .current_dir(dir.path())
+        .args(["check", "--no-system-fonts", "--format", "json"])
+        .args(&materials)
+        .output()
+        .unwrap();
+    let diags: Vec<Value> = stdout(&out)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let mut disagree = Vec::new();
+    for (i, (field, value)) in values.iter().enumerate() {
+        let (_, sub, _, _, code, phrase) = fields.iter().find(|f| f.0 == *field).unwrap();
+        let tool = !diags.iter().any(|d| {
+            d["file"] == materials[i].as_str()
+                && d["severity"] == "error"
+                && d["code"] == *code
+                && d["message"].as_str().unwrap().contains(phrase)
+        });
+        let editor = schema_accepts(sub, value);
+        if tool != editor {
+            disagree.push(format!("{field} {value}: check {tool}, schema {editor}"));
+        }
+    }
+    assert!(disagree.is_empty(), "{disagree:#?}");
 }
 
 /// A batch builds one folder per enterprise; a bad one fails alone.

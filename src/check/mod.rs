@@ -10,6 +10,7 @@ use serde_saphyr::Spanned;
 use crate::diag::{Code, Diagnostic, Sources, Span};
 use crate::markdown::Block;
 use crate::material::read::yaml_span;
+use crate::material::values;
 use crate::material::{Loaded, PartKind};
 use crate::profile::Profile;
 use crate::render::Date;
@@ -120,14 +121,7 @@ impl Checker<'_> {
     fn v4_contact(&self, diags: &mut Vec<Diagnostic>) {
         let m = &self.loaded.material;
         let phone = &m.contact.phone.value.0;
-        let digits: String = phone.chars().filter(|c| !matches!(c, ' ' | '-')).collect();
-        let mobile = digits.len() == 11
-            && digits.starts_with('1')
-            && digits
-                .chars()
-                .nth(1)
-                .is_some_and(|c| ('3'..='9').contains(&c))
-            && digits.chars().all(|c| c.is_ascii_digit());
+        let mobile = values::is_mobile(phone);
         if !mobile {
             diags.push(
                 Diagnostic::error(Code::ContactRule, format!("联系方式“{phone}”不是手机号"))
@@ -137,15 +131,7 @@ impl Checker<'_> {
         }
         if let Some(email) = &m.contact.email {
             let e = email.value.trim();
-            let ok = e.split_once('@').is_some_and(|(user, host)| {
-                !user.is_empty()
-                    && host.contains('.')
-                    && !host.starts_with('.')
-                    && !host.ends_with('.')
-                    && !e.contains(char::is_whitespace)
-                    && e.is_ascii()
-                    && e.matches('@').count() == 1
-            });
+            let ok = values::is_email(e);
             if !ok {
                 diags.push(
                     Diagnostic::error(Code::ContactRule, format!("邮箱“{e}”格式不对"))
@@ -414,7 +400,7 @@ impl Checker<'_> {
         diags: &mut Vec<Diagnostic>,
     ) {
         let Some(v) = value else { return };
-        if !options.contains(&v.value.trim()) {
+        if !values::is_option(&v.value, options) {
             diags.push(
                 Diagnostic::error(
                     Code::BadValue,

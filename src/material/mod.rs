@@ -3,6 +3,7 @@
 pub mod hints;
 pub mod model;
 pub mod read;
+pub mod values;
 
 pub use model::{Material, PartKind};
 pub use read::{Loaded, Origin, PartText};
