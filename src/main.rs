@@ -236,12 +236,25 @@ fn build(engine: &Engine, materials: &[PathBuf], format: Format, jobs: Option<us
         .iter()
         .map(|_| std::sync::Mutex::new(None))
         .collect();
+    // Two materials writing one folder: neither is built (OUT-COLLISION).
+    if materials.len() > 1 {
+        for (i, sources, diags) in pipeline::collisions(&engine.config, materials) {
+            *slots[i].lock().expect("poisoned") = Some(Outcome {
+                sources,
+                diags,
+                report: None,
+            });
+        }
+    }
     std::thread::scope(|scope| {
         for _ in 0..threads {
             scope.spawn(|| {
                 loop {
                     let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                     let Some(input) = materials.get(i) else { break };
+                    if slots[i].lock().expect("poisoned").is_some() {
+                        continue;
+                    }
                     let mut sources = Sources::default();
                     let mut diags = Vec::new();
                     let report = pipeline::build(engine, input, &mut sources, &mut diags);

@@ -278,6 +278,92 @@ pub fn render_data(p: &Prepared, draft: bool, pdf_date: bool) -> Vec<u8> {
     serde_json::to_vec(&data).expect("render data is plain data")
 }
 
+/// Materials of a batch that would write the same folder: the same company
+/// twice, or names that become one folder name once the characters Windows
+/// forbids are replaced (Windows does not tell upper from lower case either).
+/// Found before anything is built, so neither is written and the survivor
+/// does not depend on which finished last. Returns, for each such material,
+/// its index in `inputs` and its sources and `OUT-COLLISION` error.
+pub fn collisions(
+    config: &BuildConfig,
+    inputs: &[PathBuf],
+) -> Vec<(usize, Sources, Vec<Diagnostic>)> {
+    struct Seen {
+        index: usize,
+        company: String,
+        folder: String,
+        sources: Sources,
+        span: crate::diag::Span,
+        canonical: Option<PathBuf>,
+    }
+    let mut groups: Vec<(String, Vec<Seen>)> = Vec::new();
+    for (index, input) in inputs.iter().enumerate() {
+        // Unreadable materials fail on their own in the build.
+        let mut sources = Sources::default();
+        let mut ignored = Vec::new();
+        let Some(loaded) = material::read::load(input, &mut sources, &mut ignored) else {
+            continue;
+        };
+        let name = &loaded.material.company.name;
+        let company = name.value.trim().to_string();
+        let (folder, _) = output::folder_name(&company);
+        let span = material::read::yaml_span(&sources, loaded.file, 0, &name.referenced);
+        let canonical = sources.path(loaded.file).canonicalize().ok();
+        let seen = Seen {
+            index,
+            company,
+            folder: folder.clone(),
+            sources,
+            span,
+            canonical,
+        };
+        let key = folder.to_lowercase();
+        match groups.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, members)) => members.push(seen),
+            None => groups.push((key, vec![seen])),
+        }
+    }
+    let mut out = Vec::new();
+    for (_, members) in groups.into_iter().filter(|(_, m)| m.len() > 1) {
+        let names: Vec<(String, Option<PathBuf>)> = members
+            .iter()
+            .map(|m| (display(&inputs[m.index]), m.canonical.clone()))
+            .collect();
+        for m in members {
+            let folder = display(&config.out_dir.join(&m.folder));
+            let others: Vec<&str> = names
+                .iter()
+                .filter(|(n, _)| *n != display(&inputs[m.index]))
+                .map(|(n, _)| n.as_str())
+                .collect();
+            let twice = names
+                .iter()
+                .filter(|(_, c)| c.is_some() && *c == m.canonical)
+                .count()
+                > 1;
+            let d = if twice {
+                Diagnostic::error(
+                    Code::OutputCollision,
+                    format!("这份材料在命令里写了不止一次，都会写到同一个文件夹 {folder}"),
+                )
+                .help("每份材料只写一次；这份材料没有生成")
+            } else {
+                Diagnostic::error(
+                    Code::OutputCollision,
+                    format!(
+                        "企业“{}”与 {} 会写到同一个文件夹 {folder}，两份材料都没有生成",
+                        m.company,
+                        others.join("、")
+                    ),
+                )
+                .help("同一个企业只保留一份材料；若是不同的企业，核对企业全称（文件夹名里 / \\ : * ? \" < > | 会换成 _，且不区分大小写），或分两次用不同的 -o 生成")
+            };
+            out.push((m.index, m.sources, vec![d.at(m.span)]));
+        }
+    }
+    out
+}
+
 /// Builds one material into its folder under `config.out_dir`.
 pub fn build(
     engine: &Engine,

@@ -481,6 +481,66 @@ fn batch_builds_each_material_into_its_own_folder() {
     assert!(stdout(&out).contains("成功 2，失败 1"), "{}", stdout(&out));
 }
 
+/// The same company twice in a batch (or two names that become one folder
+/// name on Windows) is an OUT-COLLISION naming both materials and the
+/// folder; neither is written, the others still build.
+#[test]
+fn batch_collision_writes_neither_and_names_both() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |rel: &str, yaml: &str| {
+        let p = dir.path().join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, yaml).unwrap();
+    };
+    write("a/material.yaml", SMALL_YAML);
+    write("b/material.yaml", SMALL_YAML);
+    write(
+        "c/material.yaml",
+        &SMALL_YAML.replace(SMALL_COMPANY, "洛阳测试二号机械有限公司"),
+    );
+    write(
+        "d/material.yaml",
+        &SMALL_YAML.replace(SMALL_COMPANY, "洛阳测试<机械>有限公司"),
+    );
+    write(
+        "e/material.yaml",
+        &SMALL_YAML.replace(SMALL_COMPANY, "洛阳测试>机械<有限公司"),
+    );
+    let out = must_fail(bin().current_dir(dir.path()).args([
+        "build",
+        "--no-system-fonts",
+        "-j",
+        "2",
+        "-o",
+        "out",
+        "a/material.yaml",
+        "b/material.yaml",
+        "c/material.yaml",
+        "d/material.yaml",
+        "e/material.yaml",
+    ]));
+    let names: Vec<String> = std::fs::read_dir(dir.path().join("out"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names, vec!["洛阳测试二号机械有限公司".to_string()]);
+    let err = stderr(&out);
+    assert_eq!(err.matches("error[OUT-COLLISION]").count(), 4, "{err}");
+    let line = line_of(SMALL_YAML, "name: 洛阳测试");
+    for (me, other, folder) in [
+        ("a", "b", SMALL_COMPANY),
+        ("b", "a", SMALL_COMPANY),
+        ("d", "e", "洛阳测试_机械_有限公司"),
+        ("e", "d", "洛阳测试_机械_有限公司"),
+    ] {
+        let want = format!("{me}/material.yaml:{line}:");
+        assert!(err.contains(&want), "{want} in:\n{err}");
+        let msg = format!("与 {other}/material.yaml 会写到同一个文件夹 out/{folder}");
+        assert!(err.contains(&msg), "{msg} in:\n{err}");
+    }
+    assert!(stdout(&out).contains("成功 1，失败 4"), "{}", stdout(&out));
+}
+
 /// E1: characters Windows forbids become `_`, with a warning.
 #[test]
 fn e1_forbidden_folder_characters_are_replaced() {
