@@ -7,7 +7,8 @@
 #
 # Without arguments the Debian paths under /usr/share/fonts/opentype/noto/ and
 # /usr/share/fonts/truetype/dejavu/ (package fonts-dejavu-core) are used. Needs Python 3 with fonttools (pip install fonttools). Writes the four
-# *-subset.otf files next to this script, then prints a verification summary.
+# *-subset.otf files next to this script, copies DejaVuSans.ttf whole, then
+# prints a verification summary.
 # The four faces are subset in parallel (about 1.5 min and 2 GB RAM each).
 set -euo pipefail
 
@@ -66,16 +67,11 @@ subset "$serif_bold"     NotoSerifCJKsc-Bold-subset.otf     & p3=$!
 subset "$sans_medium"    NotoSansCJKsc-Medium-subset.otf    & p4=$!
 wait "$p1" && wait "$p2" && wait "$p3" && wait "$p4"
 
-# Check-box symbols (☑ U+2611 is not in Noto CJK; □ U+25A1 is): DejaVu Sans,
-# Geometric Shapes, Miscellaneous Symbols and the four check/cross marks.
-pyftsubset "$dejavu_sans" \
-  --unicodes="U+0020,U+25A0-25FF,U+2600-26FF,U+2713-2714,U+2717-2718" \
-  --layout-features='*' \
-  --no-glyph-names \
-  --notdef-outline \
-  --name-IDs=0,1,2,3,4,5,6,7,13,14,16,17 \
-  --name-languages=0x409 \
-  --output-file="$here/DejaVuSans-symbols-subset.ttf" 2>&1 | grep -v "FFTM NOT subset" || true
+# Symbols (₂ ⁻ ⌀ ✕ ‱ ☑ ≒ …) the Noto CJK faces lack: DejaVu Sans, used whole
+# (760 KB). It is the last font of every role's fallback chain, so it must
+# cover everything a writer may type that is not CJK; a subset would need a
+# list of such characters that is always one short. Copied unchanged.
+cp "$dejavu_sans" "$here/DejaVuSans.ttf"
 
 # Post-processing, per file:
 # 1. pyftsubset keeps the original CIDs, so glyph 18691 is still CID 26950.
@@ -123,11 +119,12 @@ for fn in ["NotoSerifCJKsc-Regular-subset.otf", "NotoSerifCJKsc-SemiBold-subset.
         if miss:
             print(f"    not in font within U+{a:04X}-{b:04X}: U+{miss[0]:04X}..U+{miss[-1]:04X} "
                   f"({len(miss)} codepoints{', contiguous' if miss[-1] - miss[0] + 1 == len(miss) else ''})")
-fn = "DejaVuSans-symbols-subset.ttf"
+fn = "DejaVuSans.ttf"
 p = os.path.join(d, fn)
 t = TTFont(p)
 cmap = t.getBestCmap()
 print(f"{fn}: {os.path.getsize(p)} bytes, family={t['name'].getDebugName(1)!r}, "
+      f"version={t['name'].getDebugName(5)!r}, "
       f"usWeightClass={t['OS/2'].usWeightClass}, glyphs={t['maxp'].numGlyphs}, "
-      + ", ".join(f"U+{c:04X}={'yes' if c in cmap else 'no'}" for c in (0x2611, 0x25A1, 0x2610, 0x2612, 0x2713, 0x2714, 0x2717, 0x2718)))
+      + ", ".join(f"U+{c:04X}={'yes' if c in cmap else 'no'}" for c in (0x2611, 0x25A1, 0x2610, 0x2612, 0x2713, 0x2714, 0x2717, 0x2718, 0x2082, 0x2300, 0x2715, 0x2031, 0x2252)))
 PY

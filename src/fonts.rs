@@ -4,6 +4,12 @@
 //! Only the faces that can serve a role are loaded: a full system scan costs
 //! more than a whole cover, and other fonts would make output depend on the
 //! machine.
+//!
+//! Every role prints through the same fallback chain, per character, as Word
+//! does: the real font when found, the bundled Noto substitute, then DejaVu
+//! Sans for the symbols no CJK face has (₂ ⁻ ⌀ ✕ ‱ ☑ ≒). F3 asks the chain of
+//! the role that prints a character, and the build report names the
+//! characters a later font of the chain printed.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -13,6 +19,9 @@ use serde::Serialize;
 use typst::foundations::Bytes;
 use typst::text::Font;
 use typst_kit::fonts::FontStore;
+
+/// The last font of every role's chain (bundled `fonts/DejaVuSans.ttf`).
+pub const SYMBOL_FAMILY: &str = "DejaVu Sans";
 
 /// A role the notice names.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -80,8 +89,8 @@ impl Role {
 /// Which face serves a role (F2).
 #[derive(Clone, Debug, Serialize)]
 pub struct RoleFont {
-    /// Typst family names in priority order (the chosen face first, the
-    /// bundled substitute after it for glyphs the real font lacks).
+    /// Typst family names in priority order, tried per character: the real
+    /// font if found, the bundled Noto substitute, then DejaVu Sans.
     pub families: Vec<String>,
     pub weight: u16,
     /// Bold made by stroking the outline, as Word does for SimSun.
@@ -92,15 +101,46 @@ pub struct RoleFont {
     pub face: String,
     #[serde(skip)]
     pub source: PathBuf,
+    /// The face Typst picks for each of `families` at `weight`, same order.
+    #[serde(skip)]
+    chain: Vec<Font>,
+}
+
+/// Characters of a role's text that a later font of its chain printed
+/// because the first one has no glyph for them (build report, F2/F3).
+#[derive(Clone, Debug, Serialize)]
+pub struct Fallback {
+    /// The role's label: 宋体, 黑体, 华文中宋.
+    pub role: &'static str,
+    /// The family that printed them.
+    pub font: String,
+    /// The first family of the chain, which lacks them.
+    pub missing_in: String,
+    /// The characters, each once, in order of first use.
+    pub chars: String,
+}
+
+impl Fallback {
+    /// `以下字符由 DejaVu Sans 印出（宋体 SimSun 没有）：₂ ⁻ ⌀`
+    pub fn line(&self) -> String {
+        let chars: Vec<String> = self.chars.chars().map(String::from).collect();
+        format!(
+            "以下字符由 {} 印出（{} {} 没有）：{}",
+            self.font,
+            self.role,
+            self.missing_in,
+            chars.join(" ")
+        )
+    }
 }
 
 /// The loaded fonts and the role table.
 pub struct Fonts {
     pub store: FontStore,
     pub roles: HashMap<Role, RoleFont>,
-    /// Per face: its coverage, for F3.
-    faces: Vec<Font>,
-    coverage_cache: Mutex<HashMap<char, bool>>,
+    /// Per role and character: the index in the role's chain of the face
+    /// that prints it, or `None` when no face of the chain has it.
+    coverage_cache: Mutex<HashMap<(Role, char), Option<u8>>>,
 }
 
 #[derive(Debug)]
@@ -125,6 +165,18 @@ impl Fonts {
             return Err(FontError::NoBundled(vec![bundled_dir]));
         }
         let bundled_count = faces.len();
+        let symbols = faces
+            .iter()
+            .find(|(f, _)| f.info().family == SYMBOL_FAMILY)
+            .map(|(f, _)| f.clone());
+        // The face of a bundled family Typst picks for a weight.
+        let nearest = |family: &str, weight: u16| {
+            faces
+                .iter()
+                .filter(|(f, _)| f.info().family == family)
+                .min_by_key(|(f, _)| f.info().variant.weight.to_number().abs_diff(weight))
+                .cloned()
+        };
 
         // Real fonts: every font in --font-path; in system folders only files
         // whose names suggest one of the real fonts.
@@ -163,67 +215,111 @@ impl Fonts {
             let found = real
                 .iter()
                 .find(|(f, _)| matches_names(f, role.real_names()));
-            let choice = match found {
-                Some((font, path)) => RoleFont {
-                    families: vec![font.info().family.clone(), sub_family.to_string()],
-                    weight: if role == Role::SongBold { 700 } else { 400 },
-                    // SimSun has no bold face: Word strokes it, and so do we.
-                    synthetic_bold: role == Role::SongBold
-                        && font.info().variant.weight.to_number() < 600,
-                    substitute: false,
-                    face: face_name(font),
-                    source: path.clone(),
-                },
+            let mut choice = match found {
+                Some((font, path)) => {
+                    let weight = if role == Role::SongBold { 700 } else { 400 };
+                    RoleFont {
+                        families: vec![font.info().family.clone(), sub_family.to_string()],
+                        weight,
+                        // SimSun has no bold face: Word strokes it, and so do we.
+                        synthetic_bold: role == Role::SongBold
+                            && font.info().variant.weight.to_number() < 600,
+                        substitute: false,
+                        face: face_name(font),
+                        source: path.clone(),
+                        chain: [Some(font.clone()), nearest(sub_family, weight).map(|f| f.0)]
+                            .into_iter()
+                            .flatten()
+                            .collect(),
+                    }
+                }
                 None => {
-                    let (font, path) = faces
-                        .iter()
-                        .filter(|(f, _)| f.info().family == sub_family)
-                        .min_by_key(|(f, _)| {
-                            f.info().variant.weight.to_number().abs_diff(sub_weight)
-                        })
+                    let (font, path) = nearest(sub_family, sub_weight)
                         .expect("bundled Noto Serif CJK SC checked above");
                     RoleFont {
                         families: vec![sub_family.to_string()],
                         weight: sub_weight,
                         synthetic_bold: false,
                         substitute: true,
-                        face: face_name(font),
-                        source: path.clone(),
+                        face: face_name(&font),
+                        source: path,
+                        chain: vec![font],
                     }
                 }
             };
+            // The same last resort for every role: DejaVu Sans, used whole.
+            choice.families.push(SYMBOL_FAMILY.to_string());
+            choice.chain.extend(symbols.clone());
             roles.insert(role, choice);
         }
 
         let mut store = FontStore::new();
-        let mut all = Vec::new();
         // Real faces first so that they win a family-name tie.
         for (font, _) in real
             .into_iter()
             .chain(faces.into_iter().take(bundled_count))
         {
             store.push((font.clone(), font.info().clone()));
-            all.push(font);
         }
         Ok(Fonts {
             store,
             roles,
-            faces: all,
             coverage_cache: Mutex::new(HashMap::new()),
         })
     }
 
-    /// Whether any loaded face has a glyph for `c` (F3).
-    pub fn covers(&self, c: char) -> bool {
-        if let Some(&hit) = self.coverage_cache.lock().expect("poisoned").get(&c) {
-            return hit;
+    /// Whether some face of `role`'s chain has a glyph for `c` (F3).
+    pub fn covers(&self, role: Role, c: char) -> bool {
+        self.printed_by(role, c).is_some()
+    }
+
+    /// The index in `role`'s chain of the face that prints `c`: the first
+    /// one with a glyph, as Typst picks per character.
+    fn printed_by(&self, role: Role, c: char) -> Option<usize> {
+        if let Some(&hit) = self
+            .coverage_cache
+            .lock()
+            .expect("poisoned")
+            .get(&(role, c))
+        {
+            return hit.map(usize::from);
         }
-        let hit = self
-            .faces
+        let hit = self.roles[&role]
+            .chain
             .iter()
-            .any(|f| face(f).is_some_and(|face| face.glyph_index(c).is_some()));
-        self.coverage_cache.lock().expect("poisoned").insert(c, hit);
+            .position(|f| face(f).is_some_and(|face| face.glyph_index(c).is_some()));
+        self.coverage_cache
+            .lock()
+            .expect("poisoned")
+            .insert((role, c), hit.and_then(|i| u8::try_from(i).ok()));
         hit
+    }
+
+    /// The characters of `text`, printed in `role`, that come from a later
+    /// font of the chain than the first, grouped by font (build report).
+    pub fn fallbacks(&self, role: Role, text: &str) -> Vec<Fallback> {
+        let rf = &self.roles[&role];
+        let mut out: Vec<Fallback> = Vec::new();
+        for c in text.chars() {
+            if c.is_ascii() || c.is_whitespace() || c.is_control() {
+                continue;
+            }
+            let Some(i) = self.printed_by(role, c).filter(|&i| i > 0) else {
+                continue;
+            };
+            let font = rf.chain[i].info().family.clone();
+            match out.iter_mut().find(|f| f.font == font) {
+                Some(f) if f.chars.contains(c) => {}
+                Some(f) => f.chars.push(c),
+                None => out.push(Fallback {
+                    role: role.label(),
+                    font,
+                    missing_in: rf.chain[0].info().family.clone(),
+                    chars: c.to_string(),
+                }),
+            }
+        }
+        out
     }
 
     /// The role table as the templates read it.

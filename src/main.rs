@@ -336,6 +336,9 @@ fn print_outcome(
                     }
                     *fonts_shown = true;
                 }
+                for f in &r.fallbacks {
+                    say!("  {}", f.line());
+                }
                 let warnings = o.diags.len() - errors;
                 if warnings > 0 {
                     say!("有 {warnings} 条警告，见上方。");
@@ -348,7 +351,7 @@ fn print_outcome(
                     .collect();
                 say!(
                     "{}",
-                    serde_json::json!({"built": pipeline::display(&r.folder), "draft": errors > 0, "files": files, "fonts": r.fonts})
+                    serde_json::json!({"built": pipeline::display(&r.folder), "draft": errors > 0, "files": files, "fonts": r.fonts, "fallbacks": r.fallbacks})
                 );
             }
             true

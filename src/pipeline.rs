@@ -67,6 +67,8 @@ pub struct BuildReport {
     pub folder_renamed: bool,
     pub files: Vec<(PathBuf, usize)>,
     pub fonts: Vec<String>,
+    /// Characters a later font of a role's chain printed (F3 report).
+    pub fallbacks: Vec<crate::fonts::Fallback>,
     /// Files the build read besides the text sources (images), for `watch`.
     pub dependencies: Vec<PathBuf>,
 }
@@ -193,6 +195,7 @@ pub fn prepare(
 
     if let Some(fonts) = &fonts {
         crate::check::glyphs::check(&loaded, fonts, sources, diags);
+        crate::check::glyphs::check_templates(&templates, profile_name, fonts, sources, diags);
     }
     if let Some(profile) = &profile {
         crate::check::Checker {
@@ -459,6 +462,7 @@ pub fn build(
         folder_renamed: renamed,
         files: written.into_iter().zip(pages).collect(),
         fonts: prepared.fonts.report(),
+        fallbacks: crate::check::glyphs::fallbacks(&prepared),
         dependencies,
     })
 }
