@@ -140,6 +140,15 @@ fn cases() -> Vec<Case> {
             line_has: "# 一级标题",
         },
         Case {
+            code: "IN-TABLE",
+            severity: "error",
+            edit: (
+                "  推进实施正文。",
+                "  表：指标\n\n  | 年份 | 产值 |\n  | --- | --- |\n  | 2021 | 186 | 多出来的格 |",
+            ),
+            line_has: "多出来的格",
+        },
+        Case {
             code: "IN-FILE",
             severity: "error",
             edit: ("  推进实施正文。", "  ![图](img/none.png)"),
@@ -285,22 +294,25 @@ fn part_file_title_is_not_repeated() {
 /// Word habits in tables: a bold caption is still a caption, `<br>` breaks a
 /// cell line; an image path with a space is pointed out, not silently printed.
 #[test]
-fn bold_caption_br_and_unrecognised_image() {
-    let md = "  **表：主要指标**\n\n  | 指标 | 数值 |\n  | - | - |\n  | 合格率<br>（%） | 99 |\n\n  ![图](img/my pic.png)\n";
+fn bold_caption_br_and_image_path_with_space() {
+    let md = "  **表：主要指标**\n\n  | 指标 | 数值 |\n  | - | - |\n  | 合格率<br>（%） | 99 |\n\n  ![图](img/my pic.png \"width=50%\")\n";
     let f = Fixture::yaml(&SMALL_YAML.replacen(
         "  推进实施正文。\n",
         &format!("  推进实施正文。\n\n{md}"),
         1,
     ));
+    // Issue 8 (8): a path with an ASCII space is the writer's file name.
+    let img = image::RgbImage::from_pixel(1800, 600, image::Rgb([200, 200, 200]));
+    f.write("img/my pic.png", {
+        let mut c = std::io::Cursor::new(Vec::new());
+        img.write_to(&mut c, image::ImageFormat::Png).unwrap();
+        c.into_inner()
+    });
     let (_, diags) = check_json(&f);
     assert!(
-        !diags.iter().any(|d| d["code"] == "V3-CAPTION"),
-        "{diags:?}"
-    );
-    assert!(
-        diags
+        !diags
             .iter()
-            .any(|d| d["code"] == "IN-MD" && d["message"].as_str().unwrap().contains("图片")),
+            .any(|d| d["code"] == "V3-CAPTION" || d["code"] == "IN-MD"),
         "{diags:?}"
     );
     let built = f.build("material.yaml");
@@ -311,5 +323,35 @@ fn bold_caption_br_and_unrecognised_image() {
         .flat_map(|p| p.spans.iter().map(|s| s.text.as_str()))
         .collect();
     assert!(texts.iter().any(|t| t.contains("表1")), "{texts:?}");
-    assert!(!texts.iter().any(|t| t.contains("<br>")), "{texts:?}");
+    assert!(texts.iter().any(|t| t.contains("图1")), "{texts:?}");
+    assert!(
+        !texts.iter().any(|t| t.contains("<br>") || t.contains("![")),
+        "{texts:?}"
+    );
+    assert_eq!(body.pages.iter().map(|p| p.images.len()).sum::<usize>(), 1);
+}
+
+/// An image reference the parser still cannot read is an error, never
+/// printed as text (issue 8).
+#[test]
+fn unreadable_image_reference_is_an_error() {
+    let f = Fixture::yaml(&SMALL_YAML.replacen(
+        "  推进实施正文。",
+        "  推进实施正文。\n\n  ![组织架构图](img/org.png",
+        1,
+    ));
+    let err = f.reject("material.yaml");
+    assert!(
+        err.contains("error[IN-MD]") && err.contains("图片"),
+        "{err}"
+    );
+    let locs = locations(&err);
+    let line = line_of(
+        &std::fs::read_to_string(f.path("material.yaml")).unwrap(),
+        "![组织架构图]",
+    );
+    assert!(
+        locs.iter().any(|l| l.1 == line),
+        "{locs:?} should point at line {line}"
+    );
 }
