@@ -177,6 +177,7 @@ pub fn prepare(
         };
         let mut blocks = markdown::parse_part(part, &mut ctx);
         render::settle_alignments(&mut blocks);
+        render::allow_breaks(&mut blocks);
         if let Some(profile) = &profile {
             render::place_figures(&mut blocks, profile, diags);
         }

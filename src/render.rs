@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use crate::diag::{Code, Diagnostic};
-use crate::markdown::{Block, Width, plain_text};
+use crate::markdown::{Block, Inline, Width, plain_text};
 use crate::material::{Material, PartKind};
 use crate::profile::Profile;
 
@@ -168,6 +168,76 @@ pub fn settle_alignments(blocks: &mut [Block]) {
     }
 }
 
+/// Runs longer than this many characters with no break opportunity (a URL,
+/// a chemical name, `⒆⒇①②③…`) may break between any two characters, as
+/// Word breaks a word longer than the line; otherwise the line would run
+/// past the margin, or the line before it be stretched letter by letter.
+const LONG_RUN: usize = 20;
+
+/// Lets long unbreakable runs in running text break anywhere (a zero-width
+/// space between their characters: it prints nothing). Tables size their
+/// columns to such runs instead (`runs`), so they are left alone.
+pub fn allow_breaks(blocks: &mut [Block]) {
+    fn inlines(content: &mut [Inline]) {
+        for i in content.iter_mut() {
+            match i {
+                Inline::Text { v } => {
+                    if let Some(broken) = break_long_runs(v) {
+                        *v = broken;
+                    }
+                }
+                Inline::Strong { c }
+                | Inline::Emph { c }
+                | Inline::Strike { c }
+                | Inline::Sup { c }
+                | Inline::Sub { c }
+                | Inline::Footnote { c } => inlines(c),
+                _ => {}
+            }
+        }
+    }
+    for b in blocks.iter_mut() {
+        match b {
+            Block::Para { content } | Block::Heading { content, .. } => inlines(content),
+            Block::List { items, .. } => items.iter_mut().for_each(|it| allow_breaks(it)),
+            Block::Quote { blocks } => allow_breaks(blocks),
+            _ => {}
+        }
+    }
+}
+
+fn break_long_runs(v: &str) -> Option<String> {
+    let unbreakable = |c: char| !c.is_whitespace() && !crate::text::is_cjk(c) && c != '\u{200B}';
+    let mut run = 0;
+    let mut long = false;
+    for c in v.chars() {
+        run = if unbreakable(c) { run + 1 } else { 0 };
+        long |= run > LONG_RUN;
+    }
+    if !long {
+        return None;
+    }
+    let chars: Vec<char> = v.chars().collect();
+    let mut out = String::with_capacity(v.len() * 2);
+    let mut i = 0;
+    while i < chars.len() {
+        let n = chars[i..].iter().take_while(|c| unbreakable(**c)).count();
+        if n > LONG_RUN {
+            for (k, c) in chars[i..i + n].iter().enumerate() {
+                if k > 0 {
+                    out.push('\u{200B}');
+                }
+                out.push(*c);
+            }
+            i += n;
+        } else {
+            out.push(chars[i]);
+            i += 1;
+        }
+    }
+    Some(out)
+}
+
 /// The longest run of a column that a line cannot break: a Latin word or
 /// number (`ZCuSn10Pb1`, `GB/T`), else one CJK character.
 fn longest_run(cells: impl Iterator<Item = String>) -> String {
@@ -288,6 +358,15 @@ pub fn cover_fields(m: &Material, date: Date) -> Vec<Field> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn long_runs_may_break() {
+        assert_eq!(break_long_runs("ISO 9001认证"), None);
+        let url = "https://example.org/a/very/long/path";
+        let broken = break_long_runs(&format!("见{url}。")).expect("long");
+        assert_eq!(broken.replace('\u{200B}', ""), format!("见{url}。"));
+        assert_eq!(broken.matches('\u{200B}').count(), url.chars().count() - 1);
+    }
 
     #[test]
     fn epoch() {

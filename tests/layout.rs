@@ -881,3 +881,35 @@ fn b8_table_text_never_crosses_a_rule() {
         assert!(text.contains(whole), "{whole} printed whole: {text}");
     }
 }
+
+/// Issue 8: a run with no break opportunity (a URL, a row of circled
+/// numbers) breaks between characters, as Word does, instead of running past
+/// the right margin; every character still prints.
+#[test]
+fn long_unbreakable_runs_stay_inside_the_margin() {
+    let symbols = "⒆⒇①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳⑴⑵⑶⑷⑸⑹⑺⑻⑼⑽⑾⑿⒀⒁⒂⒃⒄⒅⒆⒇";
+    let url = "https://example.org/quality/benchmark/2023/luoyang/application/material/index.html";
+    let yaml = SMALL_YAML.replace(
+        "  推进实施正文。\n",
+        &format!("  推进实施正文，符号串{symbols}，网址{url}结束。\n"),
+    );
+    let f = Fixture::yaml(&yaml);
+    let pdfs = f.build("material.yaml").probe();
+    let right = A4_W - margin_left();
+    let mut text = String::new();
+    for s in &pdfs.body.pages[0].spans {
+        assert!(
+            s.bbox[2] <= right + 0.5,
+            "{:?} ends at {} past the right margin {right}",
+            s.text,
+            s.bbox[2]
+        );
+        text.push_str(&s.text);
+    }
+    let text: String = text
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '\u{200B}')
+        .collect();
+    assert!(text.contains(symbols), "{text}");
+    assert!(text.contains(url), "{text}");
+}

@@ -157,7 +157,10 @@ pub fn fallbacks(p: &crate::pipeline::Prepared) -> Vec<crate::fonts::Fallback> {
         (Role::Zhongsong, cover_title),
     ]
     .iter()
-    .flat_map(|(role, text)| p.fonts.fallbacks(*role, text))
+    // Characters that print nothing (the zero-width spaces that let a long
+    // run break) come from no font.
+    .map(|(role, text)| (role, text.replace(is_ignorable, "")))
+    .flat_map(|(role, text)| p.fonts.fallbacks(*role, &text))
     .collect()
 }
 

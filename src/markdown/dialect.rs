@@ -357,14 +357,14 @@ mod tests {
     fn dedent_and_escape() {
         let src = "\t第一段\n\t第二段\n    续行\n";
         let found = Findings {
-            code: vec![1..src.len()],
+            code: std::iter::once(1..src.len()).collect(),
             refdefs: vec![],
         };
         let rw = rewrite_found(src, &found);
         assert_eq!(rw.text, "第一段\n\n第二段\n续行\n");
         let found = Findings {
             code: vec![],
-            refdefs: vec![0..5],
+            refdefs: std::iter::once(0..5).collect(),
         };
         assert_eq!(rewrite_found("[3]: x", &found).text, "\\[3]: x");
     }

@@ -21,6 +21,9 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
+/// How a unit found in the source is recorded: (units, line, kind, text).
+type PushUnit<'a> = dyn FnMut(&mut Vec<Unit>, usize, &'static str, &str) + 'a;
+
 use serde::Deserialize;
 
 use super::{BODY, Built, COVER, Probe, mm, probe_all};
@@ -390,7 +393,7 @@ pub fn units(part: &str, file: &Path, first_line: usize, figures: &mut usize) ->
         for piece in stripped.split(FOOTNOTE_REF) {
             let text = normalise(piece);
             let punctuation_only = text.chars().all(|c| !c.is_alphanumeric());
-            if !text.is_empty() && !(split && punctuation_only) {
+            if !(text.is_empty() || split && punctuation_only) {
                 out.push(Unit {
                     file: file.to_path_buf(),
                     line,
@@ -406,9 +409,7 @@ pub fn units(part: &str, file: &Path, first_line: usize, figures: &mut usize) ->
     let mut depth_of_para = 0;
     // After a `表：` caption, Tab-separated lines are the rows of a table.
     let mut tab_table = false;
-    let flush = |para: &mut Option<Para>,
-                 out: &mut Vec<Unit>,
-                 push: &mut dyn FnMut(&mut Vec<Unit>, usize, &'static str, &str)| {
+    let flush = |para: &mut Option<Para>, out: &mut Vec<Unit>, push: &mut PushUnit| {
         if let Some(p) = para.take() {
             push(out, p.line, p.kind, &p.lines.join("\n"));
         }
@@ -594,26 +595,26 @@ pub fn strip_inline(s: &str) -> String {
             }
             '[' => {
                 // [^1] footnote reference
-                if chars.get(i + 1) == Some(&'^') {
-                    if let Some(close) = chars[i..].iter().position(|&c| c == ']') {
-                        let label = &chars[i + 2..i + close];
-                        if !label.is_empty() && !label.iter().any(|c| c.is_whitespace()) {
-                            out.push(FOOTNOTE_REF);
-                            i += close + 1;
-                            continue;
-                        }
+                if chars.get(i + 1) == Some(&'^')
+                    && let Some(close) = chars[i..].iter().position(|&c| c == ']')
+                {
+                    let label = &chars[i + 2..i + close];
+                    if !label.is_empty() && !label.iter().any(|c| c.is_whitespace()) {
+                        out.push(FOOTNOTE_REF);
+                        i += close + 1;
+                        continue;
                     }
                 }
                 // [text](url)
                 if let Some(close) = chars[i..].iter().position(|&c| c == ']') {
                     let j = i + close;
-                    if chars.get(j + 1) == Some(&'(') {
-                        if let Some(end) = chars[j..].iter().position(|&c| c == ')') {
-                            let inner: String = chars[i + 1..j].iter().collect();
-                            out.push_str(&strip_inline(&inner));
-                            i = j + end + 1;
-                            continue;
-                        }
+                    if chars.get(j + 1) == Some(&'(')
+                        && let Some(end) = chars[j..].iter().position(|&c| c == ')')
+                    {
+                        let inner: String = chars[i + 1..j].iter().collect();
+                        out.push_str(&strip_inline(&inner));
+                        i = j + end + 1;
+                        continue;
                     }
                 }
             }
@@ -927,8 +928,7 @@ fn chain(needles: &[Vec<char>], stream: &Stream) -> Vec<Option<usize>> {
             let (w, prev) = query(&tree, start);
             cands.push((j, start, w + needle.len(), prev));
         }
-        for c in first..cands.len() {
-            let (_, start, w, _) = cands[c];
+        for (c, &(_, start, w, _)) in cands.iter().enumerate().skip(first) {
             let mut i = start + needle.len();
             while i <= n + 1 {
                 if w > tree[i].0 {
