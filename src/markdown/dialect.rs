@@ -227,10 +227,25 @@ pub fn rewrite_lines(text: &str) -> Rewritten {
                 continue;
             }
         }
+        // A reference or footnote line (`[3]: …`, `[^1]: …`) right under
+        // another line is its own paragraph, as each reference is a line
+        // of its own in Word.
+        if i > 0 && is_reference_line(line) && !is_blank(&text[lines[i - 1].clone()]) {
+            rw.replace(lines[i].start..lines[i].start, "\n");
+        }
         image_paths(text, lines[i].clone(), &mut rw);
         i += 1;
     }
     rw.finish()
+}
+
+/// `[3]: …` or `[^1]: …` at the start of a line (at most three spaces in).
+fn is_reference_line(line: &str) -> bool {
+    let t = line.trim_start_matches(' ');
+    line.len() - t.len() <= 3
+        && t.starts_with('[')
+        && t.find("]:")
+            .is_some_and(|e| e > 1 && !t[1..e].contains(['[', ']']))
 }
 
 /// Wraps an image destination that holds spaces in `<…>`, the one form
@@ -343,6 +358,16 @@ mod tests {
         // A valid table is left alone.
         let src = "| a | b |\n| --- | --- |\n| 1 | 2 |";
         assert_eq!(rewrite_lines(src).text, src);
+    }
+
+    #[test]
+    fn each_reference_line_is_a_paragraph() {
+        let rw = rewrite_lines("[1]: 甲，2020年。\n[2]: GB/T 19001—2016 乙。\n[^3]: 丙");
+        assert_eq!(
+            rw.text,
+            "[1]: 甲，2020年。\n\n[2]: GB/T 19001—2016 乙。\n\n[^3]: 丙"
+        );
+        assert_eq!(rewrite_lines("见[1]。").text, "见[1]。");
     }
 
     #[test]
