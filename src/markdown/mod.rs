@@ -520,7 +520,9 @@ impl<'p, 'a> PartParser<'p, 'a> {
             Tag::FootnoteDefinition(label) => {
                 let inner = self.blocks_until(|e| matches!(e, TagEnd::FootnoteDefinition));
                 let blocks = finish(inner, self);
-                let content = flatten(&blocks);
+                let mut content = flatten(&blocks);
+                // A mark inside a footnote cannot open another footnote.
+                literal_marks(&mut content);
                 if self.referenced.contains(label.as_ref()) {
                     self.footnotes.insert(label.to_string(), (content, range));
                 } else {
@@ -934,14 +936,18 @@ impl<'p, 'a> PartParser<'p, 'a> {
 
     /// Fills each footnote mark with its definition; a mark without one is
     /// printed as typed, with a warning.
-    fn resolve_footnotes(&mut self, blocks: &mut [Block]) {
+    fn resolve_footnotes(&mut self, blocks: &mut Vec<Block>) {
         let mut missing = Vec::new();
+        let mut used = HashSet::new();
         for_each_inline_list(blocks, &mut |content| {
             for inline in content.iter_mut() {
                 if let Inline::FootnoteRef { label } = inline {
                     let label = std::mem::take(label);
                     *inline = match self.footnotes.get(&label) {
-                        Some((def, _)) => Inline::Footnote { c: def.clone() },
+                        Some((def, _)) => {
+                            used.insert(label);
+                            Inline::Footnote { c: def.clone() }
+                        }
                         None => {
                             missing.push(label.to_string());
                             text(&format!("[^{label}]"))
@@ -950,6 +956,19 @@ impl<'p, 'a> PartParser<'p, 'a> {
                 }
             }
         });
+        // A definition whose only mark sat inside another footnote: printed
+        // at the end of the part as typed, never lost.
+        let mut orphans: Vec<(&String, &(Vec<Inline>, Range<usize>))> = self
+            .footnotes
+            .iter()
+            .filter(|(l, _)| !used.contains(*l))
+            .collect();
+        orphans.sort_by_key(|(_, (_, r))| r.start);
+        for (label, (def, _)) in orphans {
+            let mut content = vec![text(&format!("[^{label}]: "))];
+            content.extend(def.iter().cloned());
+            blocks.push(Block::Para { content });
+        }
         for label in missing {
             self.ctx.diags.push(
                 Diagnostic::warning(
@@ -998,6 +1017,22 @@ fn for_each_inline_list(blocks: &mut [Block], f: &mut dyn FnMut(&mut Vec<Inline>
             }
             Block::Quote { blocks } => for_each_inline_list(blocks, f),
             Block::Code { .. } | Block::Rule => {}
+        }
+    }
+}
+
+/// Footnote marks printed as typed (`[^2]`), wherever they are nested.
+fn literal_marks(content: &mut [Inline]) {
+    for i in content.iter_mut() {
+        match i {
+            Inline::FootnoteRef { label } => *i = text(&format!("[^{label}]")),
+            Inline::Strong { c }
+            | Inline::Emph { c }
+            | Inline::Strike { c }
+            | Inline::Sup { c }
+            | Inline::Sub { c }
+            | Inline::Footnote { c } => literal_marks(c),
+            _ => {}
         }
     }
 }
@@ -1765,6 +1800,17 @@ mod tests {
         assert!(d.is_empty(), "{:?}", codes(&d));
         // 字数 counts the footnote, as Word does.
         assert!(printed(&b).contains("脚注内容"));
+    }
+
+    #[test]
+    fn a_mark_inside_a_footnote_prints_as_typed() {
+        let (b, _) = parse("正文[^1]。\n\n[^1]: 见[^2]。\n\n[^2]: 另一条。\n");
+        // Serialises: no mark is left unresolved anywhere.
+        serde_json::to_string(&b).expect("no unresolved mark");
+        let t = printed(&b);
+        assert!(t.contains("见[^2]。"), "{t}");
+        // The definition no mark can reach is printed, not lost.
+        assert!(t.contains("另一条。"), "{t}");
     }
 
     #[test]
