@@ -958,13 +958,14 @@ impl<'p, 'a> PartParser<'p, 'a> {
         });
         // A definition whose only mark sat inside another footnote: printed
         // at the end of the part as typed, never lost.
-        let mut orphans: Vec<(&String, &(Vec<Inline>, Range<usize>))> = self
+        let mut orphans: Vec<_> = self
             .footnotes
             .iter()
             .filter(|(l, _)| !used.contains(*l))
+            .map(|(label, (def, range))| (range.start, label, def))
             .collect();
-        orphans.sort_by_key(|(_, (_, r))| r.start);
-        for (label, (def, _)) in orphans {
+        orphans.sort_by_key(|o| o.0);
+        for (_, label, def) in orphans {
             let mut content = vec![text(&format!("[^{label}]: "))];
             content.extend(def.iter().cloned());
             blocks.push(Block::Para { content });
