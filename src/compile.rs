@@ -1,6 +1,14 @@
 //! One compilation of the book, exported three ways: 封面.pdf (the cover
 //! page), 正文.pdf (the body pages) and 申报材料.pdf (all pages in binding
 //! order). Compiling once loads fonts and images once.
+//!
+//! The cover and the body are exported from documents holding only their
+//! own pages, not with `PdfOptions::page_ranges`: typst-pdf 0.15 leaves out
+//! of a page-range export's outline every heading on an exported page
+//! (`outline.rs` keeps a heading only when its page is *not* in the range,
+//! and then cannot point at it), so 正文.pdf had no bookmarks at all. A
+//! document rebuilt from the body's pages has its own introspector, which
+//! puts each heading on its page of 正文.pdf.
 
 use std::num::NonZeroUsize;
 
@@ -8,7 +16,7 @@ use typst::WorldExt;
 use typst::diag::{Severity as TypstSeverity, SourceDiagnostic};
 use typst::foundations::{Label, Smart};
 use typst::introspection::Introspector;
-use typst::layout::PageRanges;
+use typst::model::Document;
 use typst::utils::PicoStr;
 use typst_layout::PagedDocument;
 use typst_pdf::{PdfOptions, Timestamp};
@@ -52,17 +60,19 @@ pub fn export(
         .unwrap_or(1)
         .min(body_start.saturating_sub(1))
         .max(1);
-    let range =
-        |a: usize, b: usize| PageRanges::new(vec![NonZeroUsize::new(a)..=NonZeroUsize::new(b)]);
-    let pdf = |ranges: Option<PageRanges>| {
+    // Pages `a..=b` (from 1) as a document of their own.
+    let part = |a: usize, b: usize| {
+        let pages = doc.pages()[a - 1..b].iter().cloned().collect();
+        PagedDocument::new(pages, doc.info().clone())
+    };
+    let pdf = |doc: &PagedDocument| {
         let options = PdfOptions {
             ident: Smart::Custom(ident.to_string()),
             creator: Smart::Custom(Some(format!("shenbao {}", env!("CARGO_PKG_VERSION")))),
             timestamp,
-            // Typst cannot tag a page range; untagged everywhere keeps the
-            // three files consistent.
+            // Untagged, as when the cover and body were page ranges (which
+            // Typst cannot tag): the three files stay consistent.
             tagged: false,
-            page_ranges: ranges,
             ..PdfOptions::default()
         };
         typst_pdf::pdf(doc, &options).map_err(|errs| {
@@ -74,9 +84,9 @@ pub fn export(
     // The three exports are independent (font subsetting dominates): run
     // them side by side.
     let (cover, body, book) = std::thread::scope(|s| {
-        let cover = s.spawn(|| pdf(Some(range(1, cover_end))));
-        let body = s.spawn(|| pdf(Some(range(body_start, total))));
-        let book = pdf(None);
+        let cover = s.spawn(|| pdf(&part(1, cover_end)));
+        let body = s.spawn(|| pdf(&part(body_start, total)));
+        let book = pdf(doc);
         (join(cover), join(body), book)
     });
     Ok(Pdfs {

@@ -2,12 +2,17 @@
 """Print the layout facts of PDFs as JSON, for the integration tests.
 
 Usage: pdfprobe.py FILE.pdf [FILE.pdf ...]
+       pdfprobe.py --toc FILE.pdf [FILE.pdf ...]
 
 Prints a JSON list, one object per file: "fonts" (every font of every page,
 with whether it is embedded) and "pages", each with its width and height,
 its text spans (text, font, size, x/y = the baseline origin, bbox, and each
 glyph's origin x and right edge), its straight line drawings and its image bboxes. Coordinates
 are PDF points from the top-left corner, y growing downwards.
+
+With --toc, prints instead each file's outline (bookmarks) as a list of
+[level, title, page] (PyMuPDF's get_toc(), pages from 1; -1 when an entry
+points nowhere).
 """
 import json
 import sys
@@ -73,5 +78,13 @@ def probe(path):
     return {"pages": pages, "fonts": sorted(fonts.values(), key=lambda f: f["name"])}
 
 
+def toc(path):
+    return pymupdf.open(path).get_toc(simple=True)
+
+
 if __name__ == "__main__":
-    json.dump([probe(p) for p in sys.argv[1:]], sys.stdout, ensure_ascii=False)
+    args = sys.argv[1:]
+    if args[:1] == ["--toc"]:
+        json.dump([toc(p) for p in args[1:]], sys.stdout, ensure_ascii=False)
+    else:
+        json.dump([probe(p) for p in args], sys.stdout, ensure_ascii=False)

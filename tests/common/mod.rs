@@ -565,13 +565,13 @@ impl Probe {
     }
 }
 
-/// Probes several PDFs with one Python run (PyMuPDF's start-up dominates).
+/// Runs `tests/pdfprobe.py` with `args` and parses the JSON it prints.
 #[track_caller]
-pub fn probe_all(paths: &[PathBuf]) -> Vec<Probe> {
+fn pdfprobe<T: serde::de::DeserializeOwned>(args: &[&std::ffi::OsStr]) -> T {
     let script = root().join("tests/pdfprobe.py");
     let out = Command::new("python3")
         .arg(&script)
-        .args(paths)
+        .args(args)
         .output()
         .unwrap_or_else(|e| panic!("cannot run python3 {}: {e}", script.display()));
     assert!(
@@ -580,6 +580,27 @@ pub fn probe_all(paths: &[PathBuf]) -> Vec<Probe> {
         String::from_utf8_lossy(&out.stderr)
     );
     serde_json::from_slice(&out.stdout).expect("pdfprobe.py prints JSON")
+}
+
+/// Probes several PDFs with one Python run (PyMuPDF's start-up dominates).
+#[track_caller]
+pub fn probe_all(paths: &[PathBuf]) -> Vec<Probe> {
+    let args: Vec<&std::ffi::OsStr> = paths.iter().map(|p| p.as_os_str()).collect();
+    pdfprobe(&args)
+}
+
+/// One entry of a PDF's outline (bookmarks) as PyMuPDF's `get_toc()` gives
+/// it: its level (from 1), its title, and the page it points at (from 1;
+/// -1 when it points nowhere).
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct TocEntry(pub usize, pub String, pub i64);
+
+/// The outlines of several PDFs, with one Python run.
+#[track_caller]
+pub fn toc_all(paths: &[PathBuf]) -> Vec<Vec<TocEntry>> {
+    let mut args: Vec<&std::ffi::OsStr> = vec!["--toc".as_ref()];
+    args.extend(paths.iter().map(|p| p.as_os_str()));
+    pdfprobe(&args)
 }
 
 #[track_caller]
