@@ -1,7 +1,9 @@
 //! Diagnostics: what went wrong, where in the user's own file, and what to do.
 //!
 //! Every problem is a [`Diagnostic`] with a stable [`Code`]; library code collects
-//! them and only `main` turns them into text and an exit code. Positions are byte
+//! them into a `Vec` and the front ends (`main`, and `watch` for its rebuild
+//! loop) turn them into text and an exit code. Whether an error stops even a
+//! draft is the code's own property ([`Code::blocks_draft`]). Positions are byte
 //! ranges into the user's own files (the YAML, the front matter, a part file), kept
 //! in [`Sources`], so line and column are always those the writer sees in an editor.
 
@@ -32,8 +34,13 @@ pub enum Code {
     WrongType,
     /// A required key is missing.
     MissingKey,
-    /// A value has the right type but an impossible content (bad date, …).
+    /// A value has the right type but an impossible content (bad date,
+    /// unsupported schema version): nothing sound to lay out.
     BadValue,
+    /// A value that is not one of the form's options (企业性质, 企业类型).
+    /// Same string as [`Code::BadValue`] (`IN-VALUE`), but a content problem:
+    /// the value is printed as written, so a draft can be made.
+    NotAnOption,
     /// The file is empty.
     EmptyFile,
     /// The file is not readable text in a known encoding.
@@ -83,13 +90,56 @@ pub enum Code {
 }
 
 impl Code {
+    /// Whether an error with this code stops `build --draft` too: the input
+    /// could not be read or laid out at all (YAML syntax, unknown key, wrong
+    /// type, missing key or empty part, impossible value, empty file,
+    /// encoding, missing file, path escape, safety limits, Markdown
+    /// structure, undecodable image, profile), or the template or output
+    /// failed. Content rules (V1–V7, F3, B5/B7, a 企业性质 or 企业类型 that
+    /// is not an option) and IN-TABLE (the extra cells are dropped, the
+    /// table still lays out) do not: the draft is written, marked 草稿.
+    /// Warnings never block anything.
+    pub fn blocks_draft(self) -> bool {
+        match self {
+            Code::YamlSyntax
+            | Code::UnknownKey
+            | Code::WrongType
+            | Code::MissingKey
+            | Code::BadValue
+            | Code::EmptyFile
+            | Code::Encoding
+            | Code::FileMissing
+            | Code::PathEscape
+            | Code::TooComplex
+            | Code::MarkdownStructure
+            | Code::BadImage
+            | Code::Profile
+            | Code::Template
+            | Code::Output
+            | Code::OutputCollision => true,
+            Code::NotAnOption
+            | Code::TableShape
+            | Code::MissingGlyph
+            | Code::TypedHeadingNumber
+            | Code::TypedCaptionNumber
+            | Code::MissingCaption
+            | Code::TitleRule
+            | Code::LengthRule
+            | Code::ImageResolution
+            | Code::ContactRule
+            | Code::Eligibility
+            | Code::ScaleRule
+            | Code::IndustryRule => false,
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Code::YamlSyntax => "IN-YAML",
             Code::UnknownKey => "IN-KEY",
             Code::WrongType => "IN-TYPE",
             Code::MissingKey => "IN-MISSING",
-            Code::BadValue => "IN-VALUE",
+            Code::BadValue | Code::NotAnOption => "IN-VALUE",
             Code::EmptyFile => "IN-EMPTY",
             Code::Encoding => "IN-ENCODING",
             Code::FileMissing => "IN-FILE",
@@ -141,7 +191,13 @@ pub struct Diagnostic {
     pub help: Option<String>,
     pub span: Option<Span>,
     /// A file named without a position (e.g. a file that cannot be read at all).
-    pub path: Option<PathBuf>,
+    /// Boxed, like `data`, to keep `Diagnostic` small in `Result`s.
+    pub path: Option<Box<Path>>,
+    /// The numbers behind the message, for scripts and tests that should not
+    /// parse Chinese prose (`"data"` in `--format json`): V1 and V2 carry
+    /// `{"part", "key", "count", "limit"}`. Boxed: most diagnostics have none,
+    /// and `Diagnostic` travels in `Result`s.
+    pub data: Option<Box<serde_json::Value>>,
 }
 
 impl Diagnostic {
@@ -153,6 +209,7 @@ impl Diagnostic {
             help: None,
             span: None,
             path: None,
+            data: None,
         }
     }
 
@@ -174,13 +231,23 @@ impl Diagnostic {
     }
 
     pub fn in_file(mut self, path: &Path) -> Self {
-        self.path = Some(path.to_path_buf());
+        self.path = Some(path.into());
         self
     }
 
     pub fn help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
         self
+    }
+
+    pub fn data(mut self, data: serde_json::Value) -> Self {
+        self.data = Some(Box::new(data));
+        self
+    }
+
+    /// An error that stops even `build --draft` (see [`Code::blocks_draft`]).
+    pub fn blocks_draft(&self) -> bool {
+        self.severity == Severity::Error && self.code.blocks_draft()
     }
 }
 
@@ -325,6 +392,7 @@ impl Sources {
             "column": column,
             "message": d.message,
             "help": d.help,
+            "data": d.data,
         })
     }
 
@@ -376,28 +444,4 @@ pub fn line_col_to_offset(text: &str, line: usize, col: usize) -> usize {
         offset += l.len();
     }
     text.len()
-}
-
-/// The outcome of a stage: its value, or the diagnostics that stopped it.
-/// Warnings travel alongside in the collector, not here.
-pub type Result<T> = std::result::Result<T, Vec<Diagnostic>>;
-
-/// Collects problems so that one run reports all of them.
-#[derive(Default, Debug)]
-pub struct Collector {
-    pub diags: Vec<Diagnostic>,
-}
-
-impl Collector {
-    pub fn push(&mut self, d: Diagnostic) {
-        self.diags.push(d);
-    }
-
-    pub fn has_errors(&self) -> bool {
-        self.diags.iter().any(|d| d.severity == Severity::Error)
-    }
-
-    pub fn extend(&mut self, ds: impl IntoIterator<Item = Diagnostic>) {
-        self.diags.extend(ds);
-    }
 }

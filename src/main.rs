@@ -1,11 +1,11 @@
-//! The `shenbao` command line. Only this file turns diagnostics into text
-//! and exit codes.
+//! The `shenbao` command line: turns diagnostics into text and exit codes
+//! (as does `watch` for its own loop; the library only collects them).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use shenbao::check::{count, limit};
+use shenbao::check::lengths;
 use shenbao::diag::{Diagnostic, Severity, Sources};
 use shenbao::pipeline::{self, BuildConfig, BuildReport, Engine};
 
@@ -399,36 +399,20 @@ fn count_words(engine: &Engine, input: &std::path::Path, format: Format) -> Exit
         emit(&sources, &diags, format);
         return ExitCode::from(1);
     };
-    let rows: Vec<(&str, usize, usize)> = p
-        .parts
-        .iter()
-        .map(|(kind, blocks)| {
-            (
-                kind.title(),
-                count::count(&count::blocks_text(blocks)),
-                limit(*kind),
-            )
-        })
-        .collect();
-    let title = p.loaded.material.benchmark.title.value.trim();
+    // The same numbers V1 and V2 report (and carry as `data`).
+    let rows = lengths(&p.loaded, &p.parts);
     match format {
         Format::Json => {
-            let mut parts: Vec<serde_json::Value> = rows
-                .iter()
-                .map(|(name, n, max)| serde_json::json!({"part": name, "count": n, "limit": max}))
-                .collect();
-            parts.insert(
-                0,
-                serde_json::json!({"part": "标杆名称", "count": count::count(title), "limit": 40}),
-            );
+            let parts: Vec<serde_json::Value> = rows.iter().map(|r| r.json()).collect();
             say!("{}", serde_json::Value::Array(parts));
         }
         Format::Human => {
             say!("{:<34}{:>8}{:>8}  状态", "部分", "字数", "上限");
-            let line = |name: &str, n: usize, max: usize| {
-                let state = if n > max {
+            for r in &rows {
+                let (name, n, max) = (r.part, r.count, r.limit);
+                let state = if r.over() {
                     format!("超出 {} 字", n - max)
-                } else if n * 100 > max * 95 {
+                } else if r.near() {
                     format!("接近上限（余 {} 字）", max - n)
                 } else {
                     "符合".to_string()
@@ -439,14 +423,10 @@ fn count_words(engine: &Engine, input: &std::path::Path, format: Format) -> Exit
                     "{name}{}{n:>8}{max:>8}  {state}",
                     " ".repeat(34usize.saturating_sub(width))
                 );
-            };
-            line("标杆名称", count::count(title), 40);
-            for (name, n, max) in &rows {
-                line(name, *n, *max);
             }
         }
     }
-    if rows.iter().any(|(_, n, max)| n > max) || count::count(title) > 40 {
+    if rows.iter().any(|r| r.over()) {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS

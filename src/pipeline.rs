@@ -64,7 +64,6 @@ impl Engine {
 /// What a successful build wrote.
 pub struct BuildReport {
     pub folder: PathBuf,
-    pub folder_renamed: bool,
     pub files: Vec<(PathBuf, usize)>,
     pub fonts: Vec<String>,
     /// Characters a later font of a role's chain printed (F3 report).
@@ -104,7 +103,7 @@ pub fn prepare(
             let span = m
                 .profile
                 .as_ref()
-                .map(|p| material::read::yaml_span(sources, loaded.file, 0, &p.referenced));
+                .map(|p| material::read::yaml_span(sources, loaded.file, &p.referenced));
             diags.push(match (d.span.is_none(), span) {
                 (true, Some(s)) => d.at(s),
                 _ => d,
@@ -123,7 +122,6 @@ pub fn prepare(
             .at(material::read::yaml_span(
                 sources,
                 loaded.file,
-                0,
                 &schema.referenced,
             ))
             .help("本版本 shenbao 只支持 schema: 1"),
@@ -139,7 +137,6 @@ pub fn prepare(
             .at(material::read::yaml_span(
                 sources,
                 loaded.file,
-                0,
                 &m.date.referenced,
             ))
             .help("写成 2023-03-20 的形式（年-月-日）"),
@@ -207,7 +204,7 @@ pub fn prepare(
         }
         .run(diags);
     }
-    if diags.iter().any(is_blocking) {
+    if diags.iter().any(Diagnostic::blocks_draft) {
         return None;
     }
     Some(Prepared {
@@ -217,16 +214,6 @@ pub fn prepare(
         parts,
         date: date?,
     })
-}
-
-/// An error that leaves nothing sound to lay out, even as a draft: the input
-/// could not be read, a file is missing, the template or output failed.
-/// Content-rule errors (V1–V7, F3, B*) stop a build but not a draft.
-pub fn is_blocking(d: &Diagnostic) -> bool {
-    d.severity == crate::diag::Severity::Error && {
-        let code = d.code.as_str();
-        code.starts_with("IN-") || code == "TPL" || code == "OUT"
-    }
 }
 
 pub fn has_errors(diags: &[Diagnostic]) -> bool {
@@ -311,7 +298,7 @@ pub fn collisions(
         let name = &loaded.material.company.name;
         let company = name.value.trim().to_string();
         let (folder, _) = output::folder_name(&company);
-        let span = material::read::yaml_span(&sources, loaded.file, 0, &name.referenced);
+        let span = material::read::yaml_span(&sources, loaded.file, &name.referenced);
         let canonical = sources.path(loaded.file).canonicalize().ok();
         let seen = Seen {
             index,
@@ -431,7 +418,6 @@ pub fn build(
             .at(material::read::yaml_span(
                 sources,
                 prepared.loaded.file,
-                0,
                 &m.company.name.referenced,
             ))
             .help("E1 要求文件夹以企业名称命名；Windows 文件夹名不能含 / \\ : * ? \" < > |"),
@@ -460,7 +446,6 @@ pub fn build(
     }
     Some(BuildReport {
         folder,
-        folder_renamed: renamed,
         files: written.into_iter().zip(pages).collect(),
         fonts: prepared.fonts.report(),
         fallbacks: crate::check::glyphs::fallbacks(&prepared),

@@ -101,7 +101,6 @@ impl Profile {
                         .at(crate::material::read::yaml_span(
                             sources,
                             file,
-                            0,
                             &s.referenced,
                         ))
                         .help(format!("字号写中文名称：{}", ZIHAO.join("、"))),

@@ -134,12 +134,54 @@ fn v2_abstract_limit_is_exact() {
         "check",
         "material.yaml",
         "--no-system-fonts",
+        "--format",
+        "json",
     ]));
-    assert!(
-        stderr(&out).contains("error[V2]") && stderr(&out).contains("超过 500 字的上限 1 字"),
-        "{}",
-        stderr(&out)
+    let v2: Vec<serde_json::Value> = stdout(&out)
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .filter(|d| d["code"] == "V2")
+        .collect();
+    assert_eq!(v2.len(), 1, "{v2:?}");
+    assert_eq!(v2[0]["severity"], "error");
+    assert_eq!(
+        v2[0]["data"],
+        serde_json::json!({"part": "摘要", "key": "abstract", "count": 501, "limit": 500})
     );
+}
+
+/// V1 carries its numbers too; `count` reports the same ones.
+#[test]
+fn v1_title_count_is_data() {
+    let title = "title: 洛阳测试机械有限公司基于全员参与的精益质量管理经验";
+    assert!(SMALL_YAML.contains(title));
+    let long = format!(
+        "title: 洛阳测试机械有限公司基于全员参与的{}精益质量管理经验",
+        "全面".repeat(10)
+    );
+    let f = Fixture::yaml(&SMALL_YAML.replace(title, &long));
+    let run = |cmd: &str| {
+        let out = must_fail(bin().current_dir(f.dir.path()).args([
+            cmd,
+            "material.yaml",
+            "--no-system-fonts",
+            "--format",
+            "json",
+        ]));
+        stdout(&out)
+    };
+    let check = run("check");
+    let v1 = check
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .find(|d| d["code"] == "V1" && !d["data"].is_null())
+        .unwrap_or_else(|| panic!("{check}"));
+    let data = &v1["data"];
+    assert_eq!(data["key"], "benchmark.title");
+    assert_eq!(data["limit"], 40);
+    assert!(data["count"].as_u64().unwrap() > 40, "{data}");
+    let rows: serde_json::Value = serde_json::from_str(run("count").trim()).unwrap();
+    assert_eq!(&rows[0], data);
 }
 
 fn small_abstract_count() -> usize {
@@ -160,15 +202,27 @@ fn draft_writes_marked_pdfs_despite_content_errors() {
     let f = Fixture::yaml(&SMALL_YAML.replace("13912345678", "12345"));
     let err = f.reject("material.yaml");
     assert!(err.contains("error[V4]"), "{err}");
+    assert_draft_written(&f, true);
+}
+
+/// Builds `material.yaml` with --draft, asserting every page of the three
+/// PDFs (or, unless `every_pdf`, of the cover) carries the 草稿 mark.
+#[track_caller]
+fn assert_draft_written(f: &Fixture, every_pdf: bool) {
     let built = must_succeed(f.cmd("material.yaml").arg("--draft"));
-    assert!(stdout(&built).contains("草稿"));
+    assert!(stdout(&built).contains("草稿"), "{}", stdout(&built));
     let folder = std::fs::read_dir(f.out())
         .unwrap()
         .next()
         .unwrap()
         .unwrap()
         .path();
-    for probe in probe_all(&[folder.join(COVER), folder.join(BODY), folder.join(BOOK)]) {
+    let pdfs = if every_pdf {
+        vec![folder.join(COVER), folder.join(BODY), folder.join(BOOK)]
+    } else {
+        vec![folder.join(COVER)]
+    };
+    for probe in probe_all(&pdfs) {
         for (i, page) in probe.pages.iter().enumerate() {
             assert!(
                 page.spans.iter().any(|s| s.text.contains("草稿")),
@@ -177,6 +231,25 @@ fn draft_writes_marked_pdfs_despite_content_errors() {
             );
         }
     }
+}
+
+/// Whether an error stops a draft is the code's own property, not its
+/// prefix: a 企业性质 that is not one of the form's options (IN-VALUE) is a
+/// content problem like V6 and is drafted; a YAML syntax error is not.
+#[test]
+fn draft_blocking_follows_the_code_not_its_prefix() {
+    let f = Fixture::yaml(&SMALL_YAML.replace("nature: 民营", "nature: 私营"));
+    let err = f.reject("material.yaml");
+    assert!(err.contains("error[IN-VALUE]"), "{err}");
+    assert_draft_written(&f, false);
+
+    let f = Fixture::yaml(&SMALL_YAML.replace("nature: 民营", "nature: [民营"));
+    let out = must_fail(f.cmd("material.yaml").arg("--draft"));
+    assert!(stderr(&out).contains("error[IN-YAML]"), "{}", stderr(&out));
+    assert!(
+        !f.out().exists(),
+        "a draft of unreadable YAML must write nothing"
+    );
 }
 
 #[test]

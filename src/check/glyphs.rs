@@ -27,7 +27,7 @@ pub fn check(loaded: &Loaded, fonts: &Fonts, sources: &Sources, diags: &mut Vec<
     let scalar = |t: &serde_saphyr::Spanned<String>| -> (String, Span) {
         (
             t.value.clone(),
-            material::read::yaml_span(sources, loaded.file, 0, &t.referenced),
+            material::read::yaml_span(sources, loaded.file, &t.referenced),
         )
     };
     // Printed in 黑体: the title (cover field and article title), the

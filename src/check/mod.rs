@@ -24,6 +24,59 @@ pub fn limit(kind: PartKind) -> usize {
     }
 }
 
+/// The 字数 limit of the benchmark title (V1).
+pub const TITLE_LIMIT: usize = 40;
+
+/// One counted text and its 字数 limit: the title (V1) or a part (V2). The
+/// same numbers feed the diagnostics' `data`, `shenbao count` and its JSON.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Length {
+    /// What is counted, as the writer knows it (标杆名称, 摘要, …).
+    pub part: &'static str,
+    /// Its key in the material (`benchmark.title`, `abstract`, …).
+    pub key: &'static str,
+    pub count: usize,
+    pub limit: usize,
+}
+
+impl Length {
+    pub fn over(&self) -> bool {
+        self.count > self.limit
+    }
+
+    /// Within 5 % of the limit (V2 warns).
+    pub fn near(&self) -> bool {
+        !self.over() && self.count * 100 > self.limit * 95
+    }
+
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::json!({
+            "part": self.part,
+            "key": self.key,
+            "count": self.count,
+            "limit": self.limit,
+        })
+    }
+}
+
+/// The title's 字数 and each part's, in the material's order.
+pub fn lengths(loaded: &Loaded, parts: &[(PartKind, Vec<Block>)]) -> Vec<Length> {
+    let title = loaded.material.benchmark.title.value.trim();
+    let mut out = vec![Length {
+        part: "标杆名称",
+        key: "benchmark.title",
+        count: count::count(title),
+        limit: TITLE_LIMIT,
+    }];
+    out.extend(parts.iter().map(|(kind, blocks)| Length {
+        part: kind.title(),
+        key: kind.key(),
+        count: count::count(&count::blocks_text(blocks)),
+        limit: limit(*kind),
+    }));
+    out
+}
+
 /// The company scale tiers of the form's note (V6), largest first.
 pub const SCALES: [&str; 4] = ["大型企业", "中型企业", "小型企业", "微型企业"];
 pub const NATURES: [&str; 4] = ["中央企业", "地方国企", "民营", "三资"];
@@ -37,7 +90,7 @@ pub struct Checker<'a> {
 
 impl Checker<'_> {
     fn span<T>(&self, v: &Spanned<T>) -> Span {
-        yaml_span(self.sources, self.loaded.file, 0, &v.referenced)
+        yaml_span(self.sources, self.loaded.file, &v.referenced)
     }
 
     pub fn run(&self, diags: &mut Vec<Diagnostic>) {
@@ -55,14 +108,16 @@ impl Checker<'_> {
         let title = m.benchmark.title.value.trim();
         let company = m.company.name.value.trim();
         let span = self.span(&m.benchmark.title);
-        let n = count::count(title);
-        if n > 40 {
+        let length = &lengths(self.loaded, &[])[0];
+        let (n, max) = (length.count, length.limit);
+        if length.over() {
             diags.push(
                 Diagnostic::error(
                     Code::TitleRule,
-                    format!("标杆名称有 {n} 字，超过 40 字的上限 {} 字", n - 40),
+                    format!("标杆名称有 {n} 字，超过 {max} 字的上限 {} 字", n - max),
                 )
                 .at(span.clone())
+                .data(length.json())
                 .help("精简“典型方法技术”部分；命名规则：公司全称+（典型方法技术）+（经验）"),
             );
         }
@@ -85,9 +140,12 @@ impl Checker<'_> {
     }
 
     fn v2_lengths(&self, diags: &mut Vec<Diagnostic>) {
-        for (kind, blocks) in self.parts {
-            let n = count::count(&count::blocks_text(blocks));
-            let max = limit(*kind);
+        for ((kind, _), length) in self
+            .parts
+            .iter()
+            .zip(&lengths(self.loaded, self.parts)[1..])
+        {
+            let (n, max) = (length.count, length.limit);
             let part = self.loaded.parts.iter().find(|p| p.kind == *kind);
             // The part's first line of text, not the blank line after its
             // heading or `|`.
@@ -95,13 +153,14 @@ impl Checker<'_> {
                 let first = count::first_text_line(&p.text);
                 p.origin.span(self.sources, &p.text, first)
             });
-            if n > max {
+            if length.over() {
                 diags.push(
                     Diagnostic::error(Code::LengthRule, format!("“{}”有 {n} 字，超过 {max} 字的上限 {} 字", kind.title(), n - max))
                         .at_opt(span)
+                        .data(length.json())
                         .help(format!("删减 {} 字以上（按 Word 的字数统计：汉字和中文标点各算 1 字，连续的英文或数字算 1 字）", n - max)),
                 );
-            } else if n * 100 > max * 95 {
+            } else if length.near() {
                 diags.push(
                     Diagnostic::warning(
                         Code::LengthRule,
@@ -112,6 +171,7 @@ impl Checker<'_> {
                         ),
                     )
                     .at_opt(span)
+                    .data(length.json())
                     .help("修改时注意不要超出上限"),
                 );
             }
@@ -403,7 +463,7 @@ impl Checker<'_> {
         if !values::is_option(&v.value, options) {
             diags.push(
                 Diagnostic::error(
-                    Code::BadValue,
+                    Code::NotAnOption,
                     format!("{what}“{}”不是申报表的选项", v.value.trim()),
                 )
                 .at(self.span(v))

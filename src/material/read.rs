@@ -393,7 +393,7 @@ pub fn load(path: &Path, sources: &mut Sources, diags: &mut Vec<Diagnostic>) -> 
                         file,
                         range: range.clone(),
                     })
-                    .at_opt(Some(yaml_span(sources, file, 0, &d.referenced)))
+                    .at_opt(Some(yaml_span(sources, file, &d.referenced)))
                     .help("只保留一处"),
                 );
             }
@@ -476,7 +476,7 @@ fn resolve_part(
     sources: &mut Sources,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<PartText> {
-    let span = yaml_span(sources, file, 0, &declared.referenced);
+    let span = yaml_span(sources, file, &declared.referenced);
     match &declared.value {
         PartSource::Inline(text) => {
             let origin = scalar_origin(sources, file, span.range.start, text);
@@ -603,14 +603,15 @@ fn scalar_origin(sources: &Sources, file: FileIdx, at: usize, value: &str) -> Or
     }
 }
 
-/// Converts a serde-saphyr location to a span in the file. `line_offset` is
-/// the number of lines before the YAML text (front matter).
-pub fn yaml_span(sources: &Sources, file: FileIdx, line_offset: usize, loc: &Location) -> Span {
+/// Converts a serde-saphyr location to a span in the file. Front matter is
+/// parsed padded with blank lines (see `parse_yaml`), so locations are
+/// already the file's own lines.
+pub fn yaml_span(sources: &Sources, file: FileIdx, loc: &Location) -> Span {
     let line = loc.line() as usize;
     if line == 0 {
         return Span { file, range: 0..0 };
     }
-    let start = sources.offset(file, line + line_offset, loc.column().max(1) as usize);
+    let start = sources.offset(file, line, loc.column().max(1) as usize);
     let text = sources.text(file);
     // Underline to the end of the token on that line: a quoted scalar to its
     // closing quote, a plain one in a flow collection to the next , ] or }.
@@ -697,7 +698,7 @@ fn yaml_error(e: &YamlError, yaml: &str, file: FileIdx, sources: &Sources) -> Di
     };
     let span = e
         .location()
-        .map(|loc| yaml_span(sources, file, 0, &loc))
+        .map(|loc| yaml_span(sources, file, &loc))
         .unwrap_or(Span { file, range: 0..0 });
     if !matches!(inner.as_ref_error(), YamlError::Budget { .. }) {
         let err_line = sources.line_col(file, span.range.start).0.saturating_sub(1);
