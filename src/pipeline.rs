@@ -467,7 +467,10 @@ fn emit_typst(
     };
     let templates = Templates::new(config.templates.clone());
     std::fs::create_dir_all(dir.join("shenbao")).map_err(fail)?;
-    for name in crate::templates::TYPST_FILES {
+    for name in crate::templates::TYPST_FILES
+        .into_iter()
+        .chain([crate::templates::ZIHAO_FILE])
+    {
         if let Some((_, text)) = templates.text(name) {
             std::fs::write(dir.join("shenbao").join(name), text).map_err(fail)?;
         }

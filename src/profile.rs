@@ -9,11 +9,27 @@ use crate::templates::Templates;
 
 pub const DEFAULT: &str = "luoyang-2023";
 
-/// The 字号 names (SPEC §2) a profile may use.
-pub const ZIHAO: [&str; 16] = [
-    "初号", "小初", "一号", "小一", "二号", "小二", "三号", "小三", "四号", "小四", "五号", "小五",
-    "六号", "小六", "七号", "八号",
-];
+/// The 字号 table (SPEC §2) as `templates/zihao.yaml` gives it, in order:
+/// the one table the templates and shenbao both read.
+pub type Zihao = Vec<(String, f64)>;
+
+fn load_zihao(templates: &Templates, sources: &mut Sources) -> Result<Zihao, Diagnostic> {
+    let name = crate::templates::ZIHAO_FILE;
+    let Some((path, text)) = templates.text(name) else {
+        return Err(Diagnostic::error(
+            Code::Profile,
+            format!("模板中缺少字号表 {name}"),
+        ));
+    };
+    let file = sources.add(&path, text);
+    let table: Zihao = crate::material::read::parse_typed(sources.text(file), file, sources)?;
+    if table.is_empty() || table.iter().any(|(_, pt)| !(pt.is_finite() && *pt > 0.0)) {
+        return Err(Diagnostic::error(Code::Profile, "字号表里的磅值不合理")
+            .in_file(&path)
+            .help("每行写成 - [字号名, 磅值]，如 - [小四, 12]"));
+    }
+    Ok(table)
+}
 
 #[derive(Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -41,6 +57,9 @@ pub struct Profile {
     pub footnote_size: Option<Spanned<String>>,
     pub blank_after_cover: bool,
     pub cover: Cover,
+    /// The 字号 table the sizes above are looked up in.
+    #[serde(skip)]
+    pub zihao: Zihao,
 }
 
 #[derive(Debug, Deserialize, Serialize)]
@@ -65,6 +84,14 @@ pub struct Cover {
 }
 
 impl Profile {
+    /// Points of a 字号 name.
+    pub fn size_pt(&self, name: &str) -> Option<f64> {
+        self.zihao
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, pt)| *pt)
+    }
+
     /// Loads a profile by name from the templates (user override first).
     pub fn load(
         name: &str,
@@ -82,7 +109,8 @@ impl Profile {
         };
         let file = sources.add(&path, text);
         let text = sources.text(file);
-        let profile: Profile = crate::material::read::parse_typed(text, file, sources)?;
+        let mut profile: Profile = crate::material::read::parse_typed(text, file, sources)?;
+        profile.zihao = load_zihao(templates, sources)?;
         let sizes = [
             profile.footnote_size.as_ref().unwrap_or(&profile.body_size),
             &profile.title_size,
@@ -95,7 +123,7 @@ impl Profile {
             &profile.cover.field_size,
         ];
         for s in sizes {
-            if !ZIHAO.contains(&s.value.as_str()) {
+            if profile.size_pt(&s.value).is_none() {
                 return Err(
                     Diagnostic::error(Code::Profile, format!("“{}”不是字号名", s.value))
                         .at(crate::material::read::yaml_span(
@@ -103,7 +131,15 @@ impl Profile {
                             file,
                             &s.referenced,
                         ))
-                        .help(format!("字号写中文名称：{}", ZIHAO.join("、"))),
+                        .help(format!(
+                            "字号写中文名称：{}",
+                            profile
+                                .zihao
+                                .iter()
+                                .map(|(n, _)| n.as_str())
+                                .collect::<Vec<_>>()
+                                .join("、")
+                        )),
                 );
             }
         }

@@ -259,7 +259,7 @@ fn longest_run(cells: impl Iterator<Item = String>) -> String {
 pub fn place_figures(blocks: &mut [Block], profile: &Profile, diags: &mut Vec<Diagnostic>) {
     let text_w = (210.0 - profile.page.margin_left_mm - profile.page.margin_right_mm) * MM;
     let text_h = (297.0 - profile.page.margin_top_mm - profile.page.margin_bottom_mm) * MM;
-    let caption = zihao(&profile.caption_size.value).unwrap_or(10.5);
+    let caption = profile.size_pt(&profile.caption_size.value).unwrap_or(10.5);
     let max_h = text_h - 2.0 * caption * profile.line_spacing - 6.0;
     for b in blocks.iter_mut() {
         match b {
@@ -318,17 +318,6 @@ pub fn place_figures(blocks: &mut [Block], profile: &Profile, diags: &mut Vec<Di
 }
 
 const MM: f64 = 72.0 / 25.4;
-
-/// Points of a 字号 name (SPEC §2).
-pub fn zihao(name: &str) -> Option<f64> {
-    let i = crate::profile::ZIHAO.iter().position(|z| *z == name)?;
-    Some(
-        [
-            42.0, 36.0, 26.0, 24.0, 22.0, 18.0, 16.0, 15.0, 14.0, 12.0, 10.5, 9.0, 7.5, 6.5, 5.5,
-            5.0,
-        ][i],
-    )
-}
 
 pub fn cover_fields(m: &Material, date: Date) -> Vec<Field> {
     vec![

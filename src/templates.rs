@@ -10,6 +10,7 @@ const EMBEDDED: &[(&str, &str)] = &[
     ("cover.typ", include_str!("../templates/cover.typ")),
     ("body.typ", include_str!("../templates/body.typ")),
     ("style.typ", include_str!("../templates/style.typ")),
+    (ZIHAO_FILE, include_str!("../templates/zihao.yaml")),
     (
         "profiles/luoyang-2023.yaml",
         include_str!("../templates/profiles/luoyang-2023.yaml"),
@@ -19,6 +20,9 @@ const EMBEDDED: &[(&str, &str)] = &[
         include_str!("../templates/profiles/henan-2023.yaml"),
     ),
 ];
+
+/// The 字号 table (name → pt), read by the templates and by shenbao.
+pub const ZIHAO_FILE: &str = "zihao.yaml";
 
 /// The Typst files of the book, for `--emit-typst`.
 pub const TYPST_FILES: [&str; 4] = ["book.typ", "cover.typ", "body.typ", "style.typ"];

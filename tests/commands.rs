@@ -712,3 +712,44 @@ fn templates_override_profiles_and_report_template_errors() {
         "{err}"
     );
 }
+
+/// One 字号 table (issue 9): `zihao.yaml` in --templates changes what the
+/// templates print and what the profile check accepts, together.
+#[test]
+fn zihao_table_is_one_file_for_templates_and_checks() {
+    let table = std::fs::read_to_string(root().join("templates/zihao.yaml")).unwrap();
+    // 小四 at 13 pt, and a new name 特号 that only this table knows.
+    let table = table.replace("- [小四, 12]", "- [小四, 13]\n- [特号, 12.5]");
+    let f = Fixture::yaml(SMALL_YAML);
+    f.write("tpl/zihao.yaml", &table);
+    let profile = std::fs::read_to_string(root().join("templates/profiles/luoyang-2023.yaml"))
+        .unwrap()
+        .replace("caption_size: 五号", "caption_size: 特号");
+    f.write("tpl/profiles/luoyang-2023.yaml", profile);
+    must_succeed(f.cmd("material.yaml").arg("--templates").arg(f.path("tpl")));
+    let body = probe_all(&[f.out().join(SMALL_COMPANY).join(BODY)])
+        .pop()
+        .unwrap();
+    let text = body.pages[0]
+        .spans
+        .iter()
+        .find(|s| s.text.contains("推进实施正文"))
+        .expect("body text");
+    assert_close(text.size, 13.0, 0.01, "小四 from tpl/zihao.yaml");
+
+    // Without the table, 特号 is not a 字号 the profile check knows.
+    let g = Fixture::yaml(SMALL_YAML);
+    g.write(
+        "tpl/profiles/luoyang-2023.yaml",
+        std::fs::read_to_string(root().join("templates/profiles/luoyang-2023.yaml"))
+            .unwrap()
+            .replace("caption_size: 五号", "caption_size: 特号"),
+    );
+    let err = g.reject_with(|c| {
+        c.arg("--templates").arg(g.path("tpl"));
+    });
+    assert!(
+        err.contains("error[IN-PROFILE]") && err.contains("特号"),
+        "{err}"
+    );
+}
