@@ -400,7 +400,7 @@ fn count_words(engine: &Engine, input: &std::path::Path, format: Format) -> Exit
         return ExitCode::from(1);
     };
     // The same numbers V1 and V2 report (and carry as `data`).
-    let rows = lengths(&p.loaded, &p.parts);
+    let rows = lengths(&p.loaded, &p.parts, &p.profile.limits);
     match format {
         Format::Json => {
             let parts: Vec<serde_json::Value> = rows.iter().map(|r| r.json()).collect();

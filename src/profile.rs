@@ -57,9 +57,41 @@ pub struct Profile {
     pub footnote_size: Option<Spanned<String>>,
     pub blank_after_cover: bool,
     pub cover: Cover,
+    /// V1/V2 字数 limits of the notice; the notice's own when left out.
+    #[serde(default)]
+    pub limits: Limits,
     /// The 字号 table the sizes above are looked up in.
     #[serde(skip)]
     pub zihao: Zihao,
+}
+
+/// The 字数 limits a notice sets (V1 title, V2 parts), counted the Word way,
+/// and how near a limit V2 starts to warn.
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Limits {
+    pub title: usize,
+    #[serde(rename = "abstract")]
+    pub abstract_: usize,
+    pub overview: usize,
+    pub implementation: usize,
+    pub effects: usize,
+    /// V2 warns above this share of a limit, in per cent.
+    pub warn_percent: usize,
+}
+
+impl Default for Limits {
+    /// 附件3 of the 2023 Luoyang notice.
+    fn default() -> Self {
+        Limits {
+            title: 40,
+            abstract_: 500,
+            overview: 500,
+            implementation: 8000,
+            effects: 2000,
+            warn_percent: 95,
+        }
+    }
 }
 
 #[derive(Debug, Deserialize, Serialize)]

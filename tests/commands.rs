@@ -753,3 +753,55 @@ fn zihao_table_is_one_file_for_templates_and_checks() {
         "{err}"
     );
 }
+
+/// The V1/V2 limits come from the profile (issue 9): a maintainer retargets
+/// to another notice's 字数 limits without Rust, and `count` agrees.
+#[test]
+fn length_limits_come_from_the_profile() {
+    let f = Fixture::yaml(SMALL_YAML);
+    let profile = std::fs::read_to_string(root().join("templates/profiles/luoyang-2023.yaml"))
+        .unwrap()
+        .replace("abstract: 500", "abstract: 4")
+        .replace("overview: 500", "overview: 7")
+        .replace("warn_percent: 95", "warn_percent: 80");
+    assert!(
+        profile.contains("abstract: 4"),
+        "the profile states its limits"
+    );
+    f.write("tpl/profiles/luoyang-2023.yaml", profile);
+    // 摘要正文。 is 5 字: over 4. 企业概况正文。 is 7 字: 100 % of 7, above 80 %.
+    let mut cmd = bin();
+    cmd.current_dir(f.dir.path()).args([
+        "check",
+        "material.yaml",
+        "--no-system-fonts",
+        "--format",
+        "json",
+        "--templates",
+        "tpl",
+    ]);
+    let out = must_fail(&mut cmd);
+    let diags: Vec<serde_json::Value> = stdout(&out)
+        .lines()
+        .filter_map(|l| serde_json::from_str(l).ok())
+        .collect();
+    let v2: Vec<&serde_json::Value> = diags.iter().filter(|d| d["code"] == "V2").collect();
+    assert_eq!(v2.len(), 2, "{diags:?}");
+    assert_eq!(v2[0]["severity"], "error");
+    assert_eq!(v2[0]["data"]["limit"], 4);
+    assert_eq!(v2[1]["severity"], "warning");
+    assert_eq!(v2[1]["data"]["limit"], 7);
+    let mut cmd = bin();
+    cmd.current_dir(f.dir.path()).args([
+        "count",
+        "material.yaml",
+        "--no-system-fonts",
+        "--format",
+        "json",
+        "--templates",
+        "tpl",
+    ]);
+    let out = must_fail(&mut cmd);
+    let rows: serde_json::Value = serde_json::from_str(stdout(&out).trim()).expect("json");
+    assert_eq!(rows[1]["limit"], 4, "{rows}");
+}

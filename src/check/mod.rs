@@ -12,20 +12,18 @@ use crate::markdown::Block;
 use crate::material::read::yaml_span;
 use crate::material::values;
 use crate::material::{Loaded, PartKind};
-use crate::profile::Profile;
+use crate::profile::{Limits, Profile};
 use crate::render::Date;
 
-/// The 字数 limit of a part (V2).
-pub fn limit(kind: PartKind) -> usize {
+/// The 字数 limit of a part (V2) in `limits`, the profile's.
+pub fn limit(kind: PartKind, limits: &Limits) -> usize {
     match kind {
-        PartKind::Abstract | PartKind::Overview => 500,
-        PartKind::Implementation => 8000,
-        PartKind::Effects => 2000,
+        PartKind::Abstract => limits.abstract_,
+        PartKind::Overview => limits.overview,
+        PartKind::Implementation => limits.implementation,
+        PartKind::Effects => limits.effects,
     }
 }
-
-/// The 字数 limit of the benchmark title (V1).
-pub const TITLE_LIMIT: usize = 40;
 
 /// One counted text and its 字数 limit: the title (V1) or a part (V2). The
 /// same numbers feed the diagnostics' `data`, `shenbao count` and its JSON.
@@ -37,6 +35,8 @@ pub struct Length {
     pub key: &'static str,
     pub count: usize,
     pub limit: usize,
+    /// V2 warns above this share of the limit, in per cent.
+    pub warn_percent: usize,
 }
 
 impl Length {
@@ -44,9 +44,9 @@ impl Length {
         self.count > self.limit
     }
 
-    /// Within 5 % of the limit (V2 warns).
+    /// Near the limit (V2 warns): above the profile's `warn_percent` of it.
     pub fn near(&self) -> bool {
-        !self.over() && self.count * 100 > self.limit * 95
+        !self.over() && self.count * 100 > self.limit * self.warn_percent
     }
 
     pub fn json(&self) -> serde_json::Value {
@@ -60,19 +60,21 @@ impl Length {
 }
 
 /// The title's 字数 and each part's, in the material's order.
-pub fn lengths(loaded: &Loaded, parts: &[(PartKind, Vec<Block>)]) -> Vec<Length> {
+pub fn lengths(loaded: &Loaded, parts: &[(PartKind, Vec<Block>)], limits: &Limits) -> Vec<Length> {
     let title = loaded.material.benchmark.title.value.trim();
     let mut out = vec![Length {
         part: "标杆名称",
         key: "benchmark.title",
         count: count::count(title),
-        limit: TITLE_LIMIT,
+        limit: limits.title,
+        warn_percent: 100,
     }];
     out.extend(parts.iter().map(|(kind, blocks)| Length {
         part: kind.title(),
         key: kind.key(),
         count: count::count(&count::blocks_text(blocks)),
-        limit: limit(*kind),
+        limit: limit(*kind, limits),
+        warn_percent: limits.warn_percent,
     }));
     out
 }
@@ -108,7 +110,7 @@ impl Checker<'_> {
         let title = m.benchmark.title.value.trim();
         let company = m.company.name.value.trim();
         let span = self.span(&m.benchmark.title);
-        let length = &lengths(self.loaded, &[])[0];
+        let length = &lengths(self.loaded, &[], &self.profile.limits)[0];
         let (n, max) = (length.count, length.limit);
         if length.over() {
             diags.push(
@@ -143,7 +145,7 @@ impl Checker<'_> {
         for ((kind, _), length) in self
             .parts
             .iter()
-            .zip(&lengths(self.loaded, self.parts)[1..])
+            .zip(&lengths(self.loaded, self.parts, &self.profile.limits)[1..])
         {
             let (n, max) = (length.count, length.limit);
             let part = self.loaded.parts.iter().find(|p| p.kind == *kind);
