@@ -57,12 +57,28 @@ pub struct Profile {
     pub footnote_size: Option<Spanned<String>>,
     pub blank_after_cover: bool,
     pub cover: Cover,
+    /// Space between a table's caption and its top rule, and between a
+    /// figure and its caption, in pt; figure placement leaves room for it.
+    #[serde(default = "caption_gap")]
+    pub caption_gap_pt: f64,
     /// V1/V2 字数 limits of the notice; the notice's own when left out.
     #[serde(default)]
     pub limits: Limits,
     /// The 字号 table the sizes above are looked up in.
     #[serde(skip)]
     pub zihao: Zihao,
+}
+
+fn a4_width() -> f64 {
+    210.0
+}
+
+fn a4_height() -> f64 {
+    297.0
+}
+
+fn caption_gap() -> f64 {
+    3.0
 }
 
 /// The 字数 limits a notice sets (V1 title, V2 parts), counted the Word way,
@@ -97,6 +113,11 @@ impl Default for Limits {
 #[derive(Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Page {
+    /// Paper size; A4 (B1) when a profile leaves it out.
+    #[serde(default = "a4_width")]
+    pub width_mm: f64,
+    #[serde(default = "a4_height")]
+    pub height_mm: f64,
     pub margin_top_mm: f64,
     pub margin_bottom_mm: f64,
     pub margin_left_mm: f64,

@@ -257,10 +257,12 @@ fn longest_run(cells: impl Iterator<Item = String>) -> String {
 /// the text block; a width asked for in the title wins) and shrinks a tall picture so it and two caption lines fit on
 /// one page. Reports pictures that would print below 300 / 150 dpi (V3).
 pub fn place_figures(blocks: &mut [Block], profile: &Profile, diags: &mut Vec<Diagnostic>) {
-    let text_w = (210.0 - profile.page.margin_left_mm - profile.page.margin_right_mm) * MM;
-    let text_h = (297.0 - profile.page.margin_top_mm - profile.page.margin_bottom_mm) * MM;
+    let page = &profile.page;
+    let text_w = (page.width_mm - page.margin_left_mm - page.margin_right_mm) * MM;
+    let text_h = (page.height_mm - page.margin_top_mm - page.margin_bottom_mm) * MM;
     let caption = profile.size_pt(&profile.caption_size.value).unwrap_or(10.5);
-    let max_h = text_h - 2.0 * caption * profile.line_spacing - 6.0;
+    // Two caption lines, the gap above the caption and as much again spare.
+    let max_h = text_h - 2.0 * caption * profile.line_spacing - 2.0 * profile.caption_gap_pt;
     for b in blocks.iter_mut() {
         match b {
             Block::Figure {
