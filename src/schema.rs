@@ -41,6 +41,9 @@ fn option(options: &[&str], desc: &str) -> Value {
 /// accepts, and the other way round.
 pub fn schema() -> Value {
     let (phone_min, phone_max) = values::phone_range();
+    // The profiles shipped in templates/profiles/, not a list kept here; a
+    // custom one from --templates is valid too, so these are examples.
+    let profiles = crate::templates::Templates::new(None).profile_names();
     let year = json!({"type": "object", "additionalProperties": false,
     "properties": {
         "assets": {"type": "number", "description": "资产总额（万元）"},
@@ -56,7 +59,8 @@ pub fn schema() -> Value {
         "required": ["company", "contact", "benchmark", "date"],
         "properties": {
             "schema": {"const": 1, "description": "材料格式版本，目前只有 1"},
-            "profile": {"type": "string", "enum": ["luoyang-2023", "henan-2023"], "description": "版式与规则配置，默认 luoyang-2023"},
+            "profile": {"type": "string", "examples": profiles,
+                "description": format!("版式与规则配置，默认 {}；内置：{}（用 --templates 还可以有自定义的配置）", crate::profile::DEFAULT, profiles.join("、"))},
             "company": {
                 "type": "object", "description": "企业信息", "additionalProperties": false, "required": ["name"],
                 "properties": {
