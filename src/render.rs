@@ -186,13 +186,11 @@ pub fn allow_breaks(blocks: &mut [Block]) {
                         *v = broken;
                     }
                 }
-                Inline::Strong { c }
-                | Inline::Emph { c }
-                | Inline::Strike { c }
-                | Inline::Sup { c }
-                | Inline::Sub { c }
-                | Inline::Footnote { c } => inlines(c),
-                _ => {}
+                other => {
+                    if let Some(c) = other.children_mut() {
+                        inlines(c);
+                    }
+                }
             }
         }
     }

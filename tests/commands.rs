@@ -677,9 +677,7 @@ fn source_date_epoch_sets_the_pdf_date_and_only_then() {
 #[test]
 fn templates_override_profiles_and_report_template_errors() {
     let f = Fixture::yaml(SMALL_YAML);
-    let profile = std::fs::read_to_string(root().join("templates/profiles/luoyang-2023.yaml"))
-        .unwrap()
-        .replace("page_numbers: true", "page_numbers: false");
+    let profile = default_profile().replace("page_numbers: true", "page_numbers: false");
     f.write("tpl/profiles/luoyang-2023.yaml", profile);
     must_succeed(f.cmd("material.yaml").arg("--templates").arg(f.path("tpl")));
     let body = probe_all(&[f.out().join(SMALL_COMPANY).join(BODY)])
@@ -722,9 +720,7 @@ fn zihao_table_is_one_file_for_templates_and_checks() {
     let table = table.replace("- [小四, 12]", "- [小四, 13]\n- [特号, 12.5]");
     let f = Fixture::yaml(SMALL_YAML);
     f.write("tpl/zihao.yaml", &table);
-    let profile = std::fs::read_to_string(root().join("templates/profiles/luoyang-2023.yaml"))
-        .unwrap()
-        .replace("caption_size: 五号", "caption_size: 特号");
+    let profile = default_profile().replace("caption_size: 五号", "caption_size: 特号");
     f.write("tpl/profiles/luoyang-2023.yaml", profile);
     must_succeed(f.cmd("material.yaml").arg("--templates").arg(f.path("tpl")));
     let body = probe_all(&[f.out().join(SMALL_COMPANY).join(BODY)])
@@ -741,9 +737,7 @@ fn zihao_table_is_one_file_for_templates_and_checks() {
     let g = Fixture::yaml(SMALL_YAML);
     g.write(
         "tpl/profiles/luoyang-2023.yaml",
-        std::fs::read_to_string(root().join("templates/profiles/luoyang-2023.yaml"))
-            .unwrap()
-            .replace("caption_size: 五号", "caption_size: 特号"),
+        default_profile().replace("caption_size: 五号", "caption_size: 特号"),
     );
     let err = g.reject_with(|c| {
         c.arg("--templates").arg(g.path("tpl"));
@@ -759,8 +753,7 @@ fn zihao_table_is_one_file_for_templates_and_checks() {
 #[test]
 fn length_limits_come_from_the_profile() {
     let f = Fixture::yaml(SMALL_YAML);
-    let profile = std::fs::read_to_string(root().join("templates/profiles/luoyang-2023.yaml"))
-        .unwrap()
+    let profile = default_profile()
         .replace("abstract: 500", "abstract: 4")
         .replace("overview: 500", "overview: 7")
         .replace("warn_percent: 95", "warn_percent: 80");

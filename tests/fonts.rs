@@ -327,8 +327,7 @@ fn f3_a_character_no_font_has_is_refused_at_its_line_and_column() {
 #[test]
 fn f3_template_and_profile_text_is_checked() {
     let f = Fixture::yaml(SMALL_YAML);
-    let profile = std::fs::read_to_string(root().join("templates/profiles/luoyang-2023.yaml"))
-        .unwrap()
+    let profile = default_profile()
         .replace("\"2023年洛阳市质量标杆\"", "\"2023年洛阳市质量标杆𠮷\"")
         + "# 注释里的𠮷不印出来\n";
     assert!(profile.contains("标杆𠮷"));

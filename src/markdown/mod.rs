@@ -69,6 +69,24 @@ pub enum Inline {
     },
 }
 
+impl Inline {
+    /// The inlines a span wraps (bold, scripts, a footnote's text), for the
+    /// passes that walk the whole tree.
+    pub fn children_mut(&mut self) -> Option<&mut Vec<Inline>> {
+        match self {
+            Inline::Strong { c }
+            | Inline::Emph { c }
+            | Inline::Strike { c }
+            | Inline::Sup { c }
+            | Inline::Sub { c }
+            | Inline::Footnote { c } => Some(c),
+            Inline::Text { .. } | Inline::Code { .. } | Inline::Br | Inline::FootnoteRef { .. } => {
+                None
+            }
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 #[serde(tag = "kind", rename_all = "lowercase")]
 pub enum Block {
@@ -987,15 +1005,8 @@ impl<'p, 'a> PartParser<'p, 'a> {
 /// Calls `f` on every inline list of the blocks, footnotes included.
 fn for_each_inline_list(blocks: &mut [Block], f: &mut dyn FnMut(&mut Vec<Inline>)) {
     fn inner(content: &mut Vec<Inline>, f: &mut dyn FnMut(&mut Vec<Inline>)) {
-        for i in content.iter_mut() {
-            if let Inline::Strong { c }
-            | Inline::Emph { c }
-            | Inline::Strike { c }
-            | Inline::Sup { c }
-            | Inline::Sub { c } = i
-            {
-                inner(c, f);
-            }
+        for c in content.iter_mut().filter_map(Inline::children_mut) {
+            inner(c, f);
         }
         f(content);
     }
@@ -1027,13 +1038,11 @@ fn literal_marks(content: &mut [Inline]) {
     for i in content.iter_mut() {
         match i {
             Inline::FootnoteRef { label } => *i = text(&format!("[^{label}]")),
-            Inline::Strong { c }
-            | Inline::Emph { c }
-            | Inline::Strike { c }
-            | Inline::Sup { c }
-            | Inline::Sub { c }
-            | Inline::Footnote { c } => literal_marks(c),
-            _ => {}
+            other => {
+                if let Some(c) = other.children_mut() {
+                    literal_marks(c);
+                }
+            }
         }
     }
 }
@@ -1263,12 +1272,11 @@ fn join_soft_breaks(content: &mut [Inline]) {
                 }
                 *v = out;
             }
-            Inline::Strong { c }
-            | Inline::Emph { c }
-            | Inline::Strike { c }
-            | Inline::Sup { c }
-            | Inline::Sub { c } => join_soft_breaks(c),
-            _ => {}
+            other => {
+                if let Some(c) = other.children_mut() {
+                    join_soft_breaks(c);
+                }
+            }
         }
     }
 }

@@ -46,6 +46,13 @@ pub fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// The shipped default profile's text, for tests that write a changed copy
+/// into a `--templates` folder.
+pub fn default_profile() -> String {
+    std::fs::read_to_string(root().join("templates/profiles/luoyang-2023.yaml"))
+        .expect("templates/profiles/luoyang-2023.yaml")
+}
+
 /// The bundled example material, as the README shows it.
 pub fn example_yaml() -> PathBuf {
     root().join("examples/luoyang-bearing/material.yaml")
