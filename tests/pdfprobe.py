@@ -3,6 +3,7 @@
 
 Usage: pdfprobe.py FILE.pdf [FILE.pdf ...]
        pdfprobe.py --toc FILE.pdf [FILE.pdf ...]
+       pdfprobe.py --digest FILE.pdf
 
 Prints a JSON list, one object per file: "fonts" (every font of every page,
 with whether it is embedded) and "pages", each with its width and height,
@@ -13,6 +14,12 @@ are PDF points from the top-left corner, y growing downwards.
 With --toc, prints instead each file's outline (bookmarks) as a list of
 [level, title, page] (PyMuPDF's get_toc(), pages from 1; -1 when an entry
 points nowhere).
+
+With --digest, prints one PDF's page content as plain text lines, a line per
+page size, span (text, font without its subset tag, size, origin), rule and
+image, rounded to 0.01 pt: what a reader sees, independent of how the bytes
+were written. The examples' digests are kept in tests/fixtures/pages/ so
+that a restructuring that moves anything on a page fails a test.
 """
 import json
 import sys
@@ -82,9 +89,26 @@ def toc(path):
     return pymupdf.open(path).get_toc(simple=True)
 
 
+def digest(path):
+    f = lambda v: f"{float(v):.2f}"
+    out = []
+    for n, page in enumerate(pymupdf.open(path), 1):
+        out.append(f"page {n} {f(page.rect.width)}x{f(page.rect.height)}")
+        for s in spans(page):
+            font = s["font"].split("+", 1)[-1]
+            out.append(f"  text {f(s['x'])},{f(s['y'])} {font} {f(s['size'])} {s['text']}")
+        for l in lines(page):
+            out.append(f"  rule {f(l['x0'])},{f(l['y0'])} {f(l['x1'])},{f(l['y1'])} {f(l['width'])}")
+        for b in page.get_image_info():
+            out.append("  image " + ",".join(f(v) for v in b["bbox"]))
+    return "\n".join(out) + "\n"
+
+
 if __name__ == "__main__":
     args = sys.argv[1:]
-    if args[:1] == ["--toc"]:
+    if args[:1] == ["--digest"]:
+        sys.stdout.write(digest(args[1]))
+    elif args[:1] == ["--toc"]:
         json.dump([toc(p) for p in args[1:]], sys.stdout, ensure_ascii=False)
     else:
         json.dump([probe(p) for p in args], sys.stdout, ensure_ascii=False)
