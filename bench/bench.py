@@ -73,7 +73,7 @@ def main():
     results = {"shenbao_build_s": s, "shenbao_build_rss_mb": s_rss}
     if TYPST.exists():
         typst_cmd = [TYPST, "compile", "--root", emit, "--font-path", ROOT / "fonts", "--ignore-system-fonts",
-                     "--creation-timestamp", "0", emit / "shenbao" / "book.typ", WORK / "typst-book.pdf"]
+                     "--creation-timestamp", "0", emit / "shenbao" / "book" / "main.typ", WORK / "typst-book.pdf"]
         t, t_rss = measure("typst compile (book only, 1 PDF)", typst_cmd)
         print(f"  ratio shenbao / typst-cli: {s / t:.2f}x")
         results.update(typst_compile_s=t, typst_compile_rss_mb=t_rss, ratio=s / t)

@@ -5,9 +5,10 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use shenbao::batch::{self, Outcome};
 use shenbao::check::lengths;
 use shenbao::diag::{Diagnostic, Severity, Sources};
-use shenbao::pipeline::{self, BuildConfig, BuildReport, Engine};
+use shenbao::pipeline::{self, BuildConfig, Engine};
 
 /// Prints a line; a closed pipe (`shenbao … | head`) is not a crash.
 macro_rules! say {
@@ -40,7 +41,7 @@ struct Common {
     /// 材料文件：material.yaml 或 material.md（可以给多个，批量处理）
     #[arg(required = true, num_args = 1..)]
     materials: Vec<PathBuf>,
-    /// 自定义模板文件夹：其中的文件逐个替换内置模板（book.typ、cover.typ、body.typ、style.typ、profiles/*.yaml）
+    /// 自定义模板文件夹：其中的文件逐个替换内置模板（book/main.typ、book/cover.typ、book/body.typ、style.typ、zihao.yaml、profiles/*.yaml）
     #[arg(long = "templates", value_name = "DIR")]
     templates: Option<PathBuf>,
     /// 额外的字体文件或文件夹（如 SimSun、SimHei、STZhongsong 所在处），可多次使用
@@ -220,70 +221,12 @@ fn worst(codes: impl Iterator<Item = ExitCode>) -> ExitCode {
     out
 }
 
-struct Outcome {
-    sources: Sources,
-    diags: Vec<Diagnostic>,
-    report: Option<BuildReport>,
-}
-
 fn build(engine: &Engine, materials: &[PathBuf], format: Format, jobs: Option<usize>) -> ExitCode {
-    // Materials are independent: build them on every core, fonts shared.
-    let threads = jobs
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
-        .clamp(1, materials.len().max(1));
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let slots: Vec<std::sync::Mutex<Option<Outcome>>> = materials
-        .iter()
-        .map(|_| std::sync::Mutex::new(None))
-        .collect();
-    // Two materials writing one folder: neither is built (OUT-COLLISION).
-    if materials.len() > 1 {
-        for (i, sources, diags) in pipeline::collisions(&engine.config, materials) {
-            *slots[i].lock().expect("poisoned") = Some(Outcome {
-                sources,
-                diags,
-                report: None,
-            });
-        }
-    }
-    std::thread::scope(|scope| {
-        for _ in 0..threads {
-            scope.spawn(|| {
-                loop {
-                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                    let Some(input) = materials.get(i) else { break };
-                    if slots[i].lock().expect("poisoned").is_some() {
-                        continue;
-                    }
-                    let mut sources = Sources::default();
-                    let mut diags = Vec::new();
-                    let report = pipeline::build(engine, input, &mut sources, &mut diags);
-                    // Materials of a batch share little: keep the cache small
-                    // so memory stays flat over hundreds of them.
-                    comemo::evict(2);
-                    *slots[i].lock().expect("poisoned") = Some(Outcome {
-                        sources,
-                        diags,
-                        report,
-                    });
-                }
-            });
-        }
-    });
+    let outcomes = batch::build_all(engine, materials, jobs);
     let mut failed = 0;
     let mut fonts_shown = false;
-    for (slot, input) in slots.into_iter().zip(materials) {
-        let Some(o) = slot.into_inner().expect("poisoned") else {
-            continue;
-        };
-        if !print_outcome(
-            engine,
-            input,
-            &o,
-            format,
-            &mut fonts_shown,
-            materials.len() > 1,
-        ) {
+    for o in &outcomes {
+        if !print_outcome(engine, o, format, &mut fonts_shown, materials.len() > 1) {
             failed += 1;
         }
     }
@@ -304,7 +247,6 @@ fn build(engine: &Engine, materials: &[PathBuf], format: Format, jobs: Option<us
 /// Prints one material's diagnostics and report; true when it was written.
 fn print_outcome(
     engine: &Engine,
-    input: &std::path::Path,
     o: &Outcome,
     format: Format,
     fonts_shown: &mut bool,
@@ -359,7 +301,7 @@ fn print_outcome(
         _ => {
             if human {
                 let what = if batch {
-                    format!("{}：", pipeline::display(input))
+                    format!("{}：", pipeline::display(&o.input))
                 } else {
                     String::new()
                 };

@@ -1,18 +1,23 @@
-//! `shenbao build`: read → check → render data → compile → write.
+//! One material through every layer: source → material → document
+//! (Markdown, no file IO) → assets → layout → check → typeset → outputs.
+//! `prepare` stops before typesetting (`check` and `count` use it); `build`
+//! runs the renderers and writes their files.
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
-use crate::compile;
+use crate::assets;
+use crate::check;
 use crate::diag::{Code, Diagnostic, Sources};
-use crate::fonts::{FontError, Fonts};
+use crate::document::Prepared;
+use crate::layout;
 use crate::markdown::{self, Counters, Ctx};
-use crate::material::{self, Loaded, PartKind};
-use crate::output;
+use crate::material::{self, Date, PartKind};
+use crate::outputs::{self, Job, Scope, data, write};
 use crate::profile::{self, Profile};
-use crate::render::{self, BodyData, CoverData, Date, Meta, PartData, RenderData};
-use crate::templates::Templates;
-use crate::world::ShenbaoWorld;
+use crate::source::yaml::yaml_span;
+use crate::typeset::fonts::{FontError, Fonts};
+use crate::typeset::templates::Templates;
 
 /// Everything `build` needs, parsed once from the command line.
 #[derive(Clone, Debug)]
@@ -34,12 +39,15 @@ pub struct BuildConfig {
 /// fonts, loaded once (lazily) for a whole batch or watch session.
 pub struct Engine {
     pub config: BuildConfig,
+    /// The templates, shared so that the override files read are known.
+    pub templates: Templates,
     fonts: OnceLock<Result<Arc<Fonts>, Vec<PathBuf>>>,
 }
 
 impl Engine {
     pub fn new(config: BuildConfig) -> Self {
         Self {
+            templates: Templates::new(config.templates.clone()),
             config,
             fonts: OnceLock::new(),
         }
@@ -67,18 +75,10 @@ pub struct BuildReport {
     pub files: Vec<(PathBuf, usize)>,
     pub fonts: Vec<String>,
     /// Characters a later font of a role's chain printed (F3 report).
-    pub fallbacks: Vec<crate::fonts::Fallback>,
-    /// Files the build read besides the text sources (images), for `watch`.
+    pub fallbacks: Vec<crate::typeset::fonts::Fallback>,
+    /// Files the build read besides the text sources (pictures, template
+    /// overrides), for `watch`.
     pub dependencies: Vec<PathBuf>,
-}
-
-/// A material read and checked, ready to render.
-pub struct Prepared {
-    pub loaded: Loaded,
-    pub profile: Profile,
-    pub fonts: Arc<Fonts>,
-    pub parts: Vec<(PartKind, Vec<markdown::Block>)>,
-    pub date: Date,
 }
 
 /// Reads and checks a material; every problem found goes into `diags`.
@@ -91,19 +91,19 @@ pub fn prepare(
 ) -> Option<Prepared> {
     let config = &engine.config;
     let loaded = material::read::load(input, sources, diags)?;
-    let templates = Templates::new(config.templates.clone());
+    let templates = &engine.templates;
     let m = &loaded.material;
     let profile_name = m
         .profile
         .as_ref()
         .map_or(profile::DEFAULT, |p| p.value.trim());
-    let profile = match Profile::load(profile_name, &templates, sources) {
+    let profile = match Profile::load(profile_name, templates, sources) {
         Ok(p) => Some(p),
         Err(d) => {
             let span = m
                 .profile
                 .as_ref()
-                .map(|p| material::read::yaml_span(sources, loaded.file, &p.referenced));
+                .map(|p| yaml_span(sources, loaded.file, &p.referenced));
             diags.push(match (d.span.is_none(), span) {
                 (true, Some(s)) => d.at(s),
                 _ => d,
@@ -111,37 +111,6 @@ pub fn prepare(
             None
         }
     };
-    if let Some(schema) = &m.schema
-        && schema.value != 1
-    {
-        diags.push(
-            Diagnostic::error(
-                Code::BadValue,
-                format!("不支持的 schema 版本 {}", schema.value),
-            )
-            .at(material::read::yaml_span(
-                sources,
-                loaded.file,
-                &schema.referenced,
-            ))
-            .help("本版本 shenbao 只支持 schema: 1"),
-        );
-    }
-    let date = Date::parse(&m.date.value);
-    if date.is_none() {
-        diags.push(
-            Diagnostic::error(
-                Code::BadValue,
-                format!("申报日期“{}”不是有效日期", m.date.value),
-            )
-            .at(material::read::yaml_span(
-                sources,
-                loaded.file,
-                &m.date.referenced,
-            ))
-            .help("写成 2023-03-20 的形式（年-月-日）"),
-        );
-    }
     for path in &config.font_paths {
         if !path.exists() {
             diags.push(
@@ -162,41 +131,37 @@ pub fn prepare(
         }
     };
 
+    // The document: Markdown → blocks, no file IO.
     let mut counters = Counters::default();
-    let mut parts = Vec::new();
-    for part in &loaded.parts {
-        let mut ctx = Ctx {
-            sources,
-            root: &loaded.root,
-            counters: &mut counters,
-            diags,
-            max_image_px: 30_000,
-        };
-        let mut blocks = markdown::parse_part(part, &mut ctx);
-        render::settle_alignments(&mut blocks);
-        render::allow_breaks(&mut blocks);
+    let mut parts: Vec<(PartKind, Vec<markdown::Block>)> = loaded
+        .parts
+        .iter()
+        .map(|part| {
+            let mut ctx = Ctx {
+                sources,
+                counters: &mut counters,
+                diags,
+            };
+            (part.kind, markdown::parse_part(part, &mut ctx))
+        })
+        .collect();
+    // Assets: the pictures it names, found in the folder and opened.
+    let assets = assets::images::settle(&mut parts, &loaded.root, diags);
+    // Layout decisions.
+    for (_, blocks) in &mut parts {
+        layout::settle_alignments(blocks);
+        layout::allow_breaks(blocks);
         if let Some(profile) = &profile {
-            render::place_figures(&mut blocks, profile, diags);
+            layout::place_figures(blocks, profile);
         }
-        if blocks.is_empty() {
-            diags.push(
-                Diagnostic::error(
-                    Code::MissingKey,
-                    format!("“{}”部分是空的", part.kind.title()),
-                )
-                .at(part.origin.span(sources, &part.text, 0..0))
-                .help("请填写这一部分的内容"),
-            );
-        }
-        parts.push((part.kind, blocks));
     }
-
+    // Every rule.
     if let Some(fonts) = &fonts {
-        crate::check::glyphs::check(&loaded, fonts, sources, diags);
-        crate::check::glyphs::check_templates(&templates, profile_name, fonts, sources, diags);
+        check::glyphs::check(&loaded, fonts, sources, diags);
+        check::glyphs::check_templates(templates, profile_name, fonts, sources, diags);
     }
     if let Some(profile) = &profile {
-        crate::check::Checker {
+        check::Checker {
             loaded: &loaded,
             profile,
             parts: &parts,
@@ -207,12 +172,14 @@ pub fn prepare(
     if diags.iter().any(Diagnostic::blocks_draft) {
         return None;
     }
+    let date = Date::parse(&loaded.material.date.value)?;
     Some(Prepared {
         loaded,
         profile: profile?,
         fonts: fonts?,
         parts,
-        date: date?,
+        date,
+        assets,
     })
 }
 
@@ -230,132 +197,13 @@ pub fn source_date_epoch() -> Option<typst_pdf::Timestamp> {
         .trim()
         .parse()
         .ok()?;
-    let (y, mo, d, h, mi, s) = render::civil_from_epoch(secs);
+    let (y, mo, d, h, mi, s) = data::civil_from_epoch(secs);
     let dt = typst::foundations::Datetime::from_ymd_hms(y, mo, d, h, mi, s)?;
     Some(typst_pdf::Timestamp::new_utc(dt))
 }
 
-/// The JSON the templates read.
-pub fn render_data(p: &Prepared, draft: bool, pdf_date: bool) -> Vec<u8> {
-    let m = &p.loaded.material;
-    let title = m.benchmark.title.value.trim().to_string();
-    let data = RenderData {
-        meta: Meta {
-            title: title.clone(),
-            company: m.company.name.value.trim().to_string(),
-            draft,
-            pdf_date,
-        },
-        profile: &p.profile,
-        fonts: p.fonts.roles_json(),
-        cover: CoverData {
-            title_lines: p.profile.title_lines.clone(),
-            fields: render::cover_fields(m, p.date),
-        },
-        body: BodyData {
-            title,
-            parts: p
-                .parts
-                .iter()
-                .map(|(kind, blocks)| PartData {
-                    kind: kind.key(),
-                    title: kind.title(),
-                    number: render::part_number(*kind),
-                    blocks: blocks.clone(),
-                })
-                .collect(),
-        },
-    };
-    serde_json::to_vec(&data).expect("render data is plain data")
-}
-
-/// Materials of a batch that would write the same folder: the same company
-/// twice, or names that become one folder name once the characters Windows
-/// forbids are replaced (Windows does not tell upper from lower case either).
-/// Found before anything is built, so neither is written and the survivor
-/// does not depend on which finished last. Returns, for each such material,
-/// its index in `inputs` and its sources and `OUT-COLLISION` error.
-pub fn collisions(
-    config: &BuildConfig,
-    inputs: &[PathBuf],
-) -> Vec<(usize, Sources, Vec<Diagnostic>)> {
-    struct Seen {
-        index: usize,
-        company: String,
-        folder: String,
-        sources: Sources,
-        span: crate::diag::Span,
-        canonical: Option<PathBuf>,
-    }
-    let mut groups: Vec<(String, Vec<Seen>)> = Vec::new();
-    for (index, input) in inputs.iter().enumerate() {
-        // Unreadable materials fail on their own in the build.
-        let mut sources = Sources::default();
-        let mut ignored = Vec::new();
-        let Some(loaded) = material::read::load(input, &mut sources, &mut ignored) else {
-            continue;
-        };
-        let name = &loaded.material.company.name;
-        let company = name.value.trim().to_string();
-        let (folder, _) = output::folder_name(&company);
-        let span = material::read::yaml_span(&sources, loaded.file, &name.referenced);
-        let canonical = sources.path(loaded.file).canonicalize().ok();
-        let seen = Seen {
-            index,
-            company,
-            folder: folder.clone(),
-            sources,
-            span,
-            canonical,
-        };
-        let key = folder.to_lowercase();
-        match groups.iter_mut().find(|(k, _)| *k == key) {
-            Some((_, members)) => members.push(seen),
-            None => groups.push((key, vec![seen])),
-        }
-    }
-    let mut out = Vec::new();
-    for (_, members) in groups.into_iter().filter(|(_, m)| m.len() > 1) {
-        let names: Vec<(String, Option<PathBuf>)> = members
-            .iter()
-            .map(|m| (display(&inputs[m.index]), m.canonical.clone()))
-            .collect();
-        for m in members {
-            let folder = display(&config.out_dir.join(&m.folder));
-            let others: Vec<&str> = names
-                .iter()
-                .filter(|(n, _)| *n != display(&inputs[m.index]))
-                .map(|(n, _)| n.as_str())
-                .collect();
-            let twice = names
-                .iter()
-                .filter(|(_, c)| c.is_some() && *c == m.canonical)
-                .count()
-                > 1;
-            let d = if twice {
-                Diagnostic::error(
-                    Code::OutputCollision,
-                    format!("这份材料在命令里写了不止一次，都会写到同一个文件夹 {folder}"),
-                )
-                .help("每份材料只写一次；这份材料没有生成")
-            } else {
-                Diagnostic::error(
-                    Code::OutputCollision,
-                    format!(
-                        "企业“{}”与 {} 会写到同一个文件夹 {folder}，两份材料都没有生成",
-                        m.company,
-                        others.join("、")
-                    ),
-                )
-                .help("同一个企业只保留一份材料；若是不同的企业，核对企业全称（文件夹名里 / \\ : * ? \" < > | 会换成 _，且不区分大小写），或分两次用不同的 -o 生成")
-            };
-            out.push((m.index, m.sources, vec![d.at(m.span)]));
-        }
-    }
-    out
-}
-
-/// Builds one material into its folder under `config.out_dir`.
+/// Builds one material into its folder under `config.out_dir`: every
+/// material renderer's files, written together or not at all.
 pub fn build(
     engine: &Engine,
     input: &Path,
@@ -368,54 +216,45 @@ pub fn build(
         return None;
     }
     let timestamp = source_date_epoch();
-    let data = render_data(&prepared, config.draft, timestamp.is_some());
+    let json = data::json(&prepared, config.draft, timestamp.is_some());
     if let Some(dir) = &config.emit_typst
-        && let Err(d) = emit_typst(dir, &data, &prepared, config)
+        && let Err(d) = emit_typst(dir, &json, &prepared, &engine.templates)
     {
         diags.push(d);
         return None;
     }
+    let job = Job {
+        templates: &engine.templates,
+        prepared: &prepared,
+        data: &json,
+        timestamp,
+    };
+    let mut products = Vec::new();
+    for renderer in outputs::renderers() {
+        if renderer.scope() != Scope::Material {
+            continue;
+        }
+        match renderer.render(std::slice::from_ref(&job)) {
+            Ok((files, warnings)) => {
+                diags.extend(warnings);
+                products.extend(files);
+            }
+            Err(errors) => {
+                diags.extend(errors);
+                return None;
+            }
+        }
+    }
     let m = &prepared.loaded.material;
-    let company = m.company.name.value.trim().to_string();
-    let world = ShenbaoWorld::new(
-        Templates::new(config.templates.clone()),
-        data,
-        prepared.loaded.root.clone(),
-        prepared.fonts.clone(),
-        (
-            prepared.date.year,
-            prepared.date.month as u8,
-            prepared.date.day as u8,
-        ),
-    );
-    let timing = Timing::start();
-    let doc = match compile::compile(&world) {
-        Ok((doc, warnings)) => {
-            diags.extend(warnings);
-            doc
-        }
-        Err(errors) => {
-            diags.extend(errors);
-            return None;
-        }
-    };
-    timing.lap("compile");
-    let pdfs = match compile::export(&doc, &company, timestamp) {
-        Ok(p) => p,
-        Err(errors) => {
-            diags.extend(errors);
-            return None;
-        }
-    };
-    timing.lap("pdf");
-    let (name, renamed) = output::folder_name(&company);
+    let company = m.company.name.value.trim();
+    let (name, renamed) = write::folder_name(company);
     if renamed {
         diags.push(
             Diagnostic::warning(
                 Code::Output,
                 format!("企业名称含有不能用于文件夹名的字符，文件夹名改为“{name}”"),
             )
-            .at(material::read::yaml_span(
+            .at(yaml_span(
                 sources,
                 prepared.loaded.file,
                 &m.company.name.referenced,
@@ -424,86 +263,80 @@ pub fn build(
         );
     }
     let folder = config.out_dir.join(&name);
-    let inputs: Vec<PathBuf> = (0..sources_len(sources))
+    let inputs: Vec<PathBuf> = (0..sources.len())
         .map(|i| sources.path(i).to_path_buf())
         .collect();
-    let files: [(&str, &[u8]); 3] = [
-        ("封面.pdf", &pdfs.cover),
-        ("正文.pdf", &pdfs.body),
-        ("申报材料.pdf", &pdfs.book),
-    ];
-    let written = match output::write_all(&folder, &files, &inputs, config.durable) {
+    let files: Vec<(&str, &[u8])> = products
+        .iter()
+        .map(|p| (p.name.as_str(), p.bytes.as_slice()))
+        .collect();
+    let written = match write::write_all(&folder, &files, &inputs, config.durable) {
         Ok(w) => w,
         Err(d) => {
             diags.push(d);
             return None;
         }
     };
-    let pages = [pdfs.cover_pages, pdfs.body_pages, pdfs.book_pages];
-    let mut dependencies = Vec::new();
-    for (_, blocks) in &prepared.parts {
-        figure_files(blocks, prepared.loaded.root.path(), &mut dependencies);
-    }
+    let mut dependencies = prepared.assets.clone();
+    dependencies.extend(engine.templates.served());
     Some(BuildReport {
         folder,
-        files: written.into_iter().zip(pages).collect(),
+        files: written
+            .into_iter()
+            .zip(products.iter().map(|p| p.pages.unwrap_or(0)))
+            .collect(),
         fonts: prepared.fonts.report(),
-        fallbacks: crate::check::glyphs::fallbacks(&prepared),
+        fallbacks: check::glyphs::fallbacks(&prepared),
         dependencies,
     })
 }
 
-/// Writes the world as files: `shenbao/*.typ`, `data.json` and the images
-/// under `material/`, so that `typst compile --root DIR DIR/shenbao/book.typ`
-/// compiles exactly what shenbao compiles.
+/// Writes the world as files: the templates under `shenbao/`, `data.json`
+/// and the pictures under `material/`, so that `typst compile --root DIR
+/// DIR/shenbao/book/main.typ` compiles exactly what shenbao compiles.
 fn emit_typst(
     dir: &Path,
     data: &[u8],
     p: &Prepared,
-    config: &BuildConfig,
+    templates: &Templates,
 ) -> Result<(), Diagnostic> {
     let fail = |e: std::io::Error| {
         Diagnostic::error(Code::Output, format!("无法写出 Typst 源文件：{e}")).in_file(dir)
     };
-    let templates = Templates::new(config.templates.clone());
-    std::fs::create_dir_all(dir.join("shenbao")).map_err(fail)?;
-    for name in crate::templates::TYPST_FILES
-        .into_iter()
-        .chain([crate::templates::ZIHAO_FILE])
-    {
+    for name in Templates::shared_files() {
         if let Some((_, text)) = templates.text(name) {
-            std::fs::write(dir.join("shenbao").join(name), text).map_err(fail)?;
+            let target = dir.join("shenbao").join(name);
+            if let Some(parent) = target.parent() {
+                std::fs::create_dir_all(parent).map_err(fail)?;
+            }
+            std::fs::write(target, text).map_err(fail)?;
         }
     }
     std::fs::write(dir.join("data.json"), data).map_err(fail)?;
-    let mut images = Vec::new();
-    for (_, blocks) in &p.parts {
-        figure_files(blocks, p.loaded.root.path(), &mut images);
-    }
-    for image in images {
-        if let Some(rel) = p.loaded.root.relative(&image) {
+    for image in &p.assets {
+        if let Some(rel) = p.loaded.root.relative(image) {
             let target = dir.join("material").join(rel);
             if let Some(parent) = target.parent() {
                 std::fs::create_dir_all(parent).map_err(fail)?;
             }
-            std::fs::copy(&image, &target).map_err(fail)?;
+            std::fs::copy(image, &target).map_err(fail)?;
         }
     }
     Ok(())
 }
 
 /// Stage times on stderr when `SHENBAO_TIMING` is set (for benchmarks).
-struct Timing(Option<std::cell::Cell<std::time::Instant>>);
+pub struct Timing(Option<std::cell::Cell<std::time::Instant>>);
 
 impl Timing {
-    fn start() -> Self {
+    pub fn start() -> Self {
         Timing(
             std::env::var_os("SHENBAO_TIMING")
                 .map(|_| std::cell::Cell::new(std::time::Instant::now())),
         )
     }
 
-    fn lap(&self, what: &str) {
+    pub fn lap(&self, what: &str) {
         if let Some(t) = &self.0 {
             eprintln!(
                 "timing {what}: {:.1} ms",
@@ -512,27 +345,6 @@ impl Timing {
             t.set(std::time::Instant::now());
         }
     }
-}
-
-fn figure_files(blocks: &[markdown::Block], root: &Path, out: &mut Vec<PathBuf>) {
-    for b in blocks {
-        match b {
-            markdown::Block::Figure { path, .. } => {
-                if let Some(rel) = path.strip_prefix("/material/") {
-                    out.push(root.join(rel));
-                }
-            }
-            markdown::Block::List { items, .. } => {
-                items.iter().for_each(|it| figure_files(it, root, out))
-            }
-            markdown::Block::Quote { blocks } => figure_files(blocks, root, out),
-            _ => {}
-        }
-    }
-}
-
-fn sources_len(sources: &Sources) -> usize {
-    sources.len()
 }
 
 pub fn display(path: &Path) -> String {

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use serde_saphyr::Spanned;
 
 use crate::diag::{Code, Diagnostic, Sources};
-use crate::templates::Templates;
+use crate::typeset::templates::Templates;
 
 pub const DEFAULT: &str = "luoyang-2023";
 
@@ -14,7 +14,7 @@ pub const DEFAULT: &str = "luoyang-2023";
 pub type Zihao = Vec<(String, f64)>;
 
 fn load_zihao(templates: &Templates, sources: &mut Sources) -> Result<Zihao, Diagnostic> {
-    let name = crate::templates::ZIHAO_FILE;
+    let name = crate::typeset::templates::ZIHAO_FILE;
     let Some((path, text)) = templates.text(name) else {
         return Err(Diagnostic::error(
             Code::Profile,
@@ -22,7 +22,7 @@ fn load_zihao(templates: &Templates, sources: &mut Sources) -> Result<Zihao, Dia
         ));
     };
     let file = sources.add(&path, text);
-    let table: Zihao = crate::material::read::parse_typed(sources.text(file), file, sources)?;
+    let table: Zihao = crate::source::yaml::parse_typed(sources.text(file), file, sources)?;
     if table.is_empty() || table.iter().any(|(_, pt)| !(pt.is_finite() && *pt > 0.0)) {
         return Err(Diagnostic::error(Code::Profile, "字号表里的磅值不合理")
             .in_file(&path)
@@ -162,7 +162,7 @@ impl Profile {
         };
         let file = sources.add(&path, text);
         let text = sources.text(file);
-        let mut profile: Profile = crate::material::read::parse_typed(text, file, sources)?;
+        let mut profile: Profile = crate::source::yaml::parse_typed(text, file, sources)?;
         profile.zihao = load_zihao(templates, sources)?;
         let sizes = [
             profile.footnote_size.as_ref().unwrap_or(&profile.body_size),
@@ -179,11 +179,7 @@ impl Profile {
             if profile.size_pt(&s.value).is_none() {
                 return Err(
                     Diagnostic::error(Code::Profile, format!("“{}”不是字号名", s.value))
-                        .at(crate::material::read::yaml_span(
-                            sources,
-                            file,
-                            &s.referenced,
-                        ))
+                        .at(crate::source::yaml::yaml_span(sources, file, &s.referenced))
                         .help(format!(
                             "字号写中文名称：{}",
                             profile

@@ -692,14 +692,14 @@ fn templates_override_profiles_and_report_template_errors() {
 
     let g = Fixture::yaml(SMALL_YAML);
     g.write(
-        "tpl/cover.typ",
+        "tpl/book/cover.typ",
         "#let cover(data) = {\n  undefined-function()\n}\n",
     );
     let err = g.reject_with(|c| {
         c.arg("--templates").arg(g.path("tpl"));
     });
     assert!(
-        err.contains("error[TPL]") && err.contains("cover.typ:2"),
+        err.contains("error[TPL]") && err.contains("book/cover.typ:2"),
         "{err}"
     );
 

@@ -332,9 +332,9 @@ fn f3_template_and_profile_text_is_checked() {
         + "# 注释里的𠮷不印出来\n";
     assert!(profile.contains("标杆𠮷"));
     f.write("tpl/profiles/luoyang-2023.yaml", &profile);
-    let body = std::fs::read_to_string(root().join("templates/body.typ")).unwrap()
+    let body = std::fs::read_to_string(root().join("templates/book/body.typ")).unwrap()
         + "\n// 注释里的𠮷不印出来\n#let unused-label = \"附𠮷\"\n";
-    f.write("tpl/body.typ", &body);
+    f.write("tpl/book/body.typ", &body);
     let tpl = f.path("tpl");
     let err = f.reject_with(|c| {
         c.arg("--templates").arg(&tpl);

@@ -135,7 +135,7 @@ fn alias_bomb_is_stopped_by_the_budget() {
     let mut sources = Sources::default();
     let file = sources.add(Path::new("material.yaml"), y.clone());
     let start = std::time::Instant::now();
-    let result = shenbao::material::read::parse_typed::<serde::de::IgnoredAny>(&y, file, &sources);
+    let result = shenbao::source::yaml::parse_typed::<serde::de::IgnoredAny>(&y, file, &sources);
     let diag = result.expect_err("the bomb must not be expanded in full");
     assert_eq!(diag.code.as_str(), "IN-LIMIT", "{}", diag.message);
     // Not a timing assertion on performance, only a hang guard.

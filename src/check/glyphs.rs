@@ -7,9 +7,9 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use crate::diag::{Code, Diagnostic, FileIdx, Sources, Span};
-use crate::fonts::{Fonts, Role};
-use crate::material::{self, Loaded};
-use crate::templates::{self, Templates};
+use crate::material::Loaded;
+use crate::typeset::fonts::{Fonts, Role};
+use crate::typeset::templates::Templates;
 
 /// At most this many F3 places are listed per source (material, templates).
 const LISTED: usize = 20;
@@ -27,7 +27,7 @@ pub fn check(loaded: &Loaded, fonts: &Fonts, sources: &Sources, diags: &mut Vec<
     let scalar = |t: &serde_saphyr::Spanned<String>| -> (String, Span) {
         (
             t.value.clone(),
-            material::read::yaml_span(sources, loaded.file, &t.referenced),
+            crate::source::yaml::yaml_span(sources, loaded.file, &t.referenced),
         )
     };
     // Printed in 黑体: the title (cover field and article title), the
@@ -80,9 +80,8 @@ pub fn check_templates(
     diags: &mut Vec<Diagnostic>,
 ) {
     let profile_file = format!("profiles/{profile}.yaml");
-    let names = templates::TYPST_FILES
-        .iter()
-        .map(|n| n.to_string())
+    let names = Templates::typst_files()
+        .map(String::from)
         .chain([profile_file]);
     let mut reported = 0;
     for name in names {
@@ -138,7 +137,7 @@ pub fn check_templates(
 /// printed (build report). Roles approximate the templates: the parts are
 /// counted as 宋体 (their bold headings use the same chain), the cover title
 /// lines as 华文中宋, the article title and the cover fields as 黑体.
-pub fn fallbacks(p: &crate::pipeline::Prepared) -> Vec<crate::fonts::Fallback> {
+pub fn fallbacks(p: &crate::document::Prepared) -> Vec<crate::typeset::fonts::Fallback> {
     let m = &p.loaded.material;
     let body: String = p
         .parts
@@ -147,7 +146,7 @@ pub fn fallbacks(p: &crate::pipeline::Prepared) -> Vec<crate::fonts::Fallback> {
         .collect();
     let cover_title = p.profile.title_lines.join("\n");
     let mut hei = m.benchmark.title.value.clone();
-    for f in crate::render::cover_fields(m, p.date) {
+    for f in crate::outputs::data::cover_fields(m, p.date) {
         hei.push_str(f.label);
         hei.push_str(&f.value);
     }

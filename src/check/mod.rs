@@ -2,6 +2,7 @@
 //! parsed. Every problem is reported, not just the first.
 
 pub mod count;
+pub mod figures;
 pub mod glyphs;
 pub mod industry;
 
@@ -9,11 +10,11 @@ use serde_saphyr::Spanned;
 
 use crate::diag::{Code, Diagnostic, Sources, Span};
 use crate::markdown::Block;
-use crate::material::read::yaml_span;
+use crate::material::Date;
 use crate::material::values;
 use crate::material::{Loaded, PartKind};
 use crate::profile::{Limits, Profile};
-use crate::render::Date;
+use crate::source::yaml::yaml_span;
 
 /// The 字数 limit of a part (V2) in `limits`, the profile's.
 pub fn limit(kind: PartKind, limits: &Limits) -> usize {
@@ -96,13 +97,60 @@ impl Checker<'_> {
     }
 
     pub fn run(&self, diags: &mut Vec<Diagnostic>) {
+        self.material(diags);
         self.v1_title(diags);
         self.v2_lengths(diags);
+        for (_, blocks) in self.parts {
+            figures::check(blocks, self.profile, diags);
+        }
         self.v4_contact(diags);
         self.v5_eligibility(diags);
         self.v6_scale(diags);
         self.v7_industry(diags);
         self.enums(diags);
+    }
+
+    /// The schema version and the date: values the model reads as text.
+    fn material(&self, diags: &mut Vec<Diagnostic>) {
+        let m = &self.loaded.material;
+        if let Some(schema) = &m.schema
+            && schema.value != 1
+        {
+            diags.push(
+                Diagnostic::error(
+                    Code::BadValue,
+                    format!("不支持的 schema 版本 {}", schema.value),
+                )
+                .at(self.span(schema))
+                .help("本版本 shenbao 只支持 schema: 1"),
+            );
+        }
+        if Date::parse(&m.date.value).is_none() {
+            diags.push(
+                Diagnostic::error(
+                    Code::BadValue,
+                    format!("申报日期“{}”不是有效日期", m.date.value),
+                )
+                .at(self.span(&m.date))
+                .help("写成 2023-03-20 的形式（年-月-日）"),
+            );
+        }
+        for part in &self.loaded.parts {
+            let empty = self
+                .parts
+                .iter()
+                .any(|(kind, blocks)| *kind == part.kind && blocks.is_empty());
+            if empty {
+                diags.push(
+                    Diagnostic::error(
+                        Code::MissingKey,
+                        format!("“{}”部分是空的", part.kind.title()),
+                    )
+                    .at(part.origin.span(self.sources, &part.text, 0..0))
+                    .help("请填写这一部分的内容"),
+                );
+            }
+        }
     }
 
     fn v1_title(&self, diags: &mut Vec<Diagnostic>) {

@@ -19,7 +19,6 @@ use serde::Serialize;
 
 use crate::diag::{Code, Diagnostic, Sources};
 use crate::material::PartText;
-use crate::paths::Confined;
 use crate::text::is_cjk;
 
 /// The Markdown dialect of schema 1: GFM tables and footnotes, `^sup^`,
@@ -111,13 +110,19 @@ pub enum Block {
         header: Vec<Vec<Inline>>,
         rows: Vec<Vec<Vec<Inline>>>,
         /// Per column, its longest unbreakable run: the least width the
-        /// template's autofit gives it (settled by `render::settle_alignments`).
+        /// template's autofit gives it (settled by `layout::settle_alignments`).
         runs: Vec<String>,
+        /// Where the table starts, for the caption rule (V3).
+        #[serde(skip)]
+        span: Option<crate::diag::Span>,
     },
     Figure {
         number: usize,
         caption: Vec<Inline>,
-        /// Path in the Typst world (`/material/…`).
+        /// The picture as the writer named it, resolved by `assets`.
+        #[serde(skip)]
+        src: ImageSrc,
+        /// Path in the Typst world (`/material/…`), set by `assets`.
         path: String,
         px_width: u32,
         px_height: u32,
@@ -126,7 +131,7 @@ pub enum Block {
         dpi: Option<f64>,
         /// Width asked for in the title (`"width=60%"`), as a ratio of the text width or in pt.
         width: Option<Width>,
-        /// The printed width, settled by `render::place_figures`.
+        /// The printed width, settled by `layout::place_figures`.
         width_pt: f64,
         #[serde(skip)]
         span: Option<crate::diag::Span>,
@@ -138,6 +143,14 @@ pub enum Block {
         blocks: Vec<Block>,
     },
     Rule,
+}
+
+/// A picture's path as typed (`img/a.png`), relative to `base`, the folder
+/// of the file it was typed in.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ImageSrc {
+    pub base: std::path::PathBuf,
+    pub dest: String,
 }
 
 #[derive(Debug, Clone, Copy, Serialize, PartialEq)]
@@ -158,11 +171,8 @@ pub struct Counters {
 /// its files may be.
 pub struct Ctx<'a> {
     pub sources: &'a Sources,
-    pub root: &'a Confined,
     pub counters: &'a mut Counters,
     pub diags: &'a mut Vec<Diagnostic>,
-    /// Largest image dimension accepted (pixels per side).
-    pub max_image_px: u32,
 }
 
 /// A part's text as the parser reads it (see `dialect`), with the way back
@@ -675,27 +685,6 @@ impl<'p, 'a> PartParser<'p, 'a> {
                 .help("表、图按类别自动统一编号（图1、图2 …），图题只写文字"),
             );
         }
-        if plain_text(&caption).trim().is_empty() {
-            self.ctx.diags.push(
-                Diagnostic::error(Code::MissingCaption, "插图没有图题")
-                    .at(span.clone())
-                    .help("把图题写在方括号里：![质量管理组织架构图](img/org.png)"),
-            );
-        }
-        let real = match self.ctx.root.resolve(&self.part.base_dir, &image.dest) {
-            Ok(p) => p,
-            Err(d) => {
-                self.ctx.diags.push(d.at(span));
-                return None;
-            }
-        };
-        let probe = match crate::images::probe(&real, self.ctx.max_image_px) {
-            Ok(probe) => probe,
-            Err(d) => {
-                self.ctx.diags.push(d.at(span));
-                return None;
-            }
-        };
         let width = match parse_width(&image.title) {
             Ok(w) => w,
             Err(()) => {
@@ -711,14 +700,17 @@ impl<'p, 'a> PartParser<'p, 'a> {
             }
         };
         self.ctx.counters.figures += 1;
-        let rel = self.ctx.root.relative(&real)?;
         Some(Block::Figure {
             number: self.ctx.counters.figures,
             caption,
-            path: format!("/material/{rel}"),
-            px_width: probe.width,
-            px_height: probe.height,
-            dpi: probe.dpi,
+            src: ImageSrc {
+                base: self.part.base_dir.clone(),
+                dest: image.dest,
+            },
+            path: String::new(),
+            px_width: 0,
+            px_height: 0,
+            dpi: None,
             width,
             width_pt: 0.0,
             span: Some(span),
@@ -793,6 +785,7 @@ impl<'p, 'a> PartParser<'p, 'a> {
             header,
             rows,
             runs: Vec::new(),
+            span: None,
         }
     }
 
@@ -1586,7 +1579,7 @@ fn finish(pending: Vec<Pending>, p: &mut PartParser) -> Vec<Block> {
                                 rows,
                                 ..
                             },
-                        ..
+                        range: table_range,
                     }) = iter.next()
                     {
                         p.ctx.counters.tables += 1;
@@ -1597,6 +1590,7 @@ fn finish(pending: Vec<Pending>, p: &mut PartParser) -> Vec<Block> {
                             header,
                             rows,
                             runs: Vec::new(),
+                            span: Some(p.span(table_range.start..table_range.start)),
                         });
                     }
                 } else {
@@ -1613,13 +1607,7 @@ fn finish(pending: Vec<Pending>, p: &mut PartParser) -> Vec<Block> {
                 }
             }
             Pending::Table { block, range } => {
-                p.ctx.diags.push(
-                    Diagnostic::error(Code::MissingCaption, "表格没有表题")
-                        .at(p.span(range.start..range.start))
-                        .help(
-                            "在表格正上方单独写一段“表：表题”，例如：表：2020—2022年主要质量指标",
-                        ),
-                );
+                // Printed without a caption; the rule (V3) is `check`'s.
                 if let Block::Table {
                     aligns,
                     header,
@@ -1635,6 +1623,7 @@ fn finish(pending: Vec<Pending>, p: &mut PartParser) -> Vec<Block> {
                         header,
                         rows,
                         runs: Vec::new(),
+                        span: Some(p.span(range.start..range.start)),
                     });
                 }
             }
@@ -1699,14 +1688,14 @@ fn circled(n: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::material::read::{Origin, OriginKind};
+    use crate::source::origin::{Origin, OriginKind};
 
-    /// Parses `md` as the 推进实施 part of a material in a temporary folder.
+    /// Parses `md` as the 推进实施 part of a material. The parser reads no
+    /// file, so the folder need not exist.
     fn parse(md: &str) -> (Vec<Block>, Vec<Diagnostic>) {
-        let dir = tempfile::tempdir().expect("tempdir");
+        let dir = std::path::Path::new("/nonexistent/material");
         let mut sources = Sources::default();
-        let file = sources.add(&dir.path().join("material.md"), md.to_string());
-        let root = Confined::new(dir.path()).expect("root");
+        let file = sources.add(&dir.join("material.md"), md.to_string());
         let part = PartText {
             kind: crate::material::PartKind::Implementation,
             text: md.to_string(),
@@ -1714,16 +1703,14 @@ mod tests {
                 file,
                 kind: OriginKind::Slice { start: 0 },
             },
-            base_dir: dir.path().to_path_buf(),
+            base_dir: dir.to_path_buf(),
         };
         let mut counters = Counters::default();
         let mut diags = Vec::new();
         let mut ctx = Ctx {
             sources: &sources,
-            root: &root,
             counters: &mut counters,
             diags: &mut diags,
-            max_image_px: 30_000,
         };
         let blocks = parse_part(&part, &mut ctx);
         (blocks, diags)

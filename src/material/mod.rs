@@ -1,9 +1,11 @@
 //! The material: schema 1 model and how it is read from disk.
 
-pub mod hints;
+pub mod date;
 pub mod model;
 pub mod read;
 pub mod values;
 
+pub use crate::source::origin::Origin;
+pub use date::Date;
 pub use model::{Material, PartKind};
-pub use read::{Loaded, Origin, PartText};
+pub use read::{Loaded, PartText};

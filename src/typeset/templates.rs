@@ -1,43 +1,55 @@
 //! The Typst templates and profiles: files in `templates/`, embedded in the
 //! binary, and overridable file by file from `--templates DIR` so a
-//! maintainer can change layout without touching Rust.
+//! maintainer can change layout without touching Rust. Each output has its
+//! own folder (`book/`, …); `style.typ`, `zihao.yaml` and `profiles/` are
+//! shared.
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 /// Files shipped in the binary, by path below `templates/`.
 const EMBEDDED: &[(&str, &str)] = &[
-    ("book.typ", include_str!("../templates/book.typ")),
-    ("cover.typ", include_str!("../templates/cover.typ")),
-    ("body.typ", include_str!("../templates/body.typ")),
-    ("style.typ", include_str!("../templates/style.typ")),
-    (ZIHAO_FILE, include_str!("../templates/zihao.yaml")),
+    (
+        "book/main.typ",
+        include_str!("../../templates/book/main.typ"),
+    ),
+    (
+        "book/cover.typ",
+        include_str!("../../templates/book/cover.typ"),
+    ),
+    (
+        "book/body.typ",
+        include_str!("../../templates/book/body.typ"),
+    ),
+    ("style.typ", include_str!("../../templates/style.typ")),
+    (ZIHAO_FILE, include_str!("../../templates/zihao.yaml")),
     (
         "profiles/luoyang-2023.yaml",
-        include_str!("../templates/profiles/luoyang-2023.yaml"),
+        include_str!("../../templates/profiles/luoyang-2023.yaml"),
     ),
     (
         "profiles/henan-2023.yaml",
-        include_str!("../templates/profiles/henan-2023.yaml"),
+        include_str!("../../templates/profiles/henan-2023.yaml"),
     ),
 ];
 
 /// The 字号 table (name → pt), read by the templates and by shenbao.
 pub const ZIHAO_FILE: &str = "zihao.yaml";
 
-/// The Typst files of the book, for `--emit-typst`.
-pub const TYPST_FILES: [&str; 4] = ["book.typ", "cover.typ", "body.typ", "style.typ"];
-
-/// The entry point the book is compiled from.
-pub const MAIN: &str = "book.typ";
-
 #[derive(Clone, Debug, Default)]
 pub struct Templates {
     override_dir: Option<PathBuf>,
+    /// Override files served so far: `watch` follows them.
+    served: Arc<Mutex<BTreeSet<PathBuf>>>,
 }
 
 impl Templates {
     pub fn new(override_dir: Option<PathBuf>) -> Self {
-        Self { override_dir }
+        Self {
+            override_dir,
+            served: Arc::default(),
+        }
     }
 
     /// The text of a template file and the path to show in messages: the
@@ -49,6 +61,7 @@ impl Templates {
         if let Some(dir) = &self.override_dir {
             let path = dir.join(name);
             if let Ok(text) = std::fs::read_to_string(&path) {
+                self.served.lock().expect("poisoned").insert(path.clone());
                 return Some((
                     path,
                     text.strip_prefix('\u{feff}')
@@ -61,6 +74,33 @@ impl Templates {
             .iter()
             .find(|(n, _)| *n == name)
             .map(|(n, t)| (Path::new("templates").join(n), (*t).to_string()))
+    }
+
+    /// The Typst files shenbao ships, by path below `templates/`: what
+    /// `--emit-typst` writes and what the glyph check (F3) reads.
+    pub fn typst_files() -> impl Iterator<Item = &'static str> {
+        EMBEDDED
+            .iter()
+            .map(|(n, _)| *n)
+            .filter(|n| n.ends_with(".typ"))
+    }
+
+    /// Every shipped file that is not a profile (templates and shared data).
+    pub fn shared_files() -> impl Iterator<Item = &'static str> {
+        EMBEDDED
+            .iter()
+            .map(|(n, _)| *n)
+            .filter(|n| !n.starts_with("profiles/"))
+    }
+
+    /// The override files read so far (for `watch`).
+    pub fn served(&self) -> Vec<PathBuf> {
+        self.served
+            .lock()
+            .expect("poisoned")
+            .iter()
+            .cloned()
+            .collect()
     }
 
     pub fn profile_names(&self) -> Vec<String> {

@@ -13,9 +13,13 @@ use typst::utils::LazyHash;
 use typst::{Library, LibraryExt, World};
 use typst_kit::files::{FileLoader, FileStore};
 
-use crate::fonts::Fonts;
-use crate::paths::Confined;
-use crate::templates::{self, Templates};
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+use std::sync::Mutex;
+
+use super::fonts::Fonts;
+use super::templates::Templates;
+use crate::source::jail::Confined;
 
 pub struct ShenbaoWorld {
     library: LazyHash<Library>,
@@ -29,6 +33,8 @@ struct Loader {
     templates: Templates,
     data: Bytes,
     material: Confined,
+    /// Files of the material's folder read so far (`watch` follows them).
+    read: Mutex<BTreeSet<PathBuf>>,
 }
 
 impl FileLoader for Loader {
@@ -55,6 +61,7 @@ impl FileLoader for Loader {
                 .material
                 .resolve(self.material.path(), rel)
                 .map_err(|_| FileError::AccessDenied)?;
+            self.read.lock().expect("poisoned").insert(real.clone());
             return std::fs::read(&real)
                 .map(Bytes::new)
                 .map_err(|e| FileError::from_io(e, &real));
@@ -64,14 +71,17 @@ impl FileLoader for Loader {
 }
 
 impl ShenbaoWorld {
+    /// A world compiling `entry` (a path below `templates/`, such as
+    /// `book/main.typ`).
     pub fn new(
         templates: Templates,
+        entry: &str,
         data: Vec<u8>,
         material: Confined,
         fonts: Arc<Fonts>,
         today: (i32, u8, u8),
     ) -> Self {
-        let main = file_id(&format!("/shenbao/{}", templates::MAIN));
+        let main = file_id(&format!("/shenbao/{entry}"));
         Self {
             library: LazyHash::new(Library::builder().build()),
             fonts,
@@ -79,11 +89,24 @@ impl ShenbaoWorld {
                 templates,
                 data: Bytes::new(data),
                 material,
+                read: Mutex::default(),
             }),
             main,
             today: Datetime::from_ymd(today.0, today.1, today.2)
                 .unwrap_or_else(|| Datetime::from_ymd(2023, 1, 1).expect("valid")),
         }
+    }
+
+    /// The files of the material's folder the compilation read.
+    pub fn material_files(&self) -> Vec<PathBuf> {
+        self.files
+            .loader()
+            .read
+            .lock()
+            .expect("poisoned")
+            .iter()
+            .cloned()
+            .collect()
     }
 
     /// The template file a diagnostic points into, for messages.

@@ -7,6 +7,85 @@ use std::sync::Mutex;
 use std::time::SystemTime;
 
 use crate::diag::{Code, Diagnostic};
+use crate::markdown::Block;
+use crate::source::jail::Confined;
+
+/// Largest picture side accepted, in pixels.
+const MAX_SIDE: u32 = 30_000;
+
+/// Finds and opens every figure's picture inside `root`, filling in its
+/// path in the Typst world, pixel size and saved resolution. A picture that
+/// cannot be used is reported at the figure (its Markdown) and the figure
+/// dropped; the figures after it are numbered on, so 图N stays continuous
+/// (B7). Returns the pictures' files (for `watch` and `--emit-typst`).
+pub fn settle(
+    parts: &mut [(crate::material::PartKind, Vec<Block>)],
+    root: &Confined,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    let mut number = 0;
+    for (_, blocks) in parts.iter_mut() {
+        settle_blocks(blocks, root, diags, &mut files, &mut number);
+    }
+    files
+}
+
+fn settle_blocks(
+    blocks: &mut Vec<Block>,
+    root: &Confined,
+    diags: &mut Vec<Diagnostic>,
+    files: &mut Vec<PathBuf>,
+    number: &mut usize,
+) {
+    blocks.retain_mut(|b| match b {
+        Block::Figure {
+            number: n,
+            src,
+            path,
+            px_width,
+            px_height,
+            dpi,
+            span,
+            ..
+        } => {
+            let found = root
+                .resolve(&src.base, &src.dest)
+                .and_then(|real| Ok((probe(&real, MAX_SIDE)?, real)))
+                .and_then(|(p, real)| {
+                    let rel = root.relative(&real).ok_or_else(|| {
+                        Diagnostic::error(Code::FileMissing, "图片不在材料文件夹里")
+                    })?;
+                    Ok((p, real, rel))
+                });
+            match found {
+                Ok((p, real, rel)) => {
+                    *number += 1;
+                    *n = *number;
+                    *path = format!("/material/{rel}");
+                    (*px_width, *px_height, *dpi) = (p.width, p.height, p.dpi);
+                    files.push(real);
+                    true
+                }
+                Err(d) => {
+                    diags.push(d.at_opt(span.clone()));
+                    false
+                }
+            }
+        }
+        Block::List { items, .. } => {
+            for it in items.iter_mut() {
+                settle_blocks(it, root, diags, files, number);
+            }
+            true
+        }
+        Block::Quote { blocks } => {
+            settle_blocks(blocks, root, diags, files, number);
+            true
+        }
+        _ => true,
+    });
+}
 
 /// Largest picture accepted: 100 megapixels (a 12 000 × 8 000 scan).
 const MAX_PIXELS: u64 = 100_000_000;

@@ -1,0 +1,21 @@
+//! A material read, parsed, laid out and checked: what every output
+//! renders from.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use crate::markdown::Block;
+use crate::material::{Date, Loaded, PartKind};
+use crate::profile::Profile;
+use crate::typeset::fonts::Fonts;
+
+/// A material read and checked, ready to render.
+pub struct Prepared {
+    pub loaded: Loaded,
+    pub profile: Profile,
+    pub fonts: Arc<Fonts>,
+    pub parts: Vec<(PartKind, Vec<Block>)>,
+    pub date: Date,
+    /// The files of the material's folder its document names (pictures).
+    pub assets: Vec<PathBuf>,
+}

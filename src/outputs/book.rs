@@ -1,0 +1,24 @@
+//! The book (申报材料): the cover with its blank back and the body, compiled
+//! once from `templates/book/` and written three ways (SPEC §7): 封面.pdf,
+//! 正文.pdf (numbered from 1) and 申报材料.pdf, every page in binding order.
+
+use super::typst::{PdfFile, Selection, TypstOutput};
+
+pub const BOOK: TypstOutput = TypstOutput {
+    id: "book",
+    entry: "book/main.typ",
+    files: &[
+        PdfFile {
+            name: "封面.pdf",
+            pages: Selection::Parts(&["cover"]),
+        },
+        PdfFile {
+            name: "正文.pdf",
+            pages: Selection::Parts(&["body"]),
+        },
+        PdfFile {
+            name: "申报材料.pdf",
+            pages: Selection::All,
+        },
+    ],
+};

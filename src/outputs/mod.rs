@@ -1,0 +1,67 @@
+//! Outputs: each set of files a build writes is a [`Renderer`], in the shape
+//! of mdBook's. A renderer says what it reads (one material, or all the
+//! materials of a run) and which files it writes, and turns prepared
+//! materials into those files' bytes; writing them (atomically, into the
+//! enterprise's folder or the run's) is `write`'s, done once for all.
+//!
+//! Most outputs are Typst documents ([`typst::TypstOutput`]: an entry
+//! template and the page selections it is cut into); a renderer that is not
+//! Typst (a spreadsheet, a post-processed print file) implements the trait
+//! directly. Adding a Typst output is a file here beside `book.rs` and a
+//! template folder beside `templates/book/`.
+
+pub mod book;
+pub mod data;
+pub mod typst;
+pub mod write;
+
+use crate::diag::Diagnostic;
+use crate::document::Prepared;
+use crate::typeset::templates::Templates;
+
+/// What a renderer reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scope {
+    /// One material; its files go into the enterprise's folder (E1).
+    Material,
+    /// Every material of the run (a county's folder); its files go at the
+    /// top of the output folder.
+    Run,
+}
+
+/// One material ready to render, with what every renderer of it shares.
+pub struct Job<'a> {
+    pub templates: &'a Templates,
+    pub prepared: &'a Prepared,
+    /// `/data.json`, serialized once for all Typst outputs of the material.
+    pub data: &'a [u8],
+    pub timestamp: Option<typst_pdf::Timestamp>,
+}
+
+/// A file a renderer produced, not yet written.
+pub struct Product {
+    pub name: String,
+    pub bytes: Vec<u8>,
+    /// Its page count, for the report (None for a file without pages).
+    pub pages: Option<usize>,
+}
+
+pub trait Renderer: Sync {
+    /// A short name (`book`), for messages and timings.
+    fn id(&self) -> &'static str;
+
+    fn scope(&self) -> Scope;
+
+    /// The files it writes, known before anything is rendered.
+    fn files(&self) -> Vec<&'static str>;
+
+    /// Renders `jobs`: exactly one for [`Scope::Material`], all the run's
+    /// materials for [`Scope::Run`]. Diagnostics beside the files are
+    /// warnings; an error means nothing of this renderer is written.
+    fn render(&self, jobs: &[Job]) -> Result<(Vec<Product>, Vec<Diagnostic>), Vec<Diagnostic>>;
+}
+
+/// The outputs of `shenbao build`, in the order they are reported.
+pub fn renderers() -> Vec<&'static dyn Renderer> {
+    vec![&book::BOOK]
+}
