@@ -55,8 +55,10 @@ pub struct Profile {
     /// Footnote text; 小五 when a profile leaves it out.
     #[serde(default)]
     pub footnote_size: Option<Spanned<String>>,
-    pub blank_after_cover: bool,
+    pub book: Book,
     pub cover: Cover,
+    /// The 申报表 (Annex 2).
+    pub form: Form,
     /// Space between a table's caption and its top rule, and between a
     /// figure and its caption, in pt; figure placement leaves room for it.
     #[serde(default = "caption_gap")]
@@ -124,6 +126,42 @@ pub struct Page {
     pub margin_right_mm: f64,
 }
 
+/// The book's parts in binding order and how it is printed.
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Book {
+    /// Parts by name: `cover`, `form`, `body`.
+    pub order: Vec<Spanned<String>>,
+    /// Printed on both sides: every part starts on a right-hand page, a
+    /// blank page inserted where needed (the cover's back, an odd form).
+    pub duplex: bool,
+}
+
+/// The parts a book can bind, by the names templates/book/main.typ knows.
+pub const BOOK_PARTS: [&str; 3] = ["cover", "form", "body"];
+
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Form {
+    pub title: String,
+    /// The font role of the title: `zhongsong` (华文中宋) or `hei` (黑体).
+    pub title_role: Spanned<String>,
+    pub title_size: Spanned<String>,
+    pub cell_size: Spanned<String>,
+    pub note_size: Spanned<String>,
+    /// Print the company's name in the declaration instead of leaving it
+    /// to be written by hand, as the notice asks.
+    pub prefill_company: bool,
+    /// The notice's instruction printed after the blank.
+    pub declaration_hint: String,
+    /// The declaration after the company's name.
+    pub declaration: String,
+    /// The heading of the county's box.
+    pub recommendation: String,
+    /// The note (说明) under the form, one entry per point.
+    pub notes: Vec<String>,
+}
+
 #[derive(Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Cover {
@@ -174,6 +212,9 @@ impl Profile {
             &profile.page_number_size,
             &profile.cover.title_size,
             &profile.cover.field_size,
+            &profile.form.title_size,
+            &profile.form.cell_size,
+            &profile.form.note_size,
         ];
         for s in sizes {
             if profile.size_pt(&s.value).is_none() {
@@ -191,6 +232,41 @@ impl Profile {
                         )),
                 );
             }
+        }
+        let at = |s: &Spanned<String>| crate::source::yaml::yaml_span(sources, file, &s.referenced);
+        for (i, part) in profile.book.order.iter().enumerate() {
+            let name = part.value.as_str();
+            let twice = profile.book.order[..i].iter().any(|p| p.value == name);
+            if !BOOK_PARTS.contains(&name) || twice {
+                return Err(Diagnostic::error(
+                    Code::Profile,
+                    format!("book.order 里的“{name}”不是可装订的部分，或写了两次"),
+                )
+                .at(at(part))
+                .help(format!("可用：{}，每个最多一次", BOOK_PARTS.join("、"))));
+            }
+        }
+        for needed in ["cover", "body"] {
+            if !profile.book.order.iter().any(|p| p.value == needed) {
+                return Err(Diagnostic::error(
+                    Code::Profile,
+                    format!("book.order 缺少“{needed}”：封面.pdf 和正文.pdf 从整本里切出"),
+                )
+                .in_file(&path)
+                .help("写成 order: [cover, form, body]"));
+            }
+        }
+        let roles = ["song", "song_bold", "hei", "zhongsong"];
+        if !roles.contains(&profile.form.title_role.value.as_str()) {
+            return Err(Diagnostic::error(
+                Code::Profile,
+                format!(
+                    "form.title_role“{}”不是字体角色",
+                    profile.form.title_role.value
+                ),
+            )
+            .at(at(&profile.form.title_role))
+            .help(format!("可用：{}", roles.join("、"))));
         }
         if !(1.0..=3.0).contains(&profile.line_spacing) || profile.title_lines.is_empty() {
             return Err(

@@ -648,8 +648,9 @@ fn output_is_atomic_and_never_clobbers_a_file() {
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
-    assert_eq!(names.len(), 3, "{names:?}");
+    assert_eq!(names.len(), 4, "{names:?}");
     assert!(names.iter().all(|n| n.ends_with(".pdf")), "{names:?}");
+    assert!(names.iter().any(|n| n == FORM), "{names:?}");
 }
 
 #[test]
@@ -693,7 +694,7 @@ fn templates_override_profiles_and_report_template_errors() {
     let g = Fixture::yaml(SMALL_YAML);
     g.write(
         "tpl/book/cover.typ",
-        "#let cover(data) = {\n  undefined-function()\n}\n",
+        "#let cover(data, last: false) = {\n  undefined-function()\n}\n",
     );
     let err = g.reject_with(|c| {
         c.arg("--templates").arg(g.path("tpl"));

@@ -733,28 +733,47 @@ fn b9_page_numbers_centred_in_footer_from_one() {
     }
 }
 
-/// The book: cover, one blank back of the cover (blank_after_cover), then
-/// the body, each page as in its own PDF.
+/// The book in the profile's order (cover, form, body), printed duplex:
+/// every part starts on a right-hand (odd) page, so the cover has a blank
+/// back and so has a form of an odd number of pages. Each page is as in the
+/// part's own PDF.
 #[test]
-fn book_is_cover_then_blank_then_body() {
+fn book_is_cover_form_body_each_on_a_right_hand_page() {
     let pdfs = &example().pdfs;
-    let (cover, body, book) = (&pdfs.cover.pages, &pdfs.body.pages, &pdfs.book.pages);
-    assert_eq!(book.len(), cover.len() + 1 + body.len());
-    assert_eq!(book[0].text(), cover[0].text(), "page 1 is the cover");
-    let blank = &book[cover.len()];
-    assert!(
-        blank.spans.is_empty() && blank.images.is_empty() && blank.lines.is_empty(),
-        "page 2 is blank"
-    );
-    for (i, p) in body.iter().enumerate() {
+    let book = &pdfs.book.pages;
+    let blank = |p: &Page| p.spans.is_empty() && p.images.is_empty() && p.lines.is_empty();
+    let mut at = 0;
+    for (name, part) in [
+        (COVER, &pdfs.cover.pages),
+        (FORM, &pdfs.form.pages),
+        (BODY, &pdfs.body.pages),
+    ] {
         assert_eq!(
-            book[cover.len() + 1 + i].text(),
-            p.text(),
-            "book page {} = body page {}",
-            cover.len() + 2 + i,
-            i + 1
+            at % 2,
+            0,
+            "{name} starts on page {}, a left-hand page",
+            at + 1
         );
+        for (i, p) in part.iter().enumerate() {
+            assert_eq!(
+                book[at + i].text(),
+                p.text(),
+                "book page {} = {name} page {}",
+                at + i + 1,
+                i + 1
+            );
+        }
+        at += part.len();
+        if name != BODY && part.len() % 2 == 1 {
+            assert!(
+                blank(&book[at]),
+                "book page {} is {name}'s blank back",
+                at + 1
+            );
+            at += 1;
+        }
     }
+    assert_eq!(at, book.len(), "nothing after the body");
 }
 
 #[test]

@@ -15,6 +15,7 @@ struct Tocs {
     cover: Vec<TocEntry>,
     body: Vec<TocEntry>,
     book: Vec<TocEntry>,
+    form: Vec<TocEntry>,
 }
 
 fn tocs() -> &'static Tocs {
@@ -31,10 +32,15 @@ fn tocs() -> &'static Tocs {
             })
             .collect();
         let names: Vec<&str> = example().bytes.iter().map(|(n, _)| n.as_str()).collect();
-        assert_eq!(names, [COVER, BODY, BOOK]);
-        let [cover, body, book]: [Vec<TocEntry>; 3] =
-            toc_all(&paths).try_into().expect("three outlines");
-        Tocs { cover, body, book }
+        assert_eq!(names, [COVER, BODY, BOOK, FORM]);
+        let [cover, body, book, form]: [Vec<TocEntry>; 4] =
+            toc_all(&paths).try_into().expect("four outlines");
+        Tocs {
+            cover,
+            body,
+            book,
+            form,
+        }
     })
 }
 
@@ -108,7 +114,11 @@ fn book_outline_has_the_body_headings_nested() {
 fn book_outline_points_at_the_printed_headings() {
     let book = &tocs().book;
     let pdf = &example().pdfs.book;
-    let body: Vec<TocEntry> = book.iter().filter(|e| e.1 != "封面").cloned().collect();
+    let body: Vec<TocEntry> = book
+        .iter()
+        .filter(|e| e.1 != "封面" && e.1 != FORM_TITLE)
+        .cloned()
+        .collect();
     assert!(
         !body.is_empty(),
         "申报材料.pdf has no body bookmarks: {book:?}"
@@ -122,10 +132,10 @@ fn body_outline_is_the_body_headings_at_their_pages() {
     let pdfs = &example().pdfs;
     assert!(!t.body.is_empty(), "正文.pdf has no bookmarks");
     assert_pages_match(BODY, &pdfs.body, &t.body);
-    // The same entries as the book's after 封面, shifted by the pages
-    // before the body.
+    // The same entries as the book's after 封面 and the form, shifted by
+    // the pages before the body.
     let shift = (pdfs.book.pages.len() - pdfs.body.pages.len()) as i64;
-    let shifted: Vec<TocEntry> = t.book[1..]
+    let shifted: Vec<TocEntry> = t.book[2..]
         .iter()
         .map(|TocEntry(l, s, p)| TocEntry(*l, s.clone(), p - shift))
         .collect();
@@ -133,6 +143,17 @@ fn body_outline_is_the_body_headings_at_their_pages() {
         t.body, shifted,
         "正文.pdf's outline is the book's body part"
     );
+}
+
+/// The form's title: its single bookmark, and the book's second.
+const FORM_TITLE: &str = "洛阳市质量标杆申报表";
+
+#[test]
+fn form_outline_is_its_title_in_both_files() {
+    let t = tocs();
+    assert_eq!(t.form, [TocEntry(1, FORM_TITLE.into(), 1)]);
+    // In the book: after 封面 and the cover's blank back (duplex).
+    assert_eq!(t.book[1], TocEntry(1, FORM_TITLE.into(), 3));
 }
 
 #[test]

@@ -8,7 +8,8 @@ Usage: pdfprobe.py FILE.pdf [FILE.pdf ...]
 Prints a JSON list, one object per file: "fonts" (every font of every page,
 with whether it is embedded) and "pages", each with its width and height,
 its text spans (text, font, size, x/y = the baseline origin, bbox, and each
-glyph's origin x and right edge), its straight line drawings and its image bboxes. Coordinates
+glyph's origin x and right edge), its straight line drawings, its image bboxes
+and its text in content-stream order. Coordinates
 are PDF points from the top-left corner, y growing downwards.
 
 With --toc, prints instead each file's outline (bookmarks) as a list of
@@ -79,6 +80,9 @@ def probe(path):
             "spans": spans(page),
             "lines": lines(page),
             "images": [[r(v) for v in info["bbox"]] for info in page.get_image_info()],
+            # In content-stream order: Typst writes a table cell's lines
+            # together, so a wrapped value reads whole here.
+            "stream_text": page.get_text("text", sort=False),
         })
         for _xref, ext, _type, basefont, *_rest in page.get_fonts():
             fonts[basefont] = {"name": basefont, "embedded": ext != "n/a"}

@@ -15,6 +15,7 @@ pub struct RenderData<'a> {
     pub profile: &'a Profile,
     pub fonts: serde_json::Value,
     pub cover: CoverData,
+    pub form: super::form::FormData,
     pub body: BodyData,
 }
 
@@ -130,6 +131,7 @@ pub fn json(p: &Prepared, draft: bool, pdf_date: bool) -> Vec<u8> {
             title_lines: p.profile.title_lines.clone(),
             fields: cover_fields(m, p.date),
         },
+        form: super::form::data(m, &p.profile),
         body: BodyData {
             title,
             parts: p

@@ -12,6 +12,7 @@
 
 pub mod book;
 pub mod data;
+pub mod form;
 pub mod typst;
 pub mod write;
 
@@ -63,5 +64,5 @@ pub trait Renderer: Sync {
 
 /// The outputs of `shenbao build`, in the order they are reported.
 pub fn renderers() -> Vec<&'static dyn Renderer> {
-    vec![&book::BOOK]
+    vec![&book::BOOK, &form::FORM]
 }

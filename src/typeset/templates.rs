@@ -22,6 +22,14 @@ const EMBEDDED: &[(&str, &str)] = &[
         "book/body.typ",
         include_str!("../../templates/book/body.typ"),
     ),
+    (
+        "form/main.typ",
+        include_str!("../../templates/form/main.typ"),
+    ),
+    (
+        "form/form.typ",
+        include_str!("../../templates/form/form.typ"),
+    ),
     ("style.typ", include_str!("../../templates/style.typ")),
     (ZIHAO_FILE, include_str!("../../templates/zihao.yaml")),
     (

@@ -301,24 +301,36 @@ impl Built {
         self.folder.join(name)
     }
 
-    /// Probes 封面.pdf, 正文.pdf and 申报材料.pdf with one Python run.
+    /// Probes 封面.pdf, 正文.pdf, 申报材料.pdf and 申报表.pdf with one
+    /// Python run.
     pub fn probe(&self) -> Pdfs {
-        let [cover, body, book]: [Probe; 3] =
-            probe_all(&[self.pdf(COVER), self.pdf(BODY), self.pdf(BOOK)])
-                .try_into()
-                .expect("three probes");
-        Pdfs { cover, body, book }
+        let [cover, body, book, form]: [Probe; 4] = probe_all(&[
+            self.pdf(COVER),
+            self.pdf(BODY),
+            self.pdf(BOOK),
+            self.pdf(FORM),
+        ])
+        .try_into()
+        .expect("four probes");
+        Pdfs {
+            cover,
+            body,
+            book,
+            form,
+        }
     }
 }
 
 pub const COVER: &str = "封面.pdf";
 pub const BODY: &str = "正文.pdf";
 pub const BOOK: &str = "申报材料.pdf";
+pub const FORM: &str = "申报表.pdf";
 
 pub struct Pdfs {
     pub cover: Probe,
     pub body: Probe,
     pub book: Probe,
+    pub form: Probe,
 }
 
 impl Pdfs {
@@ -342,7 +354,7 @@ pub fn example() -> &'static Example {
         let tmp = tempfile::tempdir().expect("temp dir");
         let out = must_succeed(&mut build_cmd(&example_yaml(), tmp.path()));
         let built = Built::from_output(tmp.path(), out);
-        let bytes = [COVER, BODY, BOOK]
+        let bytes = [COVER, BODY, BOOK, FORM]
             .iter()
             .map(|n| {
                 (
@@ -390,6 +402,9 @@ pub struct Page {
     pub lines: Vec<Rule>,
     /// Image bounding boxes: x0, y0, x1, y1.
     pub images: Vec<[f64; 4]>,
+    /// The page's text in content-stream order (a table cell's lines
+    /// together), as PyMuPDF extracts it unsorted.
+    pub stream_text: String,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -569,6 +584,16 @@ impl Page {
 impl Probe {
     pub fn text(&self) -> String {
         self.pages.iter().map(Page::text).collect()
+    }
+
+    /// The text in content-stream order, without white space or the
+    /// zero-width spaces that let long runs break.
+    pub fn stream_text(&self) -> String {
+        self.pages
+            .iter()
+            .flat_map(|p| p.stream_text.chars())
+            .filter(|c| !c.is_whitespace() && *c != '\u{200B}')
+            .collect()
     }
 }
 
