@@ -75,6 +75,9 @@ pub enum Code {
     ImageResolution,
     /// V4: phone, e-mail, date.
     ContactRule,
+    /// A2: a count on the form disagrees with the 附表 list behind it, or a
+    /// listed item's status or level is not one the form knows.
+    FormDetails,
     /// V5: region and three profitable years.
     Eligibility,
     /// V6: 企业类型 against employees and revenue.
@@ -129,7 +132,8 @@ impl Code {
             | Code::ContactRule
             | Code::Eligibility
             | Code::ScaleRule
-            | Code::IndustryRule => false,
+            | Code::IndustryRule
+            | Code::FormDetails => false,
         }
     }
 
@@ -160,6 +164,7 @@ impl Code {
             Code::Eligibility => "V5",
             Code::ScaleRule => "V6",
             Code::IndustryRule => "V7",
+            Code::FormDetails => "A2-DETAIL",
             Code::Template => "TPL",
             Code::Output => "OUT",
             Code::OutputCollision => "OUT-COLLISION",

@@ -25,6 +25,12 @@ fn part(desc: &str) -> Value {
     })
 }
 
+/// A 附表 list of objects with `props`, `required` among them.
+fn list(desc: &str, props: Value, required: &[&str]) -> Value {
+    json!({"type": "array", "description": desc,
+        "items": {"type": "object", "additionalProperties": false, "required": required, "properties": props}})
+}
+
 fn person(desc: &str) -> Value {
     json!({"type": "object", "description": desc, "additionalProperties": false, "required": ["name"],
         "properties": {"name": text("姓名"), "title": text("职务")}})
@@ -94,6 +100,17 @@ pub fn schema() -> Value {
                 "properties": {"international": count("国际标准"), "national": count("国家标准"), "industry": count("行业标准"),
                     "local": count("地方标准"), "group": count("团体标准"), "enterprise": count("企业标准")}},
             "honors": count("近五年获省市级以上主要荣誉数（项）"),
+            "details": {"type": "object", "additionalProperties": false,
+                "description": "附表（申报表说明第3条）：列出后印在申报表之后，申报表上的数目须与之相符（A2-DETAIL）",
+                "properties": {
+                    "patents": list("专利", json!({"name": text("专利名称"), "number": text("专利号或申请号"),
+                        "status": option(&values::PATENT_STATUSES, "申请（未授权）或授权"), "date": text("申请或授权日期")}), &["name", "status"]),
+                    "software_copyrights": list("软件著作权", json!({"name": text("软件名称"), "number": text("登记号"), "date": text("登记日期")}), &["name"]),
+                    "standards": list("主导、参与制修订的标准", json!({"name": text("标准名称"), "number": text("标准号，如 GB/T 307.1-2017"),
+                        "level": option(&values::STANDARD_LEVELS, "级别"), "role": option(&values::STANDARD_ROLES, "主导或参与")}), &["name", "level"]),
+                    "honors": list("省市级以上主要荣誉", json!({"name": text("荣誉名称"), "by": text("颁发单位"),
+                        "year": {"type": "integer", "minimum": 1900, "maximum": 2999, "description": "获得年份；近五年（活动年份前五年）的计入荣誉数"}}), &["name", "year"])
+                }},
             "benchmark": {"type": "object", "additionalProperties": false, "required": ["title"], "description": "质量标杆",
                 "properties": {"title": text("标杆名称：40 字以内（按 Word 的字数统计，shenbao check 检查），公司全称+（典型方法技术）+（经验）"),
                     "brief": text("质量标杆简介（申报表用）")}},

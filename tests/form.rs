@@ -309,3 +309,124 @@ fn a_long_brief_grows_the_form_cleanly() {
     let last = form.pages.last().expect("pages").text();
     assert!(last.contains("4.近三年发展情况"), "{last}");
 }
+
+/// SMALL_YAML with 附表 lists whose counts agree with the form's.
+fn with_details() -> String {
+    format!(
+        "{SMALL_YAML}{}",
+        r#"patents: {applied: 3, granted: 2}
+software_copyrights: 1
+standards: {international: 0, national: 1, industry: 0, local: 0, group: 0, enterprise: 1}
+honors: 2
+details:
+  patents:
+    - {name: 一种轴承套圈淬火装置, number: ZL202110123456.7, status: 授权, date: 2022-05-10}
+    - {name: 轴承游隙检测方法, number: ZL202010654321.X, status: 授权, date: 2021-08-02}
+    - {name: 一种保持架冲压模具, number: "202211234567.8", status: 申请, date: 2022-11-20}
+  software_copyrights:
+    - {name: 轴承质量追溯系统V1.0, number: 2021SR0123456, date: 2021-03-01}
+  standards:
+    - {name: 滚动轴承套圈热处理技术条件, number: GB/T 34891-2017, level: 国家, role: 参与}
+    - {name: 精密轴承装配规范, number: Q/LYCS 012-2022, level: 企业, role: 主导}
+  honors:
+    - {name: 洛阳市质量标杆, by: 洛阳市工业和信息化局, year: 2021}
+    - {name: 河南省专精特新中小企业, by: 河南省工业和信息化厅, year: 2022}
+    - {name: 洛阳市优秀民营企业, by: 洛阳市人民政府, year: 2016}
+"#
+    )
+}
+
+/// The lists become 附表 pages after the form, every entry printed, and the
+/// form's counts are the lists' (an honour before the five years is listed
+/// but not counted, with a warning at its year).
+#[test]
+fn detail_lists_become_numbered_tables_after_the_form() {
+    let yaml = with_details();
+    let f = Fixture::yaml(&yaml);
+    let built = f.build("material.yaml");
+    assert!(
+        built.stderr.contains("warning[A2-DETAIL]"),
+        "{}",
+        built.stderr
+    );
+    assert!(built.stderr.contains("2016"), "{}", built.stderr);
+    let form = probe(&built.pdf(FORM));
+    let first = form.pages[0].stream_text.clone();
+    assert!(
+        !first.contains("附表1"),
+        "附表 start on a page of their own"
+    );
+    let rest: String = form.pages[1..]
+        .iter()
+        .flat_map(|p| p.stream_text.chars())
+        .filter(|c| !c.is_whitespace() && *c != '\u{200B}')
+        .collect();
+    let mut at = 0;
+    for title in [
+        "附表1申请和授权专利情况",
+        "附表2软件著作权登记情况",
+        "附表3主导、参与标准制修订情况",
+        "附表4近五年获省市级以上主要荣誉",
+    ] {
+        let found = rest[at..]
+            .find(title)
+            .unwrap_or_else(|| panic!("{title} missing or out of order"));
+        at += found;
+    }
+    for v in [
+        "一种轴承套圈淬火装置",
+        "ZL202110123456.7",
+        "202211234567.8",
+        "轴承质量追溯系统V1.0",
+        "2021SR0123456",
+        "GB/T34891-2017",
+        "国家标准",
+        "主导",
+        "河南省工业和信息化厅",
+        "洛阳市优秀民营企业",
+        "2016",
+    ] {
+        assert!(rest.contains(v), "“{v}” missing from the 附表");
+    }
+    // The book binds the same pages.
+    let book = probe(&built.pdf(BOOK)).stream_text();
+    assert!(book.contains("附表4近五年获省市级以上主要荣誉"));
+}
+
+/// A count that disagrees with its list is an error at the list, saying
+/// both numbers and the count to write; a status the form does not know is
+/// an error at that status.
+#[test]
+fn counts_must_agree_with_the_lists() {
+    let yaml = with_details()
+        .replace(
+            "patents: {applied: 3, granted: 2}",
+            "patents: {applied: 3, granted: 3}",
+        )
+        .replace("honors: 2\n", "honors: 3\n")
+        .replace("status: 申请", "status: 已受理");
+    let f = Fixture::yaml(&yaml);
+    let err = f.reject("material.yaml");
+    assert!(err.contains("error[A2-DETAIL]"), "{err}");
+    assert!(err.contains("附表列了 3 件，其中授权 2 件"), "{err}");
+    assert!(err.contains("patents: {applied: 3, granted: 2}"), "{err}");
+    assert!(err.contains("专利状态“已受理”"), "{err}");
+    assert!(
+        err.contains("近五年荣誉数（3）") && err.contains("honors: 2"),
+        "{err}"
+    );
+    let locs = locations(&err);
+    let status_line = line_of(&yaml, "已受理");
+    assert!(
+        locs.iter()
+            .any(|l| l.0 == "material.yaml" && l.1 == status_line),
+        "{locs:?}"
+    );
+    // The count error points into the patents list (its first entry).
+    let list_line = line_of(&yaml, "一种轴承套圈淬火装置");
+    assert!(
+        locs.iter()
+            .any(|l| l.0 == "material.yaml" && l.1 == list_line),
+        "{locs:?}"
+    );
+}

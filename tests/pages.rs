@@ -1,6 +1,7 @@
 //! Page content of both bundled examples, compared with the digests kept in
 //! `tests/fixtures/pages/` (issue 9): every span's text, font, size and
-//! position, every rule and every image, to 0.01 pt. A restructuring of the
+//! position, every rule and every image, to 0.01 pt, of 封面.pdf and
+//! 正文.pdf, and the same pages in 申报材料.pdf. A restructuring of the
 //! engine must leave what is printed where it was; the file bytes may change.
 //!
 //! When a layout change is intended, regenerate the digests with
@@ -47,6 +48,21 @@ fn first_difference(expected: &str, actual: &str) -> String {
     )
 }
 
+/// A digest's pages, each without its `page N` line.
+fn pages(digest: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for line in digest.lines() {
+        if let Some(size) = line.strip_prefix("page ") {
+            let size = size.split_once(' ').map_or("", |(_, s)| s);
+            out.push(format!("size {size}\n"));
+        } else if let Some(page) = out.last_mut() {
+            page.push_str(line);
+            page.push('\n');
+        }
+    }
+    out
+}
+
 #[track_caller]
 fn assert_same_pages(example: &str, material: &str) {
     let dir = root().join("examples").join(example);
@@ -58,13 +74,13 @@ fn assert_same_pages(example: &str, material: &str) {
         .expect("one folder")
         .expect("entry")
         .path();
-    for name in [COVER, BODY, BOOK] {
+    let mut kept = Vec::new();
+    for name in [COVER, BODY] {
         let actual = digest(&folder.join(name));
         let stem = name.trim_end_matches(".pdf");
         let fixture = root().join(format!("tests/fixtures/pages/{example}-{stem}.txt"));
         if std::env::var_os("SHENBAO_BLESS").is_some() {
             std::fs::write(&fixture, &actual).expect("write digest");
-            continue;
         }
         let expected = std::fs::read_to_string(&fixture).expect("digest fixture");
         assert!(
@@ -72,6 +88,27 @@ fn assert_same_pages(example: &str, material: &str) {
             "{example}/{name} differs from {}: {}",
             fixture.display(),
             first_difference(&expected, &actual)
+        );
+        kept.push(pages(&expected));
+    }
+    // The book binds those very pages: the cover first, the body last (the
+    // form and blank backs between them are tested in tests/form.rs and
+    // tests/layout.rs).
+    let book = pages(&digest(&folder.join(BOOK)));
+    let (cover, body) = (&kept[0], &kept[1]);
+    assert!(book.len() >= cover.len() + body.len());
+    assert!(
+        book[..cover.len()] == cover[..],
+        "{example}: the book's cover pages differ from 封面.pdf"
+    );
+    for (i, page) in body.iter().enumerate() {
+        let at = book.len() - body.len() + i;
+        assert!(
+            book[at] == *page,
+            "{example}: book page {} differs from 正文.pdf page {}: {}",
+            at + 1,
+            i + 1,
+            first_difference(page, &book[at])
         );
     }
 }

@@ -2,6 +2,7 @@
 //! parsed. Every problem is reported, not just the first.
 
 pub mod count;
+mod details;
 pub mod figures;
 pub mod glyphs;
 pub mod industry;
@@ -108,6 +109,7 @@ impl Checker<'_> {
         self.v6_scale(diags);
         self.v7_industry(diags);
         self.enums(diags);
+        self.details(diags);
     }
 
     /// The schema version and the date: values the model reads as text.

@@ -33,6 +33,10 @@ pub struct Material {
     pub standards: Option<Standards>,
     #[serde(default)]
     pub honors: Option<u32>,
+    /// The 附表 (the form's note 3): the patents, copyrights, standards and
+    /// honours behind the counts above, when the writer lists them.
+    #[serde(default)]
+    pub details: Option<Details>,
     pub benchmark: Benchmark,
     pub date: Spanned<String>,
     #[serde(rename = "abstract", default)]
@@ -117,6 +121,67 @@ pub struct Standards {
     pub group: u32,
     #[serde(default)]
     pub enterprise: u32,
+}
+
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct Details {
+    #[serde(default)]
+    pub patents: Option<Spanned<Vec<PatentItem>>>,
+    #[serde(default)]
+    pub software_copyrights: Option<Spanned<Vec<SoftwareItem>>>,
+    #[serde(default)]
+    pub standards: Option<Spanned<Vec<StandardItem>>>,
+    #[serde(default)]
+    pub honors: Option<Spanned<Vec<HonorItem>>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PatentItem {
+    pub name: Text,
+    /// 专利号 or 申请号.
+    #[serde(default)]
+    pub number: Option<Text>,
+    /// 申请 (applied, pending) or 授权 (granted).
+    pub status: Text,
+    #[serde(default)]
+    pub date: Option<Text>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SoftwareItem {
+    pub name: Text,
+    /// 登记号.
+    #[serde(default)]
+    pub number: Option<Text>,
+    #[serde(default)]
+    pub date: Option<Text>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StandardItem {
+    pub name: Text,
+    /// 标准号, e.g. GB/T 307.1-2017.
+    #[serde(default)]
+    pub number: Option<Text>,
+    /// 国际, 国家, 行业, 地方, 团体 or 企业.
+    pub level: Text,
+    /// 主导 or 参与.
+    #[serde(default)]
+    pub role: Option<Text>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HonorItem {
+    pub name: Text,
+    /// 颁发单位.
+    #[serde(default)]
+    pub by: Option<Text>,
+    pub year: Spanned<i32>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -17,6 +17,13 @@ pub const PHONE_DIGITS: usize = 11;
 pub const PHONE_FIRST: char = '1';
 pub const PHONE_SECOND: (char, char) = ('3', '9');
 
+/// A listed patent's status (附表): applied (pending) or granted.
+pub const PATENT_STATUSES: [&str; 2] = ["申请", "授权"];
+/// A listed standard's level, in the form's order (国际 … 企业标准).
+pub const STANDARD_LEVELS: [&str; 6] = ["国际", "国家", "行业", "地方", "团体", "企业"];
+/// Whether the enterprise led or took part in a standard.
+pub const STANDARD_ROLES: [&str; 2] = ["主导", "参与"];
+
 /// V4: a mobile number, digits optionally grouped by spaces or hyphens.
 pub fn is_mobile(phone: &str) -> bool {
     let p = phone.trim();

@@ -50,6 +50,16 @@ pub struct FormData {
     pub declared_name: String,
     /// The declaration after the name.
     pub declaration: String,
+    /// The 附表 after the form, one per list the material gives.
+    pub details: Vec<DetailTable>,
+}
+
+/// One 附表: its title and rows, 序号 first.
+#[derive(Serialize)]
+pub struct DetailTable {
+    pub title: String,
+    pub columns: Vec<&'static str>,
+    pub rows: Vec<Vec<String>>,
 }
 
 #[derive(Serialize)]
@@ -187,7 +197,104 @@ pub fn data(m: &Material, profile: &Profile) -> FormData {
         brief: text(m.benchmark.brief.as_ref()),
         declared_name,
         declaration,
+        details: details(m),
     }
+}
+
+/// The 附表 of the lists the material gives, numbered in the form's order.
+fn details(m: &Material) -> Vec<DetailTable> {
+    let Some(d) = &m.details else {
+        return Vec::new();
+    };
+    let opt = |v: &Option<serde_saphyr::Spanned<String>>| text(v.as_ref());
+    let numbered = |rows: Vec<Vec<String>>| -> Vec<Vec<String>> {
+        rows.into_iter()
+            .enumerate()
+            .map(|(i, mut r)| {
+                r.insert(0, (i + 1).to_string());
+                r
+            })
+            .collect()
+    };
+    let mut tables = Vec::new();
+    if let Some(list) = &d.patents {
+        tables.push((
+            "申请和授权专利情况",
+            vec!["序号", "专利名称", "专利号", "状态", "日期"],
+            numbered(
+                list.value
+                    .iter()
+                    .map(|p| {
+                        vec![
+                            p.name.value.trim().into(),
+                            opt(&p.number),
+                            p.status.value.trim().into(),
+                            opt(&p.date),
+                        ]
+                    })
+                    .collect(),
+            ),
+        ));
+    }
+    if let Some(list) = &d.software_copyrights {
+        tables.push((
+            "软件著作权登记情况",
+            vec!["序号", "软件名称", "登记号", "登记日期"],
+            numbered(
+                list.value
+                    .iter()
+                    .map(|s| vec![s.name.value.trim().into(), opt(&s.number), opt(&s.date)])
+                    .collect(),
+            ),
+        ));
+    }
+    if let Some(list) = &d.standards {
+        tables.push((
+            "主导、参与标准制修订情况",
+            vec!["序号", "标准名称", "标准号", "级别", "主导/参与"],
+            numbered(
+                list.value
+                    .iter()
+                    .map(|s| {
+                        let level = s.level.value.trim();
+                        vec![
+                            s.name.value.trim().into(),
+                            opt(&s.number),
+                            format!("{level}标准"),
+                            opt(&s.role),
+                        ]
+                    })
+                    .collect(),
+            ),
+        ));
+    }
+    if let Some(list) = &d.honors {
+        tables.push((
+            "近五年获省市级以上主要荣誉",
+            vec!["序号", "荣誉名称", "颁发单位", "年份"],
+            numbered(
+                list.value
+                    .iter()
+                    .map(|h| {
+                        vec![
+                            h.name.value.trim().into(),
+                            opt(&h.by),
+                            h.year.value.to_string(),
+                        ]
+                    })
+                    .collect(),
+            ),
+        ));
+    }
+    tables
+        .into_iter()
+        .enumerate()
+        .map(|(i, (title, columns, rows))| DetailTable {
+            title: format!("附表{}　{title}", i + 1),
+            columns,
+            rows,
+        })
+        .collect()
 }
 
 #[cfg(test)]
