@@ -1,14 +1,18 @@
 //! Many materials in one run: built side by side on every core with the
 //! fonts shared, after the materials that would write one folder are found
 //! and left out (`OUT-COLLISION`). The outcome of each, in input order, is
-//! for the caller to report.
+//! for the caller to report. A county's folder (one sub-folder per
+//! enterprise, as the notice's electronic submission is laid out) is a run
+//! of its own, and gets its 汇总表 (`summarize`).
 
 use std::path::{Path, PathBuf};
 
 use crate::diag::{Code, Diagnostic, Sources};
-use crate::material;
-use crate::outputs::write;
+use crate::document::Prepared;
+use crate::material::{self, county};
+use crate::outputs::{self, Input, RunJob, Scope, write};
 use crate::pipeline::{self, BuildConfig, BuildReport, Engine, display};
+use crate::source::jail::Confined;
 use crate::source::yaml::yaml_span;
 
 /// What became of one material of the run.
@@ -16,11 +20,51 @@ pub struct Outcome {
     pub input: PathBuf,
     pub sources: Sources,
     pub diags: Vec<Diagnostic>,
+    /// The material read and checked, when it could be (even with content
+    /// errors: the 汇总表 still lists it).
+    pub prepared: Option<Prepared>,
     pub report: Option<BuildReport>,
 }
 
-/// Builds `inputs` on `jobs` threads (the number of cores by default).
-pub fn build_all(engine: &Engine, inputs: &[PathBuf], jobs: Option<usize>) -> Vec<Outcome> {
+impl Outcome {
+    pub fn errors(&self) -> usize {
+        self.diags
+            .iter()
+            .filter(|d| d.severity == crate::diag::Severity::Error)
+            .count()
+    }
+}
+
+/// The materials of a county's folder: its sub-folders that hold a material
+/// file, in the order of their names (the 汇总表's order). `None` when `dir`
+/// is not such a folder (it is a material's own folder, or not a folder).
+pub fn county_materials(dir: &Path) -> Option<Vec<PathBuf>> {
+    let has_material = |d: &Path| {
+        ["material.yaml", "material.yml", "material.md"]
+            .iter()
+            .any(|n| d.join(n).is_file())
+    };
+    if !dir.is_dir() || has_material(dir) {
+        return None;
+    }
+    let mut subs: Vec<PathBuf> = std::fs::read_dir(dir)
+        .ok()?
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.is_dir() && has_material(p))
+        .collect();
+    subs.sort();
+    (!subs.is_empty()).then_some(subs)
+}
+
+/// Builds `inputs` on `jobs` threads (the number of cores by default); with
+/// `render` false, only reads and checks them (`shenbao summary`).
+pub fn build_all(
+    engine: &Engine,
+    inputs: &[PathBuf],
+    jobs: Option<usize>,
+    render: bool,
+) -> Vec<Outcome> {
     let threads = jobs
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
         .clamp(1, inputs.len().max(1));
@@ -34,6 +78,7 @@ pub fn build_all(engine: &Engine, inputs: &[PathBuf], jobs: Option<usize>) -> Ve
                 input: inputs[i].clone(),
                 sources,
                 diags,
+                prepared: None,
                 report: None,
             });
         }
@@ -47,7 +92,7 @@ pub fn build_all(engine: &Engine, inputs: &[PathBuf], jobs: Option<usize>) -> Ve
                     if slots[i].lock().expect("poisoned").is_some() {
                         continue;
                     }
-                    *slots[i].lock().expect("poisoned") = Some(build_one(engine, input));
+                    *slots[i].lock().expect("poisoned") = Some(build_one(engine, input, render));
                 }
             });
         }
@@ -58,10 +103,14 @@ pub fn build_all(engine: &Engine, inputs: &[PathBuf], jobs: Option<usize>) -> Ve
         .collect()
 }
 
-fn build_one(engine: &Engine, input: &Path) -> Outcome {
+fn build_one(engine: &Engine, input: &Path, render: bool) -> Outcome {
     let mut sources = Sources::default();
     let mut diags = Vec::new();
-    let report = pipeline::build(engine, input, &mut sources, &mut diags);
+    let prepared = pipeline::prepare(engine, input, &mut sources, &mut diags);
+    let report = match &prepared {
+        Some(p) if render => pipeline::render(engine, p, &sources, &mut diags),
+        _ => None,
+    };
     // Materials of a batch share little: keep the cache small so memory
     // stays flat over hundreds of them.
     comemo::evict(2);
@@ -69,7 +118,123 @@ fn build_one(engine: &Engine, input: &Path) -> Outcome {
         input: input.to_path_buf(),
         sources,
         diags,
+        prepared,
         report,
+    }
+}
+
+/// What `summarize` wrote.
+pub struct SummaryReport {
+    pub files: Vec<(PathBuf, Option<usize>)>,
+    /// How many enterprises the 汇总表 lists.
+    pub rows: usize,
+}
+
+/// County details given on the command line; each overrides `county.yaml`.
+#[derive(Clone, Debug, Default)]
+pub struct CountyOptions {
+    pub county: Option<String>,
+    pub contact: Option<String>,
+    pub phone: Option<String>,
+}
+
+/// Writes the run's 汇总表 (and any other [`Scope::Run`] output) into the
+/// output folder for the county folder `dir`. Materials that could not be
+/// read are left out; those with content errors are listed. All must share
+/// one profile, whose year and region the title names.
+pub fn summarize(
+    engine: &Engine,
+    dir: &Path,
+    outcomes: &[Outcome],
+    options: &CountyOptions,
+    sources: &mut Sources,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<SummaryReport> {
+    let county = county::load(dir, sources, diags)?;
+    let mut lines = county.lines();
+    for (from, to) in [
+        (&options.county, &mut lines.county),
+        (&options.contact, &mut lines.contact),
+        (&options.phone, &mut lines.phone),
+    ] {
+        if let Some(v) = from {
+            *to = v.trim().to_string();
+        }
+    }
+    let materials: Vec<(&Prepared, bool)> = outcomes
+        .iter()
+        .filter_map(|o| o.prepared.as_ref().map(|p| (p, o.errors() > 0)))
+        .collect();
+    let profiles: Vec<&str> = materials
+        .iter()
+        .map(|(p, _)| p.profile.name.as_str())
+        .collect();
+    if let Some(other) = profiles.iter().find(|n| **n != profiles[0]) {
+        diags.push(
+            Diagnostic::error(
+                Code::Summary,
+                format!(
+                    "这些材料用了不同的配置（{} 和 {other}），不能列入同一张汇总表",
+                    profiles[0]
+                ),
+            )
+            .in_file(dir)
+            .help("同一个县区的材料应按同一个通知填写：把各材料的 profile 改成一样"),
+        );
+        return None;
+    }
+    let root = match Confined::new(dir) {
+        Ok(r) => r,
+        Err(e) => {
+            diags.push(crate::source::decode::io_error(dir, &e));
+            return None;
+        }
+    };
+    let run = RunJob {
+        templates: &engine.templates,
+        materials,
+        county: lines,
+        root,
+        timestamp: pipeline::source_date_epoch(),
+    };
+    let mut products = Vec::new();
+    for renderer in outputs::renderers() {
+        if renderer.scope() != Scope::Run {
+            continue;
+        }
+        match renderer.render(Input::Run(&run)) {
+            Ok((files, warnings)) => {
+                diags.extend(warnings);
+                products.extend(files);
+            }
+            Err(errors) => {
+                diags.extend(errors);
+                return None;
+            }
+        }
+    }
+    let inputs: Vec<PathBuf> = outcomes.iter().map(|o| o.input.clone()).collect();
+    let files: Vec<(&str, &[u8])> = products
+        .iter()
+        .map(|p| (p.name.as_str(), p.bytes.as_slice()))
+        .collect();
+    match write::write_all(
+        &engine.config.out_dir,
+        &files,
+        &inputs,
+        engine.config.durable,
+    ) {
+        Ok(written) => Some(SummaryReport {
+            files: written
+                .into_iter()
+                .zip(products.iter().map(|p| p.pages))
+                .collect(),
+            rows: run.materials.len(),
+        }),
+        Err(d) => {
+            diags.push(d);
+            None
+        }
     }
 }
 

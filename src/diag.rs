@@ -75,6 +75,9 @@ pub enum Code {
     ImageResolution,
     /// V4: phone, e-mail, date.
     ContactRule,
+    /// A4: the 汇总表 cannot be made (no material, materials of different
+    /// profiles).
+    Summary,
     /// A2: a count on the form disagrees with the 附表 list behind it, or a
     /// listed item's status or level is not one the form knows.
     FormDetails,
@@ -119,7 +122,8 @@ impl Code {
             | Code::Profile
             | Code::Template
             | Code::Output
-            | Code::OutputCollision => true,
+            | Code::OutputCollision
+            | Code::Summary => true,
             Code::NotAnOption
             | Code::TableShape
             | Code::MissingGlyph
@@ -165,6 +169,7 @@ impl Code {
             Code::ScaleRule => "V6",
             Code::IndustryRule => "V7",
             Code::FormDetails => "A2-DETAIL",
+            Code::Summary => "A4-SUMMARY",
             Code::Template => "TPL",
             Code::Output => "OUT",
             Code::OutputCollision => "OUT-COLLISION",
@@ -380,6 +385,18 @@ impl Sources {
     }
 
     /// One diagnostic as a JSON object for editors and CI.
+    /// Where a diagnostic points, as `file:line:col` (or the file alone).
+    pub fn place(&self, d: &Diagnostic) -> Option<String> {
+        match &d.span {
+            Some(span) => {
+                let span = self.settle(span);
+                let (l, c) = self.line_col(span.file, span.range.start);
+                Some(format!("{}:{l}:{c}", display_path(self.path(span.file))))
+            }
+            None => d.path.as_deref().map(display_path),
+        }
+    }
+
     pub fn to_json(&self, d: &Diagnostic) -> serde_json::Value {
         let (file, line, column) = match &d.span {
             Some(span) => {

@@ -55,6 +55,30 @@ struct Common {
     format: Format,
 }
 
+/// The county office's details on the 汇总表; each overrides county.yaml.
+#[derive(Args, Clone, Default)]
+struct CountyArgs {
+    /// 县区名称（汇总表“县区工业和信息化主管部门（盖章）”一行）
+    #[arg(long = "county", value_name = "名称")]
+    county: Option<String>,
+    /// 县区工信部门联系人
+    #[arg(long = "county-contact", value_name = "姓名")]
+    contact: Option<String>,
+    /// 县区工信部门联系电话
+    #[arg(long = "county-phone", value_name = "电话")]
+    phone: Option<String>,
+}
+
+impl CountyArgs {
+    fn options(&self) -> batch::CountyOptions {
+        batch::CountyOptions {
+            county: self.county.clone(),
+            contact: self.contact.clone(),
+            phone: self.phone.clone(),
+        }
+    }
+}
+
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum Format {
     Human,
@@ -79,6 +103,18 @@ enum Command {
         /// 同时处理的材料数（默认为 CPU 核数）
         #[arg(short = 'j', long = "jobs")]
         jobs: Option<usize>,
+        #[command(flatten)]
+        county: CountyArgs,
+    },
+    /// 只生成县区的汇总表（附件4）：汇总表.pdf 和 汇总表.xlsx，不生成各企业的 PDF（write only the county summary）
+    Summary {
+        #[command(flatten)]
+        common: Common,
+        /// 输出文件夹（默认 out/）
+        #[arg(short = 'o', long = "out", default_value = "out")]
+        out: PathBuf,
+        #[command(flatten)]
+        county: CountyArgs,
     },
     /// 保存材料、分部文件或图片时自动重新生成（rebuild on every save）
     Watch {
@@ -132,10 +168,19 @@ fn main() -> ExitCode {
             draft,
             jobs,
             emit_typst,
+            county,
         } => {
             let mut engine = engine(&common, out, draft);
             engine.config.emit_typst = emit_typst;
-            build(&engine, &common.materials, common.format, jobs)
+            build(&engine, &common, jobs, &county.options(), true)
+        }
+        Command::Summary {
+            common,
+            out,
+            county,
+        } => {
+            let engine = engine(&common, out, false);
+            build(&engine, &common, None, &county.options(), false)
         }
         Command::Watch { common, out } => {
             let mut engine = engine(&common, out, false);
@@ -221,26 +266,160 @@ fn worst(codes: impl Iterator<Item = ExitCode>) -> ExitCode {
     out
 }
 
-fn build(engine: &Engine, materials: &[PathBuf], format: Format, jobs: Option<usize>) -> ExitCode {
-    let outcomes = batch::build_all(engine, materials, jobs);
+/// The materials of the command line, a county's folder expanded into its
+/// enterprises' folders. Returns them and the county folder, if one was
+/// given (it must then be the only one).
+fn expand(materials: &[PathBuf]) -> Result<(Vec<PathBuf>, Option<PathBuf>), String> {
+    let counties: Vec<(PathBuf, Vec<PathBuf>)> = materials
+        .iter()
+        .filter_map(|m| batch::county_materials(m).map(|list| (m.clone(), list)))
+        .collect();
+    match counties.len() {
+        0 => Ok((materials.to_vec(), None)),
+        1 if materials.len() == 1 => {
+            let (dir, list) = counties.into_iter().next().expect("one");
+            Ok((list, Some(dir)))
+        }
+        _ => Err("一次只能处理一个县区文件夹，且不能同时再写别的材料：汇总表按一个县区生成".into()),
+    }
+}
+
+/// `build` (render: true) and `summary` (render: false).
+fn build(
+    engine: &Engine,
+    common: &Common,
+    jobs: Option<usize>,
+    county: &batch::CountyOptions,
+    render: bool,
+) -> ExitCode {
+    let format = common.format;
+    let (materials, county_dir) = match expand(&common.materials) {
+        Ok(x) => x,
+        Err(why) => {
+            say_err!("错误：{why}");
+            return ExitCode::from(2);
+        }
+    };
+    if !render && county_dir.is_none() {
+        say_err!(
+            "错误：shenbao summary 要一个县区文件夹（其中每个企业一个子文件夹，各放一份 material.yaml），{} 不是",
+            common
+                .materials
+                .iter()
+                .map(|m| pipeline::display(m))
+                .collect::<Vec<_>>()
+                .join("、")
+        );
+        return ExitCode::from(2);
+    }
+    let outcomes = batch::build_all(engine, &materials, jobs, render);
     let mut failed = 0;
     let mut fonts_shown = false;
     for o in &outcomes {
-        if !print_outcome(engine, o, format, &mut fonts_shown, materials.len() > 1) {
+        let ok = if render {
+            print_outcome(engine, o, format, &mut fonts_shown, materials.len() > 1)
+        } else {
+            emit(&o.sources, &o.diags, format);
+            o.errors() == 0
+        };
+        if !ok {
             failed += 1;
         }
     }
-    if materials.len() > 1 && format == Format::Human {
-        say!(
-            "共 {} 份材料：成功 {}，失败 {failed}。",
-            materials.len(),
-            materials.len() - failed
-        );
+    let mut summary_failed = false;
+    if let Some(dir) = &county_dir {
+        let mut sources = Sources::default();
+        let mut diags = Vec::new();
+        let report = batch::summarize(engine, dir, &outcomes, county, &mut sources, &mut diags);
+        emit(&sources, &diags, format);
+        match report {
+            Some(r) if format == Format::Human => {
+                say!("已生成县区汇总表（{} 家企业）：", r.rows);
+                for (path, pages) in &r.files {
+                    match pages {
+                        Some(n) => say!("  {}  {n} 页", pipeline::display(path)),
+                        None => say!("  {}", pipeline::display(path)),
+                    }
+                }
+            }
+            Some(r) => {
+                let files: Vec<serde_json::Value> = r
+                    .files
+                    .iter()
+                    .map(|(p, pages)| serde_json::json!({"path": pipeline::display(p), "pages": pages}))
+                    .collect();
+                say!("{}", serde_json::json!({"summary": files, "rows": r.rows}));
+            }
+            None => {
+                summary_failed = true;
+                say_err!("未生成汇总表：发现 {} 个错误。", error_count(&diags));
+            }
+        }
     }
-    if failed > 0 {
+    if (materials.len() > 1 || county_dir.is_some()) && format == Format::Human {
+        end_table(&outcomes, render, county_dir.is_some());
+    }
+    if failed > 0 || summary_failed {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
+    }
+}
+
+/// The table at the end of a run of many materials: each one's result, and
+/// for a failed one its first error's code and place.
+fn end_table(outcomes: &[Outcome], render: bool, county: bool) {
+    let ok = outcomes
+        .iter()
+        .filter(|o| o.errors() == 0 && (o.report.is_some() || !render))
+        .count();
+    say!(
+        "共 {} 份材料：成功 {ok}，失败 {}。",
+        outcomes.len(),
+        outcomes.len() - ok
+    );
+    for (i, o) in outcomes.iter().enumerate() {
+        let name = o
+            .prepared
+            .as_ref()
+            .map(|p| p.loaded.material.company.name.value.trim().to_string())
+            .unwrap_or_else(|| pipeline::display(&o.input));
+        let errors = o.errors();
+        let listed = match (county, o.prepared.is_some()) {
+            (false, _) => "",
+            (true, true) => "；列入汇总表",
+            (true, false) => "；未列入汇总表（材料读不懂）",
+        };
+        let state = if errors == 0 {
+            if render {
+                "已生成".to_string()
+            } else {
+                "检查通过".to_string()
+            }
+        } else {
+            let first = o
+                .diags
+                .iter()
+                .find(|d| d.severity == Severity::Error)
+                .map(|d| {
+                    let place = o
+                        .sources
+                        .place(d)
+                        .map(|p| format!(" {p}"))
+                        .unwrap_or_default();
+                    format!("{}{place}", d.code.as_str())
+                })
+                .unwrap_or_default();
+            let built = if o.report.is_some() {
+                "生成了草稿"
+            } else if render {
+                "未生成"
+            } else {
+                "有错误"
+            };
+            format!("{built}：{errors} 个错误（{first}）")
+        };
+        say!("  {:>3}  {name}  {state}{listed}", i + 1);
     }
 }
 

@@ -210,22 +210,33 @@ pub fn build(
     sources: &mut Sources,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<BuildReport> {
-    let config = &engine.config;
     let prepared = prepare(engine, input, sources, diags)?;
+    render(engine, &prepared, sources, diags)
+}
+
+/// Renders a prepared material and writes its files (nothing when it has
+/// errors, unless `--draft`).
+pub fn render(
+    engine: &Engine,
+    prepared: &Prepared,
+    sources: &Sources,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<BuildReport> {
+    let config = &engine.config;
     if has_errors(diags) && !config.draft {
         return None;
     }
     let timestamp = source_date_epoch();
-    let json = data::json(&prepared, config.draft, timestamp.is_some());
+    let json = data::json(prepared, config.draft, timestamp.is_some());
     if let Some(dir) = &config.emit_typst
-        && let Err(d) = emit_typst(dir, &json, &prepared, &engine.templates)
+        && let Err(d) = emit_typst(dir, &json, prepared, &engine.templates)
     {
         diags.push(d);
         return None;
     }
     let job = Job {
         templates: &engine.templates,
-        prepared: &prepared,
+        prepared,
         data: &json,
         timestamp,
     };
@@ -234,7 +245,7 @@ pub fn build(
         if renderer.scope() != Scope::Material {
             continue;
         }
-        match renderer.render(std::slice::from_ref(&job)) {
+        match renderer.render(outputs::Input::Material(&job)) {
             Ok((files, warnings)) => {
                 diags.extend(warnings);
                 products.extend(files);
@@ -286,7 +297,7 @@ pub fn build(
             .zip(products.iter().map(|p| p.pages.unwrap_or(0)))
             .collect(),
         fonts: prepared.fonts.report(),
-        fallbacks: check::glyphs::fallbacks(&prepared),
+        fallbacks: check::glyphs::fallbacks(prepared),
         dependencies,
     })
 }

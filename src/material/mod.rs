@@ -1,5 +1,6 @@
 //! The material: schema 1 model and how it is read from disk.
 
+pub mod county;
 pub mod date;
 pub mod model;
 pub mod read;

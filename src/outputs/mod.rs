@@ -13,11 +13,14 @@
 pub mod book;
 pub mod data;
 pub mod form;
+pub mod summary;
 pub mod typst;
 pub mod write;
 
 use crate::diag::Diagnostic;
 use crate::document::Prepared;
+use crate::material::county::CountyLines;
+use crate::source::jail::Confined;
 use crate::typeset::templates::Templates;
 
 /// What a renderer reads.
@@ -39,6 +42,25 @@ pub struct Job<'a> {
     pub timestamp: Option<typst_pdf::Timestamp>,
 }
 
+/// Every material of a run (a county's folder), for a [`Scope::Run`]
+/// renderer.
+pub struct RunJob<'a> {
+    pub templates: &'a Templates,
+    /// The materials that could be read, in the order of their folders,
+    /// each with whether it has content errors (it is still listed).
+    pub materials: Vec<(&'a Prepared, bool)>,
+    pub county: CountyLines,
+    /// The run's folder: the Typst world's root.
+    pub root: Confined,
+    pub timestamp: Option<typst_pdf::Timestamp>,
+}
+
+/// What a renderer is given, by its scope.
+pub enum Input<'a> {
+    Material(&'a Job<'a>),
+    Run(&'a RunJob<'a>),
+}
+
 /// A file a renderer produced, not yet written.
 pub struct Product {
     pub name: String,
@@ -56,13 +78,22 @@ pub trait Renderer: Sync {
     /// The files it writes, known before anything is rendered.
     fn files(&self) -> Vec<&'static str>;
 
-    /// Renders `jobs`: exactly one for [`Scope::Material`], all the run's
-    /// materials for [`Scope::Run`]. Diagnostics beside the files are
-    /// warnings; an error means nothing of this renderer is written.
-    fn render(&self, jobs: &[Job]) -> Result<(Vec<Product>, Vec<Diagnostic>), Vec<Diagnostic>>;
+    /// Renders its input ([`Input::Material`] for [`Scope::Material`],
+    /// [`Input::Run`] for [`Scope::Run`]). Diagnostics beside the files
+    /// are warnings; an error means nothing of this renderer is written.
+    fn render(&self, input: Input) -> Result<(Vec<Product>, Vec<Diagnostic>), Vec<Diagnostic>>;
 }
 
 /// The outputs of `shenbao build`, in the order they are reported.
 pub fn renderers() -> Vec<&'static dyn Renderer> {
-    vec![&book::BOOK, &form::FORM]
+    vec![&book::BOOK, &form::FORM, &summary::SUMMARY]
+}
+
+/// The error of a renderer given the other scope's input (a bug, not the
+/// writer's doing).
+pub(crate) fn wrong_input(id: &str) -> Vec<Diagnostic> {
+    vec![Diagnostic::error(
+        crate::diag::Code::Template,
+        format!("内部错误：{id} 收到的输入不对"),
+    )]
 }

@@ -2,7 +2,7 @@
 //! cut into files by the parts the template marks (`<shenbao-part>`). Each
 //! file is exported from its own pages, so its outline points into itself.
 
-use super::{Job, Product, Renderer, Scope};
+use super::{Input, Product, Renderer, Scope};
 use crate::diag::{Code, Diagnostic};
 use crate::typeset::compile;
 use crate::typeset::world::ShenbaoWorld;
@@ -40,12 +40,9 @@ impl Renderer for TypstOutput {
         self.files.iter().map(|f| f.name).collect()
     }
 
-    fn render(&self, jobs: &[Job]) -> Result<(Vec<Product>, Vec<Diagnostic>), Vec<Diagnostic>> {
-        let [job] = jobs else {
-            return Err(vec![Diagnostic::error(
-                Code::Template,
-                format!("内部错误：{} 一次只排一份材料", self.id),
-            )]);
+    fn render(&self, input: Input) -> Result<(Vec<Product>, Vec<Diagnostic>), Vec<Diagnostic>> {
+        let Input::Material(job) = input else {
+            return Err(super::wrong_input(self.id));
         };
         let p = job.prepared;
         let world = ShenbaoWorld::new(

@@ -30,6 +30,10 @@ const EMBEDDED: &[(&str, &str)] = &[
         "form/form.typ",
         include_str!("../../templates/form/form.typ"),
     ),
+    (
+        "summary/main.typ",
+        include_str!("../../templates/summary/main.typ"),
+    ),
     ("style.typ", include_str!("../../templates/style.typ")),
     (ZIHAO_FILE, include_str!("../../templates/zihao.yaml")),
     (
