@@ -57,6 +57,9 @@ pub enum Code {
     TableShape,
     /// An image cannot be decoded.
     BadImage,
+    /// An attachment cannot be bound: not a PDF or picture, corrupt, or
+    /// locked with a password.
+    BadAttachment,
     /// The profile is unknown or invalid.
     Profile,
     /// F3: a character no available font can print.
@@ -119,6 +122,7 @@ impl Code {
             | Code::TooComplex
             | Code::MarkdownStructure
             | Code::BadImage
+            | Code::BadAttachment
             | Code::Profile
             | Code::Template
             | Code::Output
@@ -156,6 +160,7 @@ impl Code {
             Code::MarkdownStructure => "IN-MD",
             Code::TableShape => "IN-TABLE",
             Code::BadImage => "IN-IMAGE",
+            Code::BadAttachment => "IN-ATTACH",
             Code::Profile => "IN-PROFILE",
             Code::MissingGlyph => "F3",
             Code::TypedHeadingNumber => "B5-NUMBER",

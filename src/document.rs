@@ -18,4 +18,6 @@ pub struct Prepared {
     pub date: Date,
     /// The files of the material's folder its document names (pictures).
     pub assets: Vec<PathBuf>,
+    /// 证实性材料, bound after the body.
+    pub attachments: Vec<crate::assets::attachments::Attachment>,
 }

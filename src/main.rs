@@ -460,6 +460,15 @@ fn print_outcome(
                 for f in &r.fallbacks {
                     say!("  {}", f.line());
                 }
+                say!(
+                    "提醒：申报表打印后须签字、加盖公章（声明里的公司全称手工填写），再与其他部分一起装订。"
+                );
+                if r.attachments > 0 {
+                    say!(
+                        "提醒：{} 份证实性材料已装订在正文之后，打印后须加盖单位公章。",
+                        r.attachments
+                    );
+                }
                 let warnings = o.diags.len() - errors;
                 if warnings > 0 {
                     say!("有 {warnings} 条警告，见上方。");

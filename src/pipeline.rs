@@ -79,6 +79,8 @@ pub struct BuildReport {
     /// Files the build read besides the text sources (pictures, template
     /// overrides), for `watch`.
     pub dependencies: Vec<PathBuf>,
+    /// How many 证实性材料 were bound (the report reminds of the seal).
+    pub attachments: usize,
 }
 
 /// Reads and checks a material; every problem found goes into `diags`.
@@ -146,7 +148,9 @@ pub fn prepare(
         })
         .collect();
     // Assets: the pictures it names, found in the folder and opened.
-    let assets = assets::images::settle(&mut parts, &loaded.root, diags);
+    let mut assets = assets::images::settle(&mut parts, &loaded.root, diags);
+    let attachments = assets::attachments::settle(&loaded, sources, diags);
+    assets.extend(attachments.iter().map(|a| a.file.clone()));
     // Layout decisions.
     for (_, blocks) in &mut parts {
         layout::settle_alignments(blocks);
@@ -180,6 +184,7 @@ pub fn prepare(
         parts,
         date,
         assets,
+        attachments,
     })
 }
 
@@ -299,6 +304,7 @@ pub fn render(
         fonts: prepared.fonts.report(),
         fallbacks: check::glyphs::fallbacks(prepared),
         dependencies,
+        attachments: prepared.attachments.len(),
     })
 }
 

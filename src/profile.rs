@@ -138,7 +138,7 @@ pub struct Book {
 }
 
 /// The parts a book can bind, by the names templates/book/main.typ knows.
-pub const BOOK_PARTS: [&str; 3] = ["cover", "form", "body"];
+pub const BOOK_PARTS: [&str; 4] = ["cover", "form", "body", "attachments"];
 
 #[derive(Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -253,7 +253,7 @@ impl Profile {
                     format!("book.order 缺少“{needed}”：封面.pdf 和正文.pdf 从整本里切出"),
                 )
                 .in_file(&path)
-                .help("写成 order: [cover, form, body]"));
+                .help("写成 order: [cover, form, body, attachments]"));
             }
         }
         let roles = ["song", "song_bold", "hei", "zhongsong"];

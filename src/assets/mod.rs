@@ -3,4 +3,5 @@
 //! checked to be what it claims, and its facts (pixel size, resolution)
 //! written into the document for layout and the rules.
 
+pub mod attachments;
 pub mod images;

@@ -39,6 +39,9 @@ pub struct Material {
     pub details: Option<Details>,
     pub benchmark: Benchmark,
     pub date: Spanned<String>,
+    /// 证实性材料: files of the material's folder bound after the body.
+    #[serde(default)]
+    pub attachments: Option<Vec<Attachment>>,
     #[serde(rename = "abstract", default)]
     pub abstract_: Option<Spanned<PartSource>>,
     #[serde(default)]
@@ -121,6 +124,15 @@ pub struct Standards {
     pub group: u32,
     #[serde(default)]
     pub enterprise: u32,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Attachment {
+    /// A PDF (the 信用中国 report as downloaded) or a PNG/JPEG picture.
+    pub file: Text,
+    /// What it is, for the 证实性材料 list.
+    pub title: Text,
 }
 
 #[derive(Debug, Deserialize, Default)]

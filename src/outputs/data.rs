@@ -17,6 +17,7 @@ pub struct RenderData<'a> {
     pub cover: CoverData,
     pub form: super::form::FormData,
     pub body: BodyData,
+    pub attachments: &'a [crate::assets::attachments::Attachment],
 }
 
 #[derive(Serialize)]
@@ -132,6 +133,7 @@ pub fn json(p: &Prepared, draft: bool, pdf_date: bool) -> Vec<u8> {
             fields: cover_fields(m, p.date),
         },
         form: super::form::data(m, &p.profile),
+        attachments: &p.attachments,
         body: BodyData {
             title,
             parts: p

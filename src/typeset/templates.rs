@@ -23,6 +23,10 @@ const EMBEDDED: &[(&str, &str)] = &[
         include_str!("../../templates/book/body.typ"),
     ),
     (
+        "book/attachments.typ",
+        include_str!("../../templates/book/attachments.typ"),
+    ),
+    (
         "form/main.typ",
         include_str!("../../templates/form/main.typ"),
     ),
