@@ -26,7 +26,7 @@ type PushUnit<'a> = dyn FnMut(&mut Vec<Unit>, usize, &'static str, &str) + 'a;
 
 use serde::Deserialize;
 
-use super::{BODY, Built, COVER, Probe, mm, probe_all};
+use super::{BODY, Built, COVER, FORM, Probe, mm, probe_all};
 
 /// One piece of the writer's text that must reach the page whole.
 #[derive(Debug, Clone)]
@@ -48,6 +48,9 @@ pub struct Unit {
 pub struct Expected {
     /// (what, normalised text) that must appear in 封面.pdf.
     pub cover: Vec<(&'static str, String)>,
+    /// (what, normalised text) that must appear whole in 申报表.pdf, each
+    /// cell read in content order (a wrapped value is one run there).
+    pub form: Vec<(&'static str, String)>,
     /// In source order: the title, then the units of the four parts.
     pub units: Vec<Unit>,
     /// Number of `![…](…)` figures: each must print an image.
@@ -74,16 +77,41 @@ enum RawPart {
 #[derive(Deserialize)]
 struct RawCompany {
     name: String,
+    #[serde(default)]
+    address: Option<String>,
+    #[serde(default)]
+    quality_head: Option<RawPerson>,
+}
+
+#[derive(Deserialize)]
+struct RawPerson {
+    name: String,
+    #[serde(default)]
+    title: Option<String>,
+}
+
+/// The contact as typed; the phone may be a bare YAML number.
+#[derive(Deserialize)]
+struct RawContact {
+    name: String,
+    #[serde(default)]
+    title: Option<String>,
+    phone: serde_json::Value,
+    #[serde(default)]
+    email: Option<String>,
 }
 
 #[derive(Deserialize)]
 struct RawBenchmark {
     title: String,
+    #[serde(default)]
+    brief: Option<String>,
 }
 
 #[derive(Deserialize)]
 struct RawMaterial {
     company: RawCompany,
+    contact: RawContact,
     benchmark: RawBenchmark,
     date: String,
     #[serde(rename = "abstract", default)]
@@ -147,6 +175,33 @@ pub fn expected(material: &Path) -> Expected {
         ],
         ..Expected::default()
     };
+    let c = &raw.company;
+    let phone = match &raw.contact.phone {
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    let form = [
+        ("company.name", Some(c.name.clone())),
+        ("company.address", c.address.clone()),
+        (
+            "company.quality_head.name",
+            c.quality_head.as_ref().map(|p| p.name.clone()),
+        ),
+        (
+            "company.quality_head.title",
+            c.quality_head.as_ref().and_then(|p| p.title.clone()),
+        ),
+        ("contact.name", Some(raw.contact.name.clone())),
+        ("contact.title", raw.contact.title.clone()),
+        ("contact.phone", Some(phone)),
+        ("contact.email", raw.contact.email.clone()),
+        ("benchmark.brief", raw.benchmark.brief.clone()),
+    ];
+    exp.form = form
+        .into_iter()
+        .filter_map(|(what, v)| v.map(|v| (what, normalise(&v))))
+        .filter(|(_, v)| !v.is_empty())
+        .collect();
     exp.units.push(Unit {
         file: material.to_path_buf(),
         line: line_of_key(&text, "benchmark").unwrap_or(1),
@@ -972,10 +1027,18 @@ pub fn report(missing: &[Missing]) -> String {
 /// Returns the failures as one message (empty when all is printed).
 pub fn roundtrip_failures(material: &Path, built: &Built) -> String {
     let exp = expected(material);
-    let [cover, body]: [Probe; 2] = probe_all(&[built.pdf(COVER), built.pdf(BODY)])
-        .try_into()
-        .expect("two probes");
+    let [cover, body, form]: [Probe; 3] =
+        probe_all(&[built.pdf(COVER), built.pdf(BODY), built.pdf(FORM)])
+            .try_into()
+            .expect("three probes");
     let mut msg = String::new();
+
+    let form_text = normalise(&form.stream_text());
+    for (what, text) in &exp.form {
+        if !form_text.contains(text.as_str()) {
+            let _ = writeln!(msg, "申报表.pdf lacks {what} {text:?}");
+        }
+    }
 
     let (cover_text, _) = streams(&cover);
     let cover_text = cover_text.text();
