@@ -16,7 +16,7 @@ EXAMPLE = ROOT / "examples" / "luoyang-bearing"
 RUNS = int(os.environ.get("BENCH_RUNS", "10"))
 
 
-def run(cmd, env=None):
+def run(cmd, env=None, ok_codes=(0,)):
     """Runs cmd once; returns (seconds, peak RSS in MB)."""
     start = time.perf_counter()
     p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
@@ -24,16 +24,16 @@ def run(cmd, env=None):
     elapsed = time.perf_counter() - start
     err = p.stderr.read().decode(errors="replace")
     p.stderr.close()
-    if os.waitstatus_to_exitcode(status) != 0:
+    if os.waitstatus_to_exitcode(status) not in ok_codes:
         sys.exit(f"failed: {' '.join(map(str, cmd))}\n{err}")
     return elapsed, usage.ru_maxrss / 1024
 
 
-def measure(name, cmd, runs=RUNS, env=None):
-    run(cmd, env)  # warm the page cache, not the process
+def measure(name, cmd, runs=RUNS, env=None, ok_codes=(0,)):
+    run(cmd, env, ok_codes)  # warm the page cache, not the process
     times, rss = [], []
     for _ in range(runs):
-        t, m = run(cmd, env)
+        t, m = run(cmd, env, ok_codes)
         times.append(t)
         rss.append(m)
     med = statistics.median(times)
@@ -58,27 +58,65 @@ def make_batch(n):
     return inputs
 
 
-def main():
-    WORK.mkdir(parents=True, exist_ok=True)
-    out = WORK / "out"
-    emit = WORK / "emit"
-    shutil.rmtree(emit, ignore_errors=True)
-    material = str(EXAMPLE / "material.yaml")
-    common = ["--no-system-fonts"]
-    subprocess.run([SHENBAO, "build", material, "-o", out, "--emit-typst", emit, *common], check=True, stdout=subprocess.DEVNULL)
-    print(f"machine: {os.cpu_count()} cores; {RUNS} runs each; example = {material}")
+def make_attachment_material(pages):
+    """The example with a `pages`-page PDF attached (a downloaded report)."""
+    import pymupdf
+    d = WORK / "attach"
+    shutil.rmtree(d, ignore_errors=True)
+    shutil.copytree(EXAMPLE, d)
+    doc = pymupdf.open()
+    for i in range(pages):
+        page = doc.new_page(width=595.28, height=841.89)
+        for k in range(40):
+            page.insert_text((60, 60 + 18 * k), f"Report page {i + 1}, line {k + 1}: 0123456789 abcdefghij", fontsize=10)
+    doc.save(d / "report.pdf")
+    y = d / "material.yaml"
+    y.write_text(y.read_text(encoding="utf-8") + "\nattachments:\n  - {file: report.pdf, title: 信用中国查询报告}\n", encoding="utf-8")
+    return str(y)
 
-    print("\nwhole book, cold process (same engine, same sources):")
-    s, s_rss = measure("shenbao build (cover+body+book, 3 PDFs, checks)", [SHENBAO, "build", material, "-o", out, *common])
-    results = {"shenbao_build_s": s, "shenbao_build_rss_mb": s_rss}
+
+def book_vs_typst(name, material, results, common):
+    """`shenbao build --outputs book` against `typst compile` of the same
+    sources (written by --emit-typst): the book's 封面, 正文 and 申报材料."""
+    out = WORK / "out"
+    emit = WORK / f"emit-{name}"
+    shutil.rmtree(emit, ignore_errors=True)
+    subprocess.run([SHENBAO, "build", material, "-o", out, "--emit-typst", emit, *common], check=True, stdout=subprocess.DEVNULL)
+    print(f"\n{name}: whole book, cold process (same engine, same sources):")
+    s, s_rss = measure("shenbao build --outputs book (3 PDFs, all checks)", [SHENBAO, "build", material, "-o", out, "--outputs", "book", *common])
+    results[f"{name}_book_s"] = s
+    results[f"{name}_book_rss_mb"] = s_rss
     if TYPST.exists():
         typst_cmd = [TYPST, "compile", "--root", emit, "--font-path", ROOT / "fonts", "--ignore-system-fonts",
                      "--creation-timestamp", "0", emit / "shenbao" / "book" / "main.typ", WORK / "typst-book.pdf"]
         t, t_rss = measure("typst compile (book only, 1 PDF)", typst_cmd)
         print(f"  ratio shenbao / typst-cli: {s / t:.2f}x")
-        results.update(typst_compile_s=t, typst_compile_rss_mb=t_rss, ratio=s / t)
+        results.update({f"{name}_typst_s": t, f"{name}_typst_rss_mb": t_rss, f"{name}_ratio": s / t})
     else:
         print("  (typst-cli not installed: run bench/run.sh to install it into bench/tools)")
+
+
+def main():
+    WORK.mkdir(parents=True, exist_ok=True)
+    out = WORK / "out"
+    material = str(EXAMPLE / "material.yaml")
+    common = ["--no-system-fonts"]
+    print(f"machine: {os.cpu_count()} cores; {RUNS} runs each")
+    results = {}
+    book_vs_typst("yaml-example", material, results, common)
+    book_vs_typst("md-example", str(ROOT / "examples" / "luoyang-bearing-md" / "material.md"), results, common)
+
+    print("\nother outputs, each on its own:")
+    f, f_rss = measure("shenbao build --outputs form (申报表)", [SHENBAO, "build", material, "-o", out, "--outputs", "form", *common])
+    a, a_rss = measure("shenbao build (all outputs)", [SHENBAO, "build", material, "-o", out, *common])
+    county = ROOT / "examples" / "county"
+    cs, cs_rss = measure("shenbao summary examples/county (汇总表 pdf+xlsx)", [SHENBAO, "summary", county, "-o", WORK / "county-out", *common], ok_codes=(0, 1))
+    results.update(form_s=f, form_rss_mb=f_rss, all_s=a, all_rss_mb=a_rss, summary_s=cs, summary_rss_mb=cs_rss)
+
+    print("\n300-page attachment:")
+    attach = make_attachment_material(300)
+    t3, r3 = measure("shenbao build --outputs book, 300-page PDF attached", [SHENBAO, "build", attach, "-o", WORK / "attach-out", "--outputs", "book", *common], runs=3)
+    results.update(attach300_s=t3, attach300_rss_mb=r3)
 
     print("\nstartup:")
     v, _ = measure("shenbao --version", [SHENBAO, "--version"])

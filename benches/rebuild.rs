@@ -68,6 +68,7 @@ fn main() {
         draft: true,
         emit_typst: None,
         durable: false,
+        outputs: None,
     });
     let (cold, pages) = build(&engine, &input);
     let mut times = Vec::new();

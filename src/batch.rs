@@ -199,7 +199,7 @@ pub fn summarize(
     };
     let mut products = Vec::new();
     for renderer in outputs::renderers() {
-        if renderer.scope() != Scope::Run {
+        if renderer.scope() != Scope::Run || !engine.config.wants(renderer) {
             continue;
         }
         match renderer.render(Input::Run(&run)) {

@@ -105,6 +105,9 @@ enum Command {
         jobs: Option<usize>,
         #[command(flatten)]
         county: CountyArgs,
+        /// 只生成这些输出（逗号分隔）：book（封面、正文、申报材料）、form（申报表）、summary（汇总表）；默认全部
+        #[arg(long = "outputs", value_delimiter = ',', value_name = "ID,…")]
+        outputs: Option<Vec<String>>,
     },
     /// 只生成县区的汇总表（附件4）：汇总表.pdf 和 汇总表.xlsx，不生成各企业的 PDF（write only the county summary）
     Summary {
@@ -156,6 +159,7 @@ fn engine(common: &Common, out: PathBuf, draft: bool) -> Engine {
         draft,
         emit_typst: None,
         durable: true,
+        outputs: None,
     })
 }
 
@@ -169,9 +173,21 @@ fn main() -> ExitCode {
             jobs,
             emit_typst,
             county,
+            outputs,
         } => {
             let mut engine = engine(&common, out, draft);
             engine.config.emit_typst = emit_typst;
+            if let Some(ids) = &outputs {
+                let known: Vec<&str> = shenbao::outputs::renderers()
+                    .iter()
+                    .map(|r| r.id())
+                    .collect();
+                if let Some(bad) = ids.iter().find(|id| !known.contains(&id.as_str())) {
+                    say_err!("错误：没有名为“{bad}”的输出；可用：{}", known.join("、"));
+                    return ExitCode::from(2);
+                }
+            }
+            engine.config.outputs = outputs;
             build(&engine, &common, jobs, &county.options(), true)
         }
         Command::Summary {

@@ -33,6 +33,17 @@ pub struct BuildConfig {
     pub emit_typst: Option<PathBuf>,
     /// Flush PDFs to disk before replacing the old ones (off in `watch`).
     pub durable: bool,
+    /// The renderers to run, by id (`book`, `form`, `summary`); all when
+    /// `None`.
+    pub outputs: Option<Vec<String>>,
+}
+
+impl BuildConfig {
+    pub fn wants(&self, renderer: &dyn outputs::Renderer) -> bool {
+        self.outputs
+            .as_ref()
+            .is_none_or(|ids| ids.iter().any(|id| id == renderer.id()))
+    }
 }
 
 /// A configuration and what is shared by every material built with it: the
@@ -247,7 +258,7 @@ pub fn render(
     };
     let mut products = Vec::new();
     for renderer in outputs::renderers() {
-        if renderer.scope() != Scope::Material {
+        if renderer.scope() != Scope::Material || !config.wants(renderer) {
             continue;
         }
         match renderer.render(outputs::Input::Material(&job)) {

@@ -799,3 +799,26 @@ fn length_limits_come_from_the_profile() {
     let rows: serde_json::Value = serde_json::from_str(stdout(&out).trim()).expect("json");
     assert_eq!(rows[1]["limit"], 4, "{rows}");
 }
+
+/// `--outputs` runs only the renderers named: the book's three files
+/// without the form, or an unknown id refused before anything is read.
+#[test]
+fn outputs_option_selects_renderers() {
+    let f = Fixture::yaml(SMALL_YAML);
+    must_succeed(f.cmd("material.yaml").args(["--outputs", "book"]));
+    let mut names: Vec<String> = std::fs::read_dir(f.out().join(SMALL_COMPANY))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["封面.pdf", "正文.pdf", "申报材料.pdf"]);
+    let g = Fixture::yaml(SMALL_YAML);
+    let out = g
+        .cmd("material.yaml")
+        .args(["--outputs", "book,slides"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("“slides”"), "{}", stderr(&out));
+    assert!(!g.out().exists());
+}

@@ -21,6 +21,7 @@ fn engine() -> &'static Engine {
             draft: false,
             emit_typst: None,
             durable: true,
+            outputs: None,
         })
     })
 }
