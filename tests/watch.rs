@@ -68,3 +68,58 @@ fn watch_rebuilds_on_save_and_survives_broken_input() {
     child.kill().unwrap();
     let _ = child.wait();
 }
+
+/// Watch follows the files the build read besides the material: a
+/// `--templates` override the World compiled (issue 9).
+#[test]
+fn watch_follows_template_overrides() {
+    let f = Fixture::yaml(SMALL_YAML);
+    let style = std::fs::read_to_string(root().join("templates/style.typ")).unwrap();
+    f.write("tpl/style.typ", &style);
+    let mut child = bin()
+        .current_dir(f.dir.path())
+        .args([
+            "watch",
+            "material.yaml",
+            "--no-system-fonts",
+            "--templates",
+            "tpl",
+            "-o",
+        ])
+        .arg(f.out())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let (tx, rx) = mpsc::channel();
+    let stdout = child.stdout.take().unwrap();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let next_result = |rx: &mpsc::Receiver<String>| loop {
+        let line = rx
+            .recv_timeout(Duration::from_secs(60))
+            .expect("watch printed nothing");
+        if line.starts_with('[') {
+            return line;
+        }
+    };
+    assert!(next_result(&rx).contains("已更新"));
+    std::thread::sleep(Duration::from_millis(300));
+    // Any change of the file: watch would wait forever (and this test time
+    // out) if it followed only the material.
+    let changed = style.replace(
+        "#let mm(x) = x * 1mm",
+        "#let mm(x) = x * 1mm\n// edited while watching",
+    ) + "\n";
+    assert_ne!(changed, style);
+    f.write("tpl/style.typ", &changed);
+    let second = next_result(&rx);
+    assert!(second.contains("已更新"), "{second}");
+    child.kill().unwrap();
+    let _ = child.wait();
+}
