@@ -12,9 +12,10 @@ use std::process::Command;
 
 use common::*;
 
-/// Writes PDFs and a picture into `dir` with PyMuPDF: report.pdf (two A4
+/// Writes PDFs and pictures into `dir` with PyMuPDF: report.pdf (two A4
 /// pages, owner password only), letter.pdf (one US Letter page),
-/// locked.pdf (needs a password to open), cert.png (400×300).
+/// locked.pdf (needs a password to open), cert.png (400×300), rotated.jpg
+/// (400×300 pixels, EXIF orientation 6: a portrait photo).
 fn make_files(dir: &Path) {
     let script = r#"
 import sys, pymupdf
@@ -35,6 +36,12 @@ doc.save(d + "/locked.pdf", encryption=pymupdf.PDF_ENCRYPT_AES_256, owner_pw="o"
 pix = pymupdf.Pixmap(pymupdf.csRGB, pymupdf.IRect(0, 0, 400, 300), False)
 pix.clear_with(120)
 pix.save(d + "/cert.png")
+# A 400x300 JPEG whose EXIF says: turn 90 degrees clockwise to view.
+import struct
+jpeg = pix.tobytes("jpeg")
+tiff = b"II*\x00" + struct.pack("<I", 8) + struct.pack("<H", 1) + struct.pack("<HHII", 0x0112, 3, 1, 6) + struct.pack("<I", 0)
+app1 = b"Exif\x00\x00" + tiff
+open(d + "/rotated.jpg", "wb").write(jpeg[:2] + b"\xff\xe1" + struct.pack(">H", len(app1) + 2) + app1 + jpeg[2:])
 "#;
     let out = Command::new("python3")
         .arg("-c")
@@ -129,6 +136,28 @@ fn attachments_follow_the_body_page_by_page() {
     assert_eq!(first_page("质量奖证书照片"), Some(n as i64));
     // The attachments start on a right-hand page (duplex).
     assert_eq!((n - 5) % 2, 0, "divider on page {}", n - 4);
+}
+
+/// A phone photo stored sideways with an EXIF orientation is bound upright.
+#[test]
+fn exif_orientation_is_honoured() {
+    let f = fixture("  - {file: rotated.jpg, title: 现场照片}\n");
+    let built = f.build("material.yaml");
+    let book = probe(&built.pdf(BOOK));
+    let img = book
+        .pages
+        .last()
+        .unwrap()
+        .images
+        .first()
+        .expect("the photo");
+    let (w, h) = (img[2] - img[0], img[3] - img[1]);
+    assert_close(
+        h / w,
+        400.0 / 300.0,
+        0.01,
+        "turned upright: taller than wide",
+    );
 }
 
 /// A PDF that needs a password to open, a truncated one, and a file that is
