@@ -26,5 +26,6 @@ pub mod scaffold;
 pub mod schema;
 pub mod source;
 pub mod text;
+pub mod timing;
 pub mod typeset;
 pub mod watch;

@@ -3,8 +3,8 @@
 
 use serde_json::{Value, json};
 
-use crate::check::{NATURES, SCALES};
 use crate::material::values;
+use crate::material::values::{NATURES, SCALES};
 
 fn text(desc: &str) -> Value {
     json!({"type": "string", "description": desc})

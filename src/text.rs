@@ -48,6 +48,13 @@ fn levenshtein(a: &str, b: &str) -> usize {
     prev[b.len()]
 }
 
+/// Characters that print nothing and need no glyph: zero-width spaces and
+/// joiners, bidi marks and isolates (U+2066–2069), variation selectors, the
+/// BOM and the soft hyphen.
+pub fn is_ignorable(c: char) -> bool {
+    matches!(c as u32, 0x200B..=0x200F | 0x202A..=0x202E | 0x2060..=0x206F | 0xFE00..=0xFE0F | 0xFEFF | 0xE0100..=0xE01EF | 0xAD)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 
 use crate::diag::{Code, Diagnostic, FileIdx, Sources, Span};
 use crate::material::Loaded;
+use crate::text::is_ignorable;
 use crate::typeset::fonts::{Fonts, Role};
 use crate::typeset::templates::Templates;
 
@@ -133,36 +134,6 @@ pub fn check_templates(
     }
 }
 
-/// Which characters of the printed text a later font of a role's chain
-/// printed (build report). Roles approximate the templates: the parts are
-/// counted as 宋体 (their bold headings use the same chain), the cover title
-/// lines as 华文中宋, the article title and the cover fields as 黑体.
-pub fn fallbacks(p: &crate::document::Prepared) -> Vec<crate::typeset::fonts::Fallback> {
-    let m = &p.loaded.material;
-    let body: String = p
-        .parts
-        .iter()
-        .map(|(_, blocks)| crate::check::count::blocks_text(blocks))
-        .collect();
-    let cover_title = p.profile.title_lines.join("\n");
-    let mut hei = m.benchmark.title.value.clone();
-    for f in crate::outputs::data::cover_fields(m, p.date) {
-        hei.push_str(f.label);
-        hei.push_str(&f.value);
-    }
-    [
-        (Role::Song, body),
-        (Role::Hei, hei),
-        (Role::Zhongsong, cover_title),
-    ]
-    .iter()
-    // Characters that print nothing (the zero-width spaces that let a long
-    // run break) come from no font.
-    .map(|(role, text)| (role, text.replace(is_ignorable, "")))
-    .flat_map(|(role, text)| p.fonts.fallbacks(*role, &text))
-    .collect()
-}
-
 /// The characters of `text` (with their byte offsets) that some role of
 /// `roles` cannot print.
 fn unprintable<'a>(
@@ -229,13 +200,6 @@ fn yaml_text(text: &str, out: &mut dyn FnMut(usize, &str)) {
         out(start, &line[..end]);
         start += line.len();
     }
-}
-
-/// Characters that print nothing and need no glyph: zero-width spaces and
-/// joiners, bidi marks and isolates (U+2066–2069), variation selectors, the
-/// BOM and the soft hyphen.
-fn is_ignorable(c: char) -> bool {
-    matches!(c as u32, 0x200B..=0x200F | 0x202A..=0x202E | 0x2060..=0x206F | 0xFE00..=0xFE0F | 0xFEFF | 0xE0100..=0xE01EF | 0xAD)
 }
 
 #[cfg(test)]

@@ -5,14 +5,14 @@ pub mod count;
 mod details;
 pub mod figures;
 pub mod glyphs;
-pub mod industry;
 
 use serde_saphyr::Spanned;
 
 use crate::diag::{Code, Diagnostic, Sources, Span};
 use crate::markdown::Block;
 use crate::material::Date;
-use crate::material::values;
+use crate::material::industry;
+use crate::material::values::{self, NATURES, SCALES};
 use crate::material::{Loaded, PartKind};
 use crate::profile::{Limits, Profile};
 use crate::source::yaml::yaml_span;
@@ -80,10 +80,6 @@ pub fn lengths(loaded: &Loaded, parts: &[(PartKind, Vec<Block>)], limits: &Limit
     }));
     out
 }
-
-/// The company scale tiers of the form's note (V6), largest first.
-pub const SCALES: [&str; 4] = ["大型企业", "中型企业", "小型企业", "微型企业"];
-pub const NATURES: [&str; 4] = ["中央企业", "地方国企", "民营", "三资"];
 
 pub struct Checker<'a> {
     pub loaded: &'a Loaded,

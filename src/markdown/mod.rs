@@ -13,7 +13,7 @@ use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 use pulldown_cmark::{
-    Alignment, CodeBlockKind, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd,
+    Alignment, CodeBlockKind, Event, HeadingLevel, LinkType, Parser, Tag, TagEnd,
 };
 use serde::Serialize;
 
@@ -21,15 +21,7 @@ use crate::diag::{Code, Diagnostic, Sources};
 use crate::material::PartText;
 use crate::text::is_cjk;
 
-/// The Markdown dialect of schema 1: GFM tables and footnotes, `^sup^`,
-/// `~sub~`, `~~strike~~`.
-pub fn options() -> Options {
-    Options::ENABLE_TABLES
-        | Options::ENABLE_SUPERSCRIPT
-        | Options::ENABLE_SUBSCRIPT
-        | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_FOOTNOTES
-}
+pub use crate::source::cmark::options;
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
 #[serde(tag = "t", rename_all = "lowercase")]

@@ -399,7 +399,8 @@ fn part_subheading(text: &str, body_start: usize, kind: PartKind) -> Option<(usi
     };
     let title = norm(kind.title());
     let mut current: Option<(usize, Range<usize>, String)> = None;
-    for (event, range) in Parser::new_ext(body, crate::markdown::options()).into_offset_iter() {
+    for (event, range) in Parser::new_ext(body, crate::source::cmark::options()).into_offset_iter()
+    {
         match event {
             Event::Start(Tag::Heading { level, .. }) if level as usize > 1 => {
                 current = Some((level as usize, range, String::new()));
@@ -439,7 +440,8 @@ fn split_markdown_parts(
     let body = &text[body_start..];
     let mut headings: Vec<(Range<usize>, String)> = Vec::new();
     let mut current: Option<(Range<usize>, String)> = None;
-    for (event, range) in Parser::new_ext(body, crate::markdown::options()).into_offset_iter() {
+    for (event, range) in Parser::new_ext(body, crate::source::cmark::options()).into_offset_iter()
+    {
         match event {
             Event::Start(Tag::Heading {
                 level: HeadingLevel::H1,

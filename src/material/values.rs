@@ -7,7 +7,7 @@
 //! cannot express exactly (the title's 40 字 counted the Word way) are not
 //! approximated there.
 
-use crate::check::industry;
+use crate::material::industry;
 
 /// Characters a writer may put between the digits of a mobile number
 /// (`139-3791-2345`, `139 3791 2345`).
@@ -16,6 +16,11 @@ pub const PHONE_SEPARATORS: [char; 2] = [' ', '-'];
 pub const PHONE_DIGITS: usize = 11;
 pub const PHONE_FIRST: char = '1';
 pub const PHONE_SECOND: (char, char) = ('3', '9');
+
+/// The company scale tiers of the form's note (V6), largest first.
+pub const SCALES: [&str; 4] = ["大型企业", "中型企业", "小型企业", "微型企业"];
+/// 企业性质, as the form offers them.
+pub const NATURES: [&str; 4] = ["中央企业", "地方国企", "民营", "三资"];
 
 /// A listed patent's status (附表): applied (pending) or granted.
 pub const PATENT_STATUSES: [&str; 2] = ["申请", "授权"];

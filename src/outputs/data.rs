@@ -151,6 +151,36 @@ pub fn json(p: &Prepared, draft: bool, pdf_date: bool) -> Vec<u8> {
     serde_json::to_vec(&data).expect("render data is plain data")
 }
 
+/// Which characters of the printed text a later font of a role's chain
+/// printed (build report). Roles approximate the templates: the parts are
+/// counted as 宋体 (their bold headings use the same chain), the cover title
+/// lines as 华文中宋, the article title and the cover fields as 黑体.
+pub fn fallbacks(p: &crate::document::Prepared) -> Vec<crate::typeset::fonts::Fallback> {
+    let m = &p.loaded.material;
+    let body: String = p
+        .parts
+        .iter()
+        .map(|(_, blocks)| crate::check::count::blocks_text(blocks))
+        .collect();
+    let cover_title = p.profile.title_lines.join("\n");
+    let mut hei = m.benchmark.title.value.clone();
+    for f in cover_fields(m, p.date) {
+        hei.push_str(f.label);
+        hei.push_str(&f.value);
+    }
+    [
+        (crate::typeset::fonts::Role::Song, body),
+        (crate::typeset::fonts::Role::Hei, hei),
+        (crate::typeset::fonts::Role::Zhongsong, cover_title),
+    ]
+    .iter()
+    // Characters that print nothing (the zero-width spaces that let a long
+    // run break) come from no font.
+    .map(|(role, text)| (role, text.replace(crate::text::is_ignorable, "")))
+    .flat_map(|(role, text)| p.fonts.fallbacks(*role, &text))
+    .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,9 +5,9 @@
 use serde::Serialize;
 
 use super::typst::{PdfFile, Selection, TypstOutput};
-use crate::check::industry;
-use crate::check::{NATURES, SCALES};
 use crate::material::Material;
+use crate::material::industry;
+use crate::material::values::{NATURES, SCALES};
 use crate::profile::Profile;
 
 pub const FORM: TypstOutput = TypstOutput {

@@ -53,7 +53,7 @@ impl Renderer for TypstOutput {
             p.fonts.clone(),
             (p.date.year, p.date.month as u8, p.date.day as u8),
         );
-        let timing = crate::pipeline::Timing::start();
+        let timing = crate::timing::Timing::start();
         let (doc, warnings) = compile::compile(&world)?;
         timing.lap(&format!("{} compile", self.id));
         let parts = compile::page_parts(&doc);

@@ -3,6 +3,7 @@
 //! jail every path a material names is resolved in. Nothing here knows what
 //! a material means.
 
+pub mod cmark;
 pub mod decode;
 pub mod hints;
 pub mod jail;
