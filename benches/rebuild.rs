@@ -69,6 +69,7 @@ fn main() {
         emit_typst: None,
         durable: false,
         outputs: None,
+        print: Default::default(),
     });
     let (cold, pages) = build(&engine, &input);
     let mut times = Vec::new();

@@ -55,6 +55,34 @@ struct Common {
     format: Format,
 }
 
+/// The paper the book is printed on: its sheets make the spine.
+#[derive(Args, Clone, Default)]
+struct PaperArgs {
+    /// 正文用纸的克重（g/m²），如 70、80、100；默认 80，厚度查配置里的表
+    #[arg(long = "paper", value_name = "克重")]
+    paper: Option<u32>,
+    /// 或直接给出纸张厚度（毫米），如 0.1
+    #[arg(long = "caliper", value_name = "毫米")]
+    caliper: Option<f64>,
+    /// 封面纸的克重（g/m²），默认 200
+    #[arg(long = "cover-paper", value_name = "克重")]
+    cover_paper: Option<u32>,
+    /// 书脊文件四周的出血（毫米），默认 3
+    #[arg(long = "bleed", value_name = "毫米")]
+    bleed: Option<f64>,
+}
+
+impl PaperArgs {
+    fn options(&self) -> shenbao::outputs::print::PrintOptions {
+        shenbao::outputs::print::PrintOptions {
+            paper_gsm: self.paper,
+            caliper_mm: self.caliper,
+            cover_gsm: self.cover_paper,
+            bleed_mm: self.bleed,
+        }
+    }
+}
+
 /// The county office's details on the 汇总表; each overrides county.yaml.
 #[derive(Args, Clone, Default)]
 struct CountyArgs {
@@ -105,9 +133,37 @@ enum Command {
         jobs: Option<usize>,
         #[command(flatten)]
         county: CountyArgs,
-        /// 只生成这些输出（逗号分隔）：book（封面、正文、申报材料）、form（申报表）、summary（汇总表）；默认全部
+        /// 只生成这些输出（逗号分隔）：book（封面、正文、申报材料）、form（申报表）、spine（印刷/书脊.pdf）、summary（汇总表）；默认全部
         #[arg(long = "outputs", value_delimiter = ',', value_name = "ID,…")]
         outputs: Option<Vec<String>>,
+        #[command(flatten)]
+        paper: PaperArgs,
+    },
+    /// 不用材料，直接为一个公司名称生成书脊 PDF（make a spine file for a name typed at the counter）
+    Spine {
+        /// 公司全称
+        #[arg(long = "name")]
+        name: String,
+        /// 整本的页数（双面打印，两页一张）
+        #[arg(long = "pages")]
+        pages: usize,
+        #[command(flatten)]
+        paper: PaperArgs,
+        /// 输出文件（默认 书脊.pdf）
+        #[arg(short = 'o', long = "out", default_value = "书脊.pdf")]
+        out: PathBuf,
+        /// 版式配置（profile），默认 luoyang-2023
+        #[arg(long = "profile")]
+        profile: Option<String>,
+        /// 自定义模板文件夹
+        #[arg(long = "templates", value_name = "DIR")]
+        templates: Option<PathBuf>,
+        /// 额外的字体文件或文件夹
+        #[arg(long = "font-path", value_name = "PATH")]
+        font_paths: Vec<PathBuf>,
+        /// 不查找系统字体
+        #[arg(long = "no-system-fonts")]
+        no_system_fonts: bool,
     },
     /// 只生成县区的汇总表（附件4）：汇总表.pdf 和 汇总表.xlsx，不生成各企业的 PDF（write only the county summary）
     Summary {
@@ -160,6 +216,7 @@ fn engine(common: &Common, out: PathBuf, draft: bool) -> Engine {
         emit_typst: None,
         durable: true,
         outputs: None,
+        print: Default::default(),
     })
 }
 
@@ -174,9 +231,11 @@ fn main() -> ExitCode {
             emit_typst,
             county,
             outputs,
+            paper,
         } => {
             let mut engine = engine(&common, out, draft);
             engine.config.emit_typst = emit_typst;
+            engine.config.print = paper.options();
             if let Some(ids) = &outputs {
                 let known: Vec<&str> = shenbao::outputs::renderers()
                     .iter()
@@ -243,6 +302,25 @@ fn main() -> ExitCode {
                 ExitCode::from(1)
             }
         },
+        Command::Spine {
+            name,
+            pages,
+            paper,
+            out,
+            profile,
+            templates,
+            font_paths,
+            no_system_fonts,
+        } => spine(
+            &name,
+            pages,
+            &paper,
+            &out,
+            profile,
+            templates,
+            font_paths,
+            !no_system_fonts,
+        ),
         Command::Schema => {
             say!(
                 "{}",
@@ -476,6 +554,9 @@ fn print_outcome(
                 for f in &r.fallbacks {
                     say!("  {}", f.line());
                 }
+                if let Some(b) = &r.binding {
+                    say!("{}", b.line());
+                }
                 say!(
                     "提醒：申报表打印后须签字、加盖公章（声明里的公司全称手工填写），再与其他部分一起装订。"
                 );
@@ -513,6 +594,90 @@ fn print_outcome(
             }
             false
         }
+    }
+}
+
+/// `shenbao spine`: 书脊.pdf for a name and a page count, no material.
+#[allow(clippy::too_many_arguments)]
+fn spine(
+    name: &str,
+    pages: usize,
+    paper: &PaperArgs,
+    out: &std::path::Path,
+    profile: Option<String>,
+    templates: Option<PathBuf>,
+    font_paths: Vec<PathBuf>,
+    system_fonts: bool,
+) -> ExitCode {
+    let engine = Engine::new(BuildConfig {
+        out_dir: PathBuf::new(),
+        templates,
+        font_paths,
+        system_fonts,
+        draft: false,
+        emit_typst: None,
+        durable: true,
+        outputs: None,
+        print: paper.options(),
+    });
+    let mut sources = Sources::default();
+    let fail = |sources: &Sources, diags: Vec<Diagnostic>| {
+        sources.emit(&diags, std::env::var_os("NO_COLOR").is_none());
+        ExitCode::from(1)
+    };
+    if name.trim().is_empty() {
+        return fail(
+            &sources,
+            vec![
+                Diagnostic::error(shenbao::diag::Code::BadValue, "公司名称是空的")
+                    .help("用 --name 给出公司全称"),
+            ],
+        );
+    }
+    let profile_name = profile.unwrap_or_else(|| shenbao::profile::DEFAULT.to_string());
+    let profile =
+        match shenbao::profile::Profile::load(&profile_name, &engine.templates, &mut sources) {
+            Ok(p) => p,
+            Err(d) => return fail(&sources, vec![d]),
+        };
+    let fonts = match engine.fonts() {
+        Ok(f) => f,
+        Err(d) => return fail(&sources, vec![d]),
+    };
+    let options = paper.options();
+    let binding = match shenbao::outputs::print::binding(pages, &profile.print, &options) {
+        Ok(b) => b,
+        Err(d) => return fail(&sources, vec![d]),
+    };
+    let bleed = options.bleed_mm.unwrap_or(profile.print.bleed_mm);
+    let (pdf, warnings) = match shenbao::outputs::print::spine_pdf(
+        &engine.templates,
+        &fonts,
+        &profile,
+        name.trim(),
+        &binding,
+        bleed,
+        pipeline::source_date_epoch(),
+    ) {
+        Ok(x) => x,
+        Err(errors) => return fail(&sources, errors),
+    };
+    sources.emit(&warnings, std::env::var_os("NO_COLOR").is_none());
+    let dir = out
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(std::path::Path::new("."));
+    let file = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "书脊.pdf".into());
+    match shenbao::outputs::write::write_all(dir, &[(file.as_str(), pdf.as_slice())], &[], true) {
+        Ok(_) => {
+            say!("已生成：{}", pipeline::display(out));
+            say!("{}", binding.line());
+            ExitCode::SUCCESS
+        }
+        Err(d) => fail(&sources, vec![d]),
     }
 }
 

@@ -33,6 +33,8 @@ pub struct BuildConfig {
     pub emit_typst: Option<PathBuf>,
     /// Flush PDFs to disk before replacing the old ones (off in `watch`).
     pub durable: bool,
+    /// The paper the book is printed on (spine width, 书脊.pdf).
+    pub print: outputs::print::PrintOptions,
     /// The renderers to run, by id (`book`, `form`, `summary`); all when
     /// `None`.
     pub outputs: Option<Vec<String>>,
@@ -92,6 +94,8 @@ pub struct BuildReport {
     pub dependencies: Vec<PathBuf>,
     /// How many 证实性材料 were bound (the report reminds of the seal).
     pub attachments: usize,
+    /// The bound book's sheets and spine (when the book was written).
+    pub binding: Option<outputs::print::Binding>,
 }
 
 /// Reads and checks a material; every problem found goes into `diags`.
@@ -250,18 +254,21 @@ pub fn render(
         diags.push(d);
         return None;
     }
-    let job = Job {
-        templates: &engine.templates,
-        prepared,
-        data: &json,
-        timestamp,
-    };
-    let mut products = Vec::new();
+    let mut products: Vec<outputs::Product> = Vec::new();
     for renderer in outputs::renderers() {
         if renderer.scope() != Scope::Material || !config.wants(renderer) {
             continue;
         }
-        match renderer.render(outputs::Input::Material(&job)) {
+        let job = Job {
+            templates: &engine.templates,
+            prepared,
+            data: &json,
+            timestamp,
+            print: &config.print,
+            earlier: &products,
+        };
+        let rendered = renderer.render(outputs::Input::Material(&job));
+        match rendered {
             Ok((files, warnings)) => {
                 diags.extend(warnings);
                 products.extend(files);
@@ -304,6 +311,13 @@ pub fn render(
             return None;
         }
     };
+    let binding = products
+        .iter()
+        .find(|p| p.name == outputs::book::BOOK_FILE)
+        .and_then(|p| p.pages)
+        .and_then(|pages| {
+            outputs::print::binding(pages, &prepared.profile.print, &config.print).ok()
+        });
     let mut dependencies = prepared.assets.clone();
     dependencies.extend(engine.templates.served());
     Some(BuildReport {
@@ -316,6 +330,7 @@ pub fn render(
         fallbacks: data::fallbacks(prepared),
         dependencies,
         attachments: prepared.attachments.len(),
+        binding,
     })
 }
 

@@ -59,6 +59,9 @@ pub struct Profile {
     pub cover: Cover,
     /// The 申报表 (Annex 2).
     pub form: Form,
+    /// What the print shop gets (SPEC §7): paper calipers, spine rules.
+    #[serde(default)]
+    pub print: Print,
     /// Space between a table's caption and its top rule, and between a
     /// figure and its caption, in pt; figure placement leaves room for it.
     #[serde(default = "caption_gap")]
@@ -160,6 +163,59 @@ pub struct Form {
     pub recommendation: String,
     /// The note (说明) under the form, one entry per point.
     pub notes: Vec<String>,
+}
+
+/// The print shop's numbers (SPEC §7 P1–P3): the book is printed duplex
+/// and perfect bound, the company's name on its spine.
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Print {
+    /// Write 书脊.pdf into the enterprise's 印刷/ folder.
+    pub files: bool,
+    /// Paper weight (g/m²) → caliper (mm), for --paper and --cover-paper.
+    pub calipers_mm: std::collections::BTreeMap<u32, f64>,
+    /// The book's paper and the cover stock, by weight, when not given.
+    pub paper_gsm: u32,
+    pub cover_gsm: u32,
+    /// Added to the spine for the glue of perfect binding.
+    pub glue_mm: f64,
+    /// Bleed around the spine file, when not given.
+    pub bleed_mm: f64,
+    /// Below this the spine is too thin to carry legible text (warned).
+    pub spine_min_mm: f64,
+    /// The name's largest size on the spine, and the room kept free at
+    /// the spine's two long edges and at its top and bottom.
+    pub spine_max_pt: f64,
+    pub spine_side_mm: f64,
+    pub spine_end_mm: f64,
+}
+
+impl Default for Print {
+    fn default() -> Self {
+        Print {
+            files: true,
+            // Uncoated offset paper as Chinese print shops quote it.
+            calipers_mm: [
+                (70, 0.09),
+                (80, 0.1),
+                (100, 0.125),
+                (120, 0.15),
+                (157, 0.16),
+                (200, 0.22),
+                (250, 0.28),
+            ]
+            .into_iter()
+            .collect(),
+            paper_gsm: 80,
+            cover_gsm: 200,
+            glue_mm: 0.5,
+            bleed_mm: 3.0,
+            spine_min_mm: 3.0,
+            spine_max_pt: 22.0,
+            spine_side_mm: 0.8,
+            spine_end_mm: 25.0,
+        }
+    }
 }
 
 #[derive(Debug, Deserialize, Serialize)]

@@ -648,9 +648,17 @@ fn output_is_atomic_and_never_clobbers_a_file() {
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
-    assert_eq!(names.len(), 4, "{names:?}");
-    assert!(names.iter().all(|n| n.ends_with(".pdf")), "{names:?}");
+    assert_eq!(names.len(), 5, "{names:?}");
+    assert!(
+        names.iter().all(|n| n.ends_with(".pdf") || n == "印刷"),
+        "{names:?}"
+    );
     assert!(names.iter().any(|n| n == FORM), "{names:?}");
+    let print: Vec<_> = std::fs::read_dir(f.out().join(SMALL_COMPANY).join("印刷"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(print, ["书脊.pdf"], "no temporary file left in 印刷/");
 }
 
 #[test]

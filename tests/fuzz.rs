@@ -22,6 +22,7 @@ fn engine() -> &'static Engine {
             emit_typst: None,
             durable: true,
             outputs: None,
+            print: Default::default(),
         })
     })
 }

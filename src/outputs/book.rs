@@ -4,6 +4,9 @@
 
 use super::typst::{PdfFile, Selection, TypstOutput};
 
+/// The bound book (the print shop's spine is as thick as its sheets).
+pub const BOOK_FILE: &str = "申报材料.pdf";
+
 pub const BOOK: TypstOutput = TypstOutput {
     id: "book",
     entry: "book/main.typ",
@@ -17,7 +20,7 @@ pub const BOOK: TypstOutput = TypstOutput {
             pages: Selection::Parts(&["body"]),
         },
         PdfFile {
-            name: "申报材料.pdf",
+            name: BOOK_FILE,
             pages: Selection::All,
         },
     ],

@@ -13,6 +13,7 @@
 pub mod book;
 pub mod data;
 pub mod form;
+pub mod print;
 pub mod summary;
 pub mod typst;
 pub mod write;
@@ -40,6 +41,11 @@ pub struct Job<'a> {
     /// `/data.json`, serialized once for all Typst outputs of the material.
     pub data: &'a [u8],
     pub timestamp: Option<typst_pdf::Timestamp>,
+    /// The paper the book is printed on, for the print shop's files.
+    pub print: &'a print::PrintOptions,
+    /// The files the renderers before this one produced (the spine reads
+    /// the book's page count).
+    pub earlier: &'a [Product],
 }
 
 /// Every material of a run (a county's folder), for a [`Scope::Run`]
@@ -86,7 +92,7 @@ pub trait Renderer: Sync {
 
 /// The outputs of `shenbao build`, in the order they are reported.
 pub fn renderers() -> Vec<&'static dyn Renderer> {
-    vec![&book::BOOK, &form::FORM, &summary::SUMMARY]
+    vec![&book::BOOK, &form::FORM, &print::SPINE, &summary::SUMMARY]
 }
 
 /// The error of a renderer given the other scope's input (a bug, not the

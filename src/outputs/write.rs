@@ -85,10 +85,23 @@ pub fn write_all(
     remove_stale_temps(&canon_dir);
     let mut staged = Vec::new();
     for (name, bytes) in files {
+        // A file in a sub-folder (印刷/书脊.pdf): its temporary file there,
+        // so that the rename stays within one folder.
+        let target_dir = match Path::new(name)
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+        {
+            Some(sub) => {
+                let d = canon_dir.join(sub);
+                std::fs::create_dir_all(&d).map_err(|e| fail("无法创建输出文件夹".into(), &e))?;
+                d
+            }
+            None => canon_dir.clone(),
+        };
         let mut tmp = tempfile::Builder::new()
             .prefix(".shenbao-")
             .suffix(".tmp")
-            .tempfile_in(&canon_dir)
+            .tempfile_in(&target_dir)
             .map_err(|e| fail("无法写入输出文件夹".into(), &e))?;
         std::io::Write::write_all(&mut tmp, bytes)
             .map_err(|e| fail(format!("写入 {name} 失败"), &e))?;

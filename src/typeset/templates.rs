@@ -38,6 +38,10 @@ const EMBEDDED: &[(&str, &str)] = &[
         "summary/main.typ",
         include_str!("../../templates/summary/main.typ"),
     ),
+    (
+        "print/spine.typ",
+        include_str!("../../templates/print/spine.typ"),
+    ),
     ("style.typ", include_str!("../../templates/style.typ")),
     (ZIHAO_FILE, include_str!("../../templates/zihao.yaml")),
     (

@@ -1,0 +1,304 @@
+//! For the print shop (SPEC §7 P1–P3, issue 11): the bound book's sheets
+//! and spine width, and 书脊.pdf, the company's name for the spine of the
+//! perfect-bound book ("书脊处打印公司名称"), written into the enterprise's
+//! 印刷/ folder so that the E1 submission stays clean.
+
+use serde::Serialize;
+
+use super::{Input, Product, Renderer, Scope};
+use crate::diag::{Code, Diagnostic};
+use crate::profile::{Print, Profile};
+use crate::typeset::compile;
+use crate::typeset::fonts::Fonts;
+use crate::typeset::templates::Templates;
+use crate::typeset::world::ShenbaoWorld;
+
+pub const SPINE_FILE: &str = "印刷/书脊.pdf";
+
+/// Paper given on the command line; the profile's defaults otherwise.
+#[derive(Clone, Debug, Default)]
+pub struct PrintOptions {
+    /// The book's paper by weight (g/m²), looked up in the profile's table.
+    pub paper_gsm: Option<u32>,
+    /// Or its caliper directly, in mm.
+    pub caliper_mm: Option<f64>,
+    pub cover_gsm: Option<u32>,
+    pub bleed_mm: Option<f64>,
+}
+
+/// How the book binds.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Binding {
+    pub pages: usize,
+    /// Sheets printed duplex: two pages a sheet.
+    pub sheets: usize,
+    pub caliper_mm: f64,
+    pub cover_caliper_mm: f64,
+    pub glue_mm: f64,
+    /// sheets × caliper + 2 × cover caliper + glue.
+    pub spine_mm: f64,
+    /// What the paper was given as, for the report (`80 g/m²`).
+    pub paper: String,
+    /// Narrower than the profile's minimum: too thin for legible text.
+    pub too_thin: bool,
+    pub min_mm: f64,
+}
+
+impl Binding {
+    /// The build report's line.
+    pub fn line(&self) -> String {
+        let mut line = format!(
+            "装订：申报材料 {} 页，双面打印 {} 张（{}，每张 {} mm）；书脊宽 {:.1} mm（含封面纸 2 × {} mm、胶 {} mm）",
+            self.pages,
+            self.sheets,
+            self.paper,
+            self.caliper_mm,
+            self.spine_mm,
+            self.cover_caliper_mm,
+            self.glue_mm
+        );
+        if self.too_thin {
+            line.push_str(&format!(
+                "。书脊窄于 {} mm，印上的公司名称很难看清：书脊.pdf 照样生成，是否印字请与文印店商量",
+                self.min_mm
+            ));
+        }
+        line
+    }
+}
+
+fn caliper(print: &Print, gsm: u32, what: &str) -> Result<f64, Diagnostic> {
+    print.calipers_mm.get(&gsm).copied().ok_or_else(|| {
+        let known: Vec<String> = print.calipers_mm.keys().map(|k| k.to_string()).collect();
+        Diagnostic::error(Code::Output, format!("不知道 {gsm} g/m² 的{what}有多厚"))
+            .help(format!(
+                "可用的克重：{}；或用 --caliper 直接给出纸张厚度（毫米），或在配置的 print.calipers_mm 里补上",
+                known.join("、")
+            ))
+    })
+}
+
+/// The binding of a book of `pages` pages (blank pages for right-hand
+/// starts already counted: the book holds them).
+pub fn binding(pages: usize, print: &Print, opts: &PrintOptions) -> Result<Binding, Diagnostic> {
+    let (caliper_mm, paper) = match (opts.caliper_mm, opts.paper_gsm) {
+        (Some(c), _) if c > 0.0 && c < 2.0 => (c, format!("纸厚 {c} mm")),
+        (Some(c), _) => {
+            return Err(
+                Diagnostic::error(Code::Output, format!("纸张厚度 {c} mm 不合理"))
+                    .help("--caliper 以毫米计，普通复印纸约 0.1"),
+            );
+        }
+        (None, gsm) => {
+            let gsm = gsm.unwrap_or(print.paper_gsm);
+            (caliper(print, gsm, "纸")?, format!("{gsm} g/m² 纸"))
+        }
+    };
+    let cover_caliper_mm = caliper(print, opts.cover_gsm.unwrap_or(print.cover_gsm), "封面纸")?;
+    let sheets = pages.div_ceil(2);
+    let spine_mm = sheets as f64 * caliper_mm + 2.0 * cover_caliper_mm + print.glue_mm;
+    Ok(Binding {
+        pages,
+        sheets,
+        caliper_mm,
+        cover_caliper_mm,
+        glue_mm: print.glue_mm,
+        spine_mm: (spine_mm * 100.0).round() / 100.0,
+        paper,
+        too_thin: spine_mm < print.spine_min_mm,
+        min_mm: print.spine_min_mm,
+    })
+}
+
+/// One piece of the name as the spine stacks it: a CJK character upright,
+/// or a run of Latin letters and digits (`LOW-E`, `2023`) turned to read
+/// top to bottom, as Chinese spines set them.
+#[derive(Debug, PartialEq, Serialize)]
+pub struct Piece {
+    pub text: String,
+    pub turned: bool,
+}
+
+pub fn pieces(name: &str) -> Vec<Piece> {
+    let mut out: Vec<Piece> = Vec::new();
+    for c in name.trim().chars().filter(|c| !c.is_whitespace()) {
+        let latin = c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '&' | '+' | '/' | '_');
+        match out.last_mut() {
+            Some(p) if latin && p.turned => p.text.push(c),
+            _ => out.push(Piece {
+                text: c.to_string(),
+                turned: latin,
+            }),
+        }
+    }
+    out
+}
+
+#[derive(Serialize)]
+struct SpineData<'a> {
+    name: &'a str,
+    pieces: Vec<Piece>,
+    spine_mm: f64,
+    bleed_mm: f64,
+    height_mm: f64,
+    side_mm: f64,
+    end_mm: f64,
+    max_pt: f64,
+    fonts: serde_json::Value,
+    pdf_date: bool,
+}
+
+/// 书脊.pdf for `name` on a spine `binding.spine_mm` wide: the trim size
+/// (spine × paper height) plus bleed on every side, and the template's
+/// warnings. A spine too thin for legible text still gets its file; the
+/// binding's report line says so.
+pub fn spine_pdf(
+    templates: &Templates,
+    fonts: &std::sync::Arc<Fonts>,
+    profile: &Profile,
+    name: &str,
+    binding: &Binding,
+    bleed_mm: f64,
+    timestamp: Option<typst_pdf::Timestamp>,
+) -> Result<(Vec<u8>, Vec<Diagnostic>), Vec<Diagnostic>> {
+    let print = &profile.print;
+    let data = SpineData {
+        name,
+        pieces: pieces(name),
+        spine_mm: binding.spine_mm,
+        bleed_mm,
+        height_mm: profile.page.height_mm,
+        side_mm: print.spine_side_mm,
+        end_mm: print.spine_end_mm,
+        max_pt: print.spine_max_pt,
+        fonts: fonts.roles_json(),
+        pdf_date: timestamp.is_some(),
+    };
+    let json = serde_json::to_vec(&data).expect("plain data");
+    let root = crate::source::jail::Confined::new(std::path::Path::new(".")).map_err(|e| {
+        vec![Diagnostic::error(
+            Code::Output,
+            format!("无法访问当前文件夹：{e}"),
+        )]
+    })?;
+    let world = ShenbaoWorld::new(
+        templates.clone(),
+        "print/spine.typ",
+        json,
+        root,
+        fonts.clone(),
+        (profile.campaign_year, 1, 1),
+    );
+    let (doc, warnings) = compile::compile(&world)?;
+    let pdf = compile::pdf(&doc, "spine", timestamp)?;
+    Ok((pdf, warnings))
+}
+
+pub struct Spine;
+
+pub const SPINE: Spine = Spine;
+
+impl Renderer for Spine {
+    fn id(&self) -> &'static str {
+        "spine"
+    }
+
+    fn scope(&self) -> Scope {
+        Scope::Material
+    }
+
+    fn files(&self) -> Vec<&'static str> {
+        vec![SPINE_FILE]
+    }
+
+    fn render(&self, input: Input) -> Result<(Vec<Product>, Vec<Diagnostic>), Vec<Diagnostic>> {
+        let Input::Material(job) = input else {
+            return Err(super::wrong_input(self.id()));
+        };
+        let p = job.prepared;
+        if !p.profile.print.files {
+            return Ok((Vec::new(), Vec::new()));
+        }
+        let Some(pages) = job
+            .earlier
+            .iter()
+            .find(|f| f.name == super::book::BOOK_FILE)
+            .and_then(|f| f.pages)
+        else {
+            return Err(vec![
+                Diagnostic::error(
+                    Code::Output,
+                    "书脊的宽度取决于整本申报材料的页数，要同时生成 book",
+                )
+                .help("用 --outputs book,spine"),
+            ]);
+        };
+        let binding = binding(pages, &p.profile.print, job.print).map_err(|d| vec![d])?;
+        let bleed = job.print.bleed_mm.unwrap_or(p.profile.print.bleed_mm);
+        let name = p.loaded.material.company.name.value.trim();
+        let (pdf, warnings) = spine_pdf(
+            job.templates,
+            &p.fonts,
+            &p.profile,
+            name,
+            &binding,
+            bleed,
+            job.timestamp,
+        )?;
+        Ok((
+            vec![Product {
+                name: SPINE_FILE.into(),
+                bytes: pdf,
+                pages: Some(1),
+            }],
+            warnings,
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sheets_and_spine() {
+        let print = Print::default();
+        let b = binding(64, &print, &PrintOptions::default()).unwrap();
+        assert_eq!(b.sheets, 32);
+        // 32 × 0.1 + 2 × 0.22 + 0.5
+        assert!((b.spine_mm - 4.14).abs() < 1e-9, "{}", b.spine_mm);
+        let b = binding(
+            5,
+            &print,
+            &PrintOptions {
+                caliper_mm: Some(0.12),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        assert_eq!(b.sheets, 3);
+        assert!(
+            binding(
+                5,
+                &print,
+                &PrintOptions {
+                    paper_gsm: Some(90),
+                    ..Default::default()
+                }
+            )
+            .is_err()
+        );
+    }
+
+    #[test]
+    fn latin_runs_turn_cjk_stays_upright() {
+        let p = pieces("洛阳LOW-E玻璃2023有限公司");
+        let turned: Vec<&str> = p
+            .iter()
+            .filter(|p| p.turned)
+            .map(|p| p.text.as_str())
+            .collect();
+        assert_eq!(turned, ["LOW-E", "2023"]);
+        assert_eq!(p.iter().filter(|p| !p.turned).count(), 8);
+    }
+}

@@ -1,0 +1,189 @@
+//! For the print shop (issue 11, SPEC §7): the bound book's sheets and
+//! spine width in the build report, and 书脊.pdf read back — its width to
+//! 0.1 mm, the name stacked top to bottom inside it, CJK upright and Latin
+//! runs turned. A 64-page book on 80 g paper and a 4-page one (too thin).
+
+mod common;
+
+use std::path::Path;
+
+use common::*;
+
+/// `shenbao spine` into `dir`; returns stdout.
+fn spine(dir: &Path, name: &str, pages: usize, extra: &[&str]) -> String {
+    let out = must_succeed(
+        bin()
+            .current_dir(dir)
+            .args([
+                "spine",
+                "--name",
+                name,
+                "--pages",
+                &pages.to_string(),
+                "--no-system-fonts",
+                "-o",
+                "书脊.pdf",
+            ])
+            .args(extra),
+    );
+    stdout(&out)
+}
+
+const NAME: &str = "洛阳LOW-E玻璃2023有限公司";
+
+#[test]
+fn a_64_page_book_on_80g_paper() {
+    let tmp = tempfile::tempdir().unwrap();
+    let report = spine(tmp.path(), NAME, 64, &["--paper", "80"]);
+    // 32 sheets × 0.1 mm + 2 × 0.22 mm cover stock + 0.5 mm glue.
+    let spine_mm = 32.0 * 0.1 + 2.0 * 0.22 + 0.5;
+    assert!(
+        report.contains("双面打印 32 张") && report.contains("书脊宽 4.1 mm"),
+        "{report}"
+    );
+    assert!(!report.contains("很难看清"), "{report}");
+    let pdf = probe(&tmp.path().join("书脊.pdf"));
+    assert_eq!(pdf.pages.len(), 1);
+    let page = &pdf.pages[0];
+    assert_close(
+        page.width,
+        mm(spine_mm + 6.0),
+        mm(0.1),
+        "spine + 2 × 3 mm bleed",
+    );
+    assert_close(page.height, mm(297.0 + 6.0), mm(0.1), "A4 high + bleed");
+    assert!(
+        pdf.fonts.iter().all(|f| f.embedded),
+        "fonts embedded: {:?}",
+        pdf.fonts
+    );
+
+    // Every character, in order top to bottom, inside the trim box.
+    let mut spans: Vec<&TextSpan> = page
+        .spans
+        .iter()
+        .filter(|s| !s.text.trim().is_empty())
+        .collect();
+    spans.sort_by(|a, b| a.bbox[1].total_cmp(&b.bbox[1]));
+    let read: String = spans.iter().map(|s| s.text.as_str()).collect();
+    assert_eq!(read, NAME, "read top to bottom");
+    let trim = (
+        mm(3.0),
+        page.width - mm(3.0),
+        mm(3.0),
+        page.height - mm(3.0),
+    );
+    for s in &spans {
+        assert!(
+            s.bbox[0] >= trim.0 - 0.01
+                && s.bbox[2] <= trim.1 + 0.01
+                && s.bbox[1] >= trim.2
+                && s.bbox[3] <= trim.3,
+            "“{}” leaves the spine: {:?}",
+            s.text,
+            s.bbox
+        );
+    }
+    // CJK upright: one character a line, all on one column, each below the
+    // one before, its glyph advancing along x as upright text does (x1 >
+    // x of its origin by about its size).
+    let cjk: Vec<&&TextSpan> = spans
+        .iter()
+        .filter(|s| s.text.chars().all(|c| !c.is_ascii()))
+        .collect();
+    assert_eq!(cjk.iter().map(|s| s.text.chars().count()).sum::<usize>(), 8);
+    for s in &cjk {
+        assert_eq!(s.text.chars().count(), 1, "stacked one by one: {}", s.text);
+        assert_close(
+            s.glyph_x1[0] - s.glyph_x[0],
+            s.size,
+            0.15 * s.size,
+            "upright advance",
+        );
+        assert_close(
+            (s.bbox[0] + s.bbox[2]) / 2.0,
+            page.width / 2.0,
+            0.5,
+            "centred across the spine",
+        );
+    }
+    // Latin and digit runs turned to read top to bottom: their glyph
+    // origins share one x (they advance down the page, not across).
+    for run in ["LOW-E", "2023"] {
+        let s = spans.iter().find(|s| s.text == run).expect(run);
+        let xs = &s.glyph_x;
+        assert!(
+            xs.iter().all(|x| (x - xs[0]).abs() < 0.01),
+            "{run} is not turned: origins {xs:?}"
+        );
+        assert!(
+            s.bbox[3] - s.bbox[1] > s.bbox[2] - s.bbox[0],
+            "{run} runs down the spine"
+        );
+    }
+}
+
+#[test]
+fn a_4_page_book_is_too_thin_but_still_gets_its_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let report = spine(tmp.path(), NAME, 4, &[]);
+    assert!(
+        report.contains("双面打印 2 张") && report.contains("很难看清"),
+        "{report}"
+    );
+    let pdf = probe(&tmp.path().join("书脊.pdf"));
+    let spine_mm = 2.0 * 0.1 + 2.0 * 0.22 + 0.5;
+    assert_close(
+        pdf.pages[0].width,
+        mm(spine_mm + 6.0),
+        mm(0.1),
+        "thin spine + bleed",
+    );
+    let text: String = pdf.pages[0].spans.iter().map(|s| s.text.as_str()).collect();
+    assert_eq!(
+        compact(&text).chars().count(),
+        compact(NAME).chars().count(),
+        "the name is there, small"
+    );
+}
+
+/// Every build reports the book's pages, sheets and spine, and writes
+/// 印刷/书脊.pdf as wide as that spine; the paper is an option.
+#[test]
+fn build_reports_sheets_and_writes_the_spine() {
+    let f = Fixture::yaml(SMALL_YAML);
+    let out = must_succeed(f.cmd("material.yaml").args(["--paper", "100"]));
+    let report = stdout(&out);
+    let book = probe(&f.out().join(SMALL_COMPANY).join(BOOK));
+    let pages = book.pages.len();
+    let sheets = pages.div_ceil(2);
+    assert!(
+        report.contains(&format!(
+            "申报材料 {pages} 页，双面打印 {sheets} 张（100 g/m² 纸"
+        )),
+        "{report}"
+    );
+    let spine = probe(&f.out().join(SMALL_COMPANY).join("印刷/书脊.pdf"));
+    let spine_mm = sheets as f64 * 0.125 + 2.0 * 0.22 + 0.5;
+    assert_close(
+        spine.pages[0].width,
+        mm(spine_mm + 6.0),
+        mm(0.1),
+        "spine file width",
+    );
+    let text: String = spine.pages[0]
+        .spans
+        .iter()
+        .map(|s| s.text.as_str())
+        .collect();
+    assert_eq!(compact(&text), SMALL_COMPANY);
+
+    let g = Fixture::yaml(SMALL_YAML);
+    let err = g.reject_with(|c| {
+        c.args(["--paper", "90"]);
+    });
+    assert!(
+        err.contains("90 g/m²") && err.contains("--caliper"),
+        "{err}"
+    );
+}
