@@ -83,6 +83,9 @@ def probe(path):
             # In content-stream order: Typst writes a table cell's lines
             # together, so a wrapped value reads whole here.
             "stream_text": page.get_text("text", sort=False),
+            # The print boxes (the MediaBox when a box is not set).
+            "trimbox": [r(v) for v in page.trimbox],
+            "bleedbox": [r(v) for v in page.bleedbox],
         })
         for _xref, ext, _type, basefont, *_rest in page.get_fonts():
             fonts[basefont] = {"name": basefont, "embedded": ext != "n/a"}

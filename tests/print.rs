@@ -187,3 +187,91 @@ fn build_reports_sheets_and_writes_the_spine() {
         "{err}"
     );
 }
+
+/// 封面展开.pdf: back, spine and front at trim size plus bleed (the
+/// BleedBox) and a slug; the TrimBox is the three panels; crop and fold
+/// marks lie outside the bleed; the front is 封面.pdf, unchanged in
+/// position on the front panel; the spine file has its boxes too.
+#[test]
+fn cover_wrap_and_print_boxes() {
+    let f = Fixture::yaml(SMALL_YAML);
+    let built = f.build("material.yaml");
+    let book = probe(&built.pdf(BOOK)).pages.len();
+    let spine_mm = book.div_ceil(2) as f64 * 0.1 + 2.0 * 0.22 + 0.5;
+    let [wrap, cover, spine]: [Probe; 3] = probe_all(&[
+        built.pdf("印刷/封面展开.pdf"),
+        built.pdf(COVER),
+        built.pdf("印刷/书脊.pdf"),
+    ])
+    .try_into()
+    .unwrap();
+    let page = &wrap.pages[0];
+    let (bleed, trim) = (page.bleedbox, page.trimbox);
+    assert_close(
+        bleed[2] - bleed[0],
+        mm(2.0 * 210.0 + spine_mm + 2.0 * 3.0),
+        mm(0.1),
+        "wrap: 2 × 210 + spine + 2 × bleed",
+    );
+    assert_close(
+        bleed[3] - bleed[1],
+        mm(297.0 + 6.0),
+        mm(0.1),
+        "wrap height with bleed",
+    );
+    assert_close(
+        trim[2] - trim[0],
+        mm(2.0 * 210.0 + spine_mm),
+        mm(0.1),
+        "trim: back + spine + front",
+    );
+    assert_close(trim[0] - bleed[0], mm(3.0), 0.01, "3 mm bleed");
+    assert!(
+        page.width > bleed[2] - bleed[0] + mm(10.0),
+        "a slug for the marks"
+    );
+    // Every mark (the 0.25 pt hairlines; the cover's own rules are 0.6 pt)
+    // outside the bleed, so outside the trim.
+    let marks: Vec<&Rule> = page.lines.iter().filter(|l| l.width < 0.3).collect();
+    // At each of the 4 trim corners a horizontal and a vertical crop mark;
+    // at each spine edge a fold mark at the top and the bottom.
+    assert_eq!(marks.len(), 12, "8 crop marks and 4 fold marks");
+    for l in marks {
+        let inside = |x: f64, y: f64| x > bleed[0] && x < bleed[2] && y > bleed[1] && y < bleed[3];
+        assert!(
+            !inside(l.x0, l.y0) && !inside(l.x1, l.y1),
+            "a mark inside the bleed: {l:?}"
+        );
+    }
+    // The front panel is the cover as it is.
+    let dx = trim[0] + mm(210.0 + spine_mm);
+    let dy = trim[1];
+    for s in cover.pages[0]
+        .spans
+        .iter()
+        .filter(|s| !s.text.trim().is_empty())
+    {
+        let w = page
+            .spans
+            .iter()
+            .find(|t| t.text == s.text)
+            .unwrap_or_else(|| panic!("“{}” missing from the wrap", s.text));
+        assert_close(w.x, s.x + dx, 0.05, &format!("“{}” x", s.text));
+        assert_close(w.y, s.y + dy, 0.05, &format!("“{}” y", s.text));
+        assert_close(w.size, s.size, 0.01, "size");
+    }
+    // The spine file: trim = the spine, bleed = the page.
+    let sp = &spine.pages[0];
+    assert_close(
+        sp.trimbox[2] - sp.trimbox[0],
+        mm(spine_mm),
+        mm(0.1),
+        "spine trim width",
+    );
+    assert_close(
+        sp.bleedbox[2] - sp.bleedbox[0],
+        sp.width,
+        0.01,
+        "spine bleed = page",
+    );
+}

@@ -7,12 +7,14 @@ use super::typst::{PdfFile, Selection, TypstOutput};
 /// The bound book (the print shop's spine is as thick as its sheets).
 pub const BOOK_FILE: &str = "申报材料.pdf";
 
+pub const COVER_FILE: &str = "封面.pdf";
+
 pub const BOOK: TypstOutput = TypstOutput {
     id: "book",
     entry: "book/main.typ",
     files: &[
         PdfFile {
-            name: "封面.pdf",
+            name: COVER_FILE,
             pages: Selection::Parts(&["cover"]),
         },
         PdfFile {

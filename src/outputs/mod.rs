@@ -13,6 +13,7 @@
 pub mod book;
 pub mod data;
 pub mod form;
+pub mod pdfbox;
 pub mod print;
 pub mod summary;
 pub mod typst;
@@ -92,7 +93,13 @@ pub trait Renderer: Sync {
 
 /// The outputs of `shenbao build`, in the order they are reported.
 pub fn renderers() -> Vec<&'static dyn Renderer> {
-    vec![&book::BOOK, &form::FORM, &print::SPINE, &summary::SUMMARY]
+    vec![
+        &book::BOOK,
+        &form::FORM,
+        &print::SPINE,
+        &print::WRAP,
+        &summary::SUMMARY,
+    ]
 }
 
 /// The error of a renderer given the other scope's input (a bug, not the

@@ -15,6 +15,11 @@ use crate::typeset::world::ShenbaoWorld;
 
 pub const SPINE_FILE: &str = "印刷/书脊.pdf";
 
+/// Millimetres in PDF points, rounded to 0.001 pt.
+pub fn mm_to_pt(mm: f64) -> f64 {
+    (mm * 72.0 / 25.4 * 1000.0).round() / 1000.0
+}
+
 /// Paper given on the command line; the profile's defaults otherwise.
 #[derive(Clone, Debug, Default)]
 pub struct PrintOptions {
@@ -191,6 +196,20 @@ pub fn spine_pdf(
     );
     let (doc, warnings) = compile::compile(&world)?;
     let pdf = compile::pdf(&doc, "spine", timestamp)?;
+    // The trim is the spine itself; the bleed, the whole page.
+    let (w, h) = (
+        mm_to_pt(binding.spine_mm + 2.0 * bleed_mm),
+        mm_to_pt(profile.page.height_mm + 2.0 * bleed_mm),
+    );
+    let b = mm_to_pt(bleed_mm);
+    let pdf = super::pdfbox::set_boxes(&pdf, [b, b, w - b, h - b], [0.0, 0.0, w, h]).ok_or_else(
+        || {
+            vec![Diagnostic::error(
+                Code::Output,
+                "内部错误：无法在书脊.pdf 中写入裁切框",
+            )]
+        },
+    )?;
     Ok((pdf, warnings))
 }
 
@@ -248,6 +267,110 @@ impl Renderer for Spine {
         Ok((
             vec![Product {
                 name: SPINE_FILE.into(),
+                bytes: pdf,
+                pages: Some(1),
+            }],
+            warnings,
+        ))
+    }
+}
+
+pub const WRAP_FILE: &str = "印刷/封面展开.pdf";
+
+/// The slug around the bleed, where the crop and fold marks sit.
+const SLUG_MM: f64 = 10.0;
+
+#[derive(Serialize)]
+struct WrapData {
+    width_mm: f64,
+    height_mm: f64,
+    spine_mm: f64,
+    bleed_mm: f64,
+    slug_mm: f64,
+    pdf_date: bool,
+}
+
+/// 封面展开.pdf (issue 11): back cover (white), spine and front cover on one
+/// sheet, the trim size (2 × paper width + spine) plus bleed plus a slug
+/// with crop marks at the trim corners and fold marks at the spine's edges.
+/// The front is 封面.pdf itself, placed on the front's trim, and the spine
+/// 书脊.pdf with its bleed: both vector, unchanged.
+pub struct Wrap;
+
+pub const WRAP: Wrap = Wrap;
+
+impl Renderer for Wrap {
+    fn id(&self) -> &'static str {
+        "wrap"
+    }
+
+    fn scope(&self) -> Scope {
+        Scope::Material
+    }
+
+    fn files(&self) -> Vec<&'static str> {
+        vec![WRAP_FILE]
+    }
+
+    fn render(&self, input: Input) -> Result<(Vec<Product>, Vec<Diagnostic>), Vec<Diagnostic>> {
+        let Input::Material(job) = input else {
+            return Err(super::wrong_input(self.id()));
+        };
+        let p = job.prepared;
+        if !p.profile.print.files {
+            return Ok((Vec::new(), Vec::new()));
+        }
+        let earlier = |name: &str| job.earlier.iter().find(|f| f.name == name);
+        let (Some(book), Some(cover), Some(spine)) = (
+            earlier(super::book::BOOK_FILE),
+            earlier(super::book::COVER_FILE),
+            earlier(SPINE_FILE),
+        ) else {
+            return Err(vec![
+                Diagnostic::error(
+                    Code::Output,
+                    "封面展开图由封面、书脊组成，要同时生成 book 和 spine",
+                )
+                .help("用 --outputs book,spine,wrap"),
+            ]);
+        };
+        let binding =
+            binding(book.pages.unwrap_or(0), &p.profile.print, job.print).map_err(|d| vec![d])?;
+        let bleed = job.print.bleed_mm.unwrap_or(p.profile.print.bleed_mm);
+        let page = &p.profile.page;
+        let data = WrapData {
+            width_mm: page.width_mm,
+            height_mm: page.height_mm,
+            spine_mm: binding.spine_mm,
+            bleed_mm: bleed,
+            slug_mm: SLUG_MM,
+            pdf_date: job.timestamp.is_some(),
+        };
+        let world = ShenbaoWorld::new(
+            job.templates.clone(),
+            "print/wrap.typ",
+            serde_json::to_vec(&data).expect("plain data"),
+            p.loaded.root.clone(),
+            p.fonts.clone(),
+            (p.date.year, p.date.month as u8, p.date.day as u8),
+        )
+        .with_file("/cover.pdf", cover.bytes.clone())
+        .with_file("/spine.pdf", spine.bytes.clone());
+        let (doc, warnings) = compile::compile(&world)?;
+        let pdf = compile::pdf(&doc, "wrap", job.timestamp)?;
+        let w = mm_to_pt(2.0 * (page.width_mm + bleed + SLUG_MM) + binding.spine_mm);
+        let h = mm_to_pt(page.height_mm + 2.0 * (bleed + SLUG_MM));
+        let (t, s) = (mm_to_pt(bleed + SLUG_MM), mm_to_pt(SLUG_MM));
+        let pdf = super::pdfbox::set_boxes(&pdf, [t, t, w - t, h - t], [s, s, w - s, h - s])
+            .ok_or_else(|| {
+                vec![Diagnostic::error(
+                    Code::Output,
+                    "内部错误：无法在封面展开.pdf 中写入裁切框",
+                )]
+            })?;
+        Ok((
+            vec![Product {
+                name: WRAP_FILE.into(),
                 bytes: pdf,
                 pages: Some(1),
             }],

@@ -42,6 +42,10 @@ const EMBEDDED: &[(&str, &str)] = &[
         "print/spine.typ",
         include_str!("../../templates/print/spine.typ"),
     ),
+    (
+        "print/wrap.typ",
+        include_str!("../../templates/print/wrap.typ"),
+    ),
     ("style.typ", include_str!("../../templates/style.typ")),
     (ZIHAO_FILE, include_str!("../../templates/zihao.yaml")),
     (

@@ -35,6 +35,9 @@ struct Loader {
     material: Confined,
     /// Files of the material's folder read so far (`watch` follows them).
     read: Mutex<BTreeSet<PathBuf>>,
+    /// Files made by earlier outputs, served from memory (`/cover.pdf`),
+    /// for an output that composes them (the cover wrap).
+    extra: Vec<(String, Bytes)>,
 }
 
 impl FileLoader for Loader {
@@ -46,6 +49,9 @@ impl FileLoader for Loader {
         let path = id.vpath().get_with_slash();
         if path == "/data.json" {
             return Ok(self.data.clone());
+        }
+        if let Some((_, bytes)) = self.extra.iter().find(|(p, _)| p == path) {
+            return Ok(bytes.clone());
         }
         if let Some(name) = path.strip_prefix("/shenbao/") {
             return self
@@ -90,11 +96,21 @@ impl ShenbaoWorld {
                 data: Bytes::new(data),
                 material,
                 read: Mutex::default(),
+                extra: Vec::new(),
             }),
             main,
             today: Datetime::from_ymd(today.0, today.1, today.2)
                 .unwrap_or_else(|| Datetime::from_ymd(2023, 1, 1).expect("valid")),
         }
+    }
+
+    /// Serves `bytes` at `path` (`/cover.pdf`) in this world.
+    pub fn with_file(mut self, path: &str, bytes: Vec<u8>) -> Self {
+        self.files
+            .loader_mut()
+            .extra
+            .push((path.to_string(), Bytes::new(bytes)));
+        self
     }
 
     /// The files of the material's folder the compilation read.

@@ -405,6 +405,9 @@ pub struct Page {
     /// The page's text in content-stream order (a table cell's lines
     /// together), as PyMuPDF extracts it unsorted.
     pub stream_text: String,
+    /// TrimBox and BleedBox: x0, y0, x1, y1 from the top-left corner.
+    pub trimbox: [f64; 4],
+    pub bleedbox: [f64; 4],
 }
 
 #[derive(Clone, Debug, Deserialize)]
