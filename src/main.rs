@@ -139,6 +139,19 @@ enum Command {
         #[command(flatten)]
         paper: PaperArgs,
     },
+    /// 查看一个 PDF（shenbao 生成的或别的）：页数、页面尺寸、双面张数和书脊宽度、未嵌入的字体、空白页（for the print shop）
+    Inspect {
+        /// 要查看的 PDF，如 申报材料.pdf
+        file: PathBuf,
+        #[command(flatten)]
+        paper: PaperArgs,
+        /// 同时核对这个书脊文件印的名称是否与本书一致
+        #[arg(long = "spine", value_name = "书脊.pdf")]
+        spine: Option<PathBuf>,
+        /// 输出格式：human（默认）或 json
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+    },
     /// 不用材料，直接为一个公司名称生成书脊 PDF（make a spine file for a name typed at the counter）
     Spine {
         /// 公司全称
@@ -321,6 +334,28 @@ fn main() -> ExitCode {
             font_paths,
             !no_system_fonts,
         ),
+        Command::Inspect {
+            file,
+            paper,
+            spine,
+            format,
+        } => match shenbao::inspect::inspect(&file, &paper.options(), spine.as_deref()) {
+            Ok(report) => {
+                match format {
+                    Format::Human => {
+                        for line in report.lines() {
+                            say!("{line}");
+                        }
+                    }
+                    Format::Json => say!("{}", serde_json::to_string(&report).expect("json")),
+                }
+                ExitCode::SUCCESS
+            }
+            Err(d) => {
+                emit(&Sources::default(), &[d], format);
+                ExitCode::from(1)
+            }
+        },
         Command::Schema => {
             say!(
                 "{}",

@@ -159,7 +159,7 @@ fn build_reports_sheets_and_writes_the_spine() {
     let sheets = pages.div_ceil(2);
     assert!(
         report.contains(&format!(
-            "申报材料 {pages} 页，双面打印 {sheets} 张（100 g/m² 纸"
+            "整本 {pages} 页，双面打印 {sheets} 张（100 g/m² 纸"
         )),
         "{report}"
     );
@@ -273,5 +273,87 @@ fn cover_wrap_and_print_boxes() {
         sp.width,
         0.01,
         "spine bleed = page",
+    );
+}
+
+/// `shenbao inspect` on a book shenbao made: pages, A4, sheets and spine,
+/// the blank back of the cover, the name its spine must carry and whether
+/// the spine file matches; on a PDF another tool made (PyMuPDF): a page
+/// that is not A4, a font not embedded, a blank page; and as JSON.
+#[test]
+fn inspect_a_shenbao_book_and_a_foreign_pdf() {
+    let f = Fixture::yaml(SMALL_YAML);
+    let built = f.build("material.yaml");
+    let pages = probe(&built.pdf(BOOK)).pages.len();
+    let out = must_succeed(
+        bin()
+            .arg("inspect")
+            .arg(built.pdf(BOOK))
+            .arg("--spine")
+            .arg(built.pdf("印刷/书脊.pdf")),
+    );
+    let text = stdout(&out);
+    assert!(text.contains(&format!("页数：{pages}")), "{text}");
+    assert!(
+        text.contains(&format!("第 1–{pages} 页：210 × 297 mm（A4）")),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!("双面打印 {} 张", pages.div_ceil(2))),
+        "{text}"
+    );
+    assert!(text.contains("字体：全部嵌入"), "{text}");
+    assert!(
+        text.contains("空白页：第 2 页"),
+        "the cover's blank back: {text}"
+    );
+    assert!(
+        text.contains(&format!("书脊应印：{SMALL_COMPANY}")),
+        "{text}"
+    );
+    assert!(text.contains("与本书一致"), "{text}");
+
+    // Another tool's PDF: Letter, A4 and an empty page, Helvetica not embedded.
+    let script = r#"
+import sys, pymupdf
+doc = pymupdf.open()
+doc.new_page(width=612, height=792).insert_text((72, 100), "Letter page", fontsize=12)
+doc.new_page(width=595.28, height=841.89)
+doc.new_page(width=595.28, height=841.89).insert_text((72, 100), "A4 page", fontsize=12)
+doc.save(sys.argv[1])
+"#;
+    let foreign = f.path("foreign.pdf");
+    let py = std::process::Command::new("python3")
+        .args(["-c", script])
+        .arg(&foreign)
+        .output()
+        .unwrap();
+    assert!(
+        py.status.success(),
+        "{}",
+        String::from_utf8_lossy(&py.stderr)
+    );
+    let out = must_succeed(
+        bin()
+            .arg("inspect")
+            .arg(&foreign)
+            .args(["--format", "json"]),
+    );
+    let v: serde_json::Value = serde_json::from_str(stdout(&out).trim()).expect("json");
+    assert_eq!(v["pages"], 3);
+    assert_eq!(v["sizes"][0]["a4"], false);
+    assert_eq!(v["sizes"][0]["width_mm"], 215.9);
+    assert_eq!(v["sizes"][1]["first"], 2);
+    assert_eq!(v["sizes"][1]["a4"], true);
+    assert_eq!(v["binding"]["sheets"], 2);
+    assert_eq!(v["blank_pages"], serde_json::json!([2]));
+    assert_eq!(v["fonts_not_embedded"], serde_json::json!(["Helvetica"]));
+
+    let bad = f.path("material.yaml");
+    let out = must_fail(bin().arg("inspect").arg(&bad));
+    assert!(
+        stderr(&out).contains("无法读取这个 PDF"),
+        "{}",
+        stderr(&out)
     );
 }

@@ -53,7 +53,7 @@ impl Binding {
     /// The build report's line.
     pub fn line(&self) -> String {
         let mut line = format!(
-            "装订：申报材料 {} 页，双面打印 {} 张（{}，每张 {} mm）；书脊宽 {:.1} mm（含封面纸 2 × {} mm、胶 {} mm）",
+            "装订：整本 {} 页，双面打印 {} 张（{}，每张 {} mm）；书脊宽 {:.1} mm（含封面纸 2 × {} mm、胶 {} mm）",
             self.pages,
             self.sheets,
             self.paper,
@@ -64,7 +64,7 @@ impl Binding {
         );
         if self.too_thin {
             line.push_str(&format!(
-                "。书脊窄于 {} mm，印上的公司名称很难看清：书脊.pdf 照样生成，是否印字请与文印店商量",
+                "。书脊窄于 {} mm，印上的字很难看清，是否在书脊印字请与文印店商量（书脊文件照样生成）",
                 self.min_mm
             ));
         }

@@ -1,0 +1,303 @@
+//! `shenbao inspect FILE.pdf` (issue 11): what a print shop needs to know of
+//! a PDF it was handed, made by shenbao or not — pages and their sizes (A4
+//! or not), sheets duplex and spine width, fonts not embedded, blank pages,
+//! and for a shenbao book the name its spine should carry (the PDF's author,
+//! written at build time), checked against a given 书脊.pdf.
+
+use std::path::Path;
+
+use hayro_syntax::Pdf;
+use hayro_syntax::object::dict::keys;
+use hayro_syntax::object::{Array, Dict, Name, Stream};
+use serde::Serialize;
+
+use crate::diag::{Code, Diagnostic};
+use crate::outputs::print::{Binding, PrintOptions, binding};
+use crate::profile::Print;
+
+const A4: (f64, f64) = (595.276, 841.89);
+
+#[derive(Debug, Serialize)]
+pub struct Report {
+    pub file: String,
+    pub pages: usize,
+    /// Runs of pages of one size: (first page, last page, width mm, height
+    /// mm, is A4).
+    pub sizes: Vec<SizeRun>,
+    pub binding: Binding,
+    /// Fonts used but not embedded (a print risk), by name.
+    pub fonts_not_embedded: Vec<String>,
+    pub blank_pages: Vec<usize>,
+    /// The PDF's author: for a shenbao book, the company's full name.
+    pub author: Option<String>,
+    pub producer: Option<String>,
+    /// The spine file checked against the book, when one was given.
+    pub spine: Option<SpineCheck>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct SizeRun {
+    pub first: usize,
+    pub last: usize,
+    pub width_mm: f64,
+    pub height_mm: f64,
+    pub a4: bool,
+}
+
+#[derive(Debug, Serialize)]
+pub struct SpineCheck {
+    pub file: String,
+    /// The name the spine file carries (its title).
+    pub name: Option<String>,
+    pub matches: bool,
+}
+
+fn open(path: &Path) -> Result<Pdf, Diagnostic> {
+    let bytes = std::fs::read(path).map_err(|e| crate::source::decode::io_error(path, &e))?;
+    Pdf::new(bytes).map_err(|e| {
+        let why = match e {
+            hayro_syntax::LoadPdfError::Decryption(_) => "需要密码才能打开",
+            hayro_syntax::LoadPdfError::Invalid => "不是 PDF，或已损坏",
+        };
+        Diagnostic::error(Code::BadAttachment, format!("无法读取这个 PDF：{why}")).in_file(path)
+    })
+}
+
+/// A PDF text string: UTF-16BE with its BOM, else PDFDocEncoding (Latin-1
+/// is close enough for names).
+fn text(bytes: &[u8]) -> String {
+    if let Some(rest) = bytes.strip_prefix(&[0xFE, 0xFF]) {
+        let units: Vec<u16> = rest
+            .chunks_exact(2)
+            .map(|c| u16::from_be_bytes([c[0], c[1]]))
+            .collect();
+        String::from_utf16_lossy(&units)
+    } else if let Ok(s) = std::str::from_utf8(bytes) {
+        s.to_string()
+    } else {
+        bytes.iter().map(|&b| b as char).collect()
+    }
+}
+
+fn name_of(font: &Dict) -> String {
+    font.get::<Name>(keys::BASE_FONT)
+        .map(|n| n.as_str().to_string())
+        .unwrap_or_else(|| "（无名字体）".into())
+}
+
+/// Whether a font's program is in the file: its descriptor (or its
+/// descendant's, for a Type0 font) has a FontFile; Type3 fonts are drawn
+/// by the file itself.
+fn embedded(font: &Dict) -> bool {
+    let subtype = font.get::<Name>(keys::SUBTYPE);
+    if subtype.as_ref().is_some_and(|s| s.as_str() == "Type3") {
+        return true;
+    }
+    let descriptor = match font.get::<Array>(keys::DESCENDANT_FONTS) {
+        Some(desc) => desc
+            .iter::<Dict>()
+            .next()
+            .and_then(|d| d.get::<Dict>(keys::FONT_DESC)),
+        None => font.get::<Dict>(keys::FONT_DESC),
+    };
+    descriptor.is_some_and(|d| {
+        d.contains_key(keys::FONT_FILE)
+            || d.contains_key(keys::FONT_FILE2)
+            || d.contains_key(keys::FONT_FILE3)
+    })
+}
+
+/// Fonts of a resource dictionary and of the form XObjects it draws.
+fn fonts(resources: &Dict, depth: usize, out: &mut Vec<(String, bool)>) {
+    if depth > 8 {
+        return;
+    }
+    if let Some(fs) = resources.get::<Dict>(keys::FONT) {
+        for key in fs.keys() {
+            if let Some(f) = fs.get::<Dict>(key.as_ref()) {
+                out.push((name_of(&f), embedded(&f)));
+            }
+        }
+    }
+    if let Some(xs) = resources.get::<Dict>(keys::XOBJECT) {
+        for key in xs.keys() {
+            if let Some(x) = xs.get::<Stream>(key.as_ref())
+                && let Some(res) = x.dict().get::<Dict>(keys::RESOURCES)
+            {
+                fonts(&res, depth + 1, out);
+            }
+        }
+    }
+}
+
+/// Whether a content stream paints anything: text, paths filled or
+/// stroked, images, forms, shadings.
+fn paints(content: &[u8]) -> bool {
+    let mut ops = hayro_syntax::content::UntypedIter::new(content);
+    while let Some(i) = ops.next() {
+        let op: &[u8] = i.operator;
+        if matches!(
+            op,
+            b"Tj"
+                | b"TJ"
+                | b"'"
+                | b"\""
+                | b"S"
+                | b"s"
+                | b"f"
+                | b"F"
+                | b"f*"
+                | b"B"
+                | b"B*"
+                | b"b"
+                | b"b*"
+                | b"Do"
+                | b"sh"
+                | b"BI"
+        ) {
+            return true;
+        }
+    }
+    false
+}
+
+pub fn inspect(
+    path: &Path,
+    opts: &PrintOptions,
+    spine: Option<&Path>,
+) -> Result<Report, Diagnostic> {
+    let pdf = open(path)?;
+    let pages = pdf.pages();
+    let mut sizes: Vec<SizeRun> = Vec::new();
+    let mut all_fonts: Vec<(String, bool)> = Vec::new();
+    let mut blank = Vec::new();
+    for (i, page) in pages.iter().enumerate() {
+        let (w, h) = page.render_dimensions();
+        let (w, h) = (f64::from(w), f64::from(h));
+        let a4 = (w - A4.0).abs() < 1.0 && (h - A4.1).abs() < 1.0;
+        let (wmm, hmm) = (
+            (w / 72.0 * 25.4 * 10.0).round() / 10.0,
+            (h / 72.0 * 25.4 * 10.0).round() / 10.0,
+        );
+        match sizes.last_mut() {
+            Some(r) if r.last == i && r.width_mm == wmm && r.height_mm == hmm => r.last = i + 1,
+            _ => sizes.push(SizeRun {
+                first: i + 1,
+                last: i + 1,
+                width_mm: wmm,
+                height_mm: hmm,
+                a4,
+            }),
+        }
+        if let Some(res) = page.raw().get::<Dict>(keys::RESOURCES) {
+            fonts(&res, 0, &mut all_fonts);
+        }
+        if !page.page_stream().is_some_and(paints) {
+            blank.push(i + 1);
+        }
+    }
+    let mut not_embedded: Vec<String> = all_fonts
+        .into_iter()
+        .filter(|(_, e)| !e)
+        .map(|(n, _)| n)
+        .collect();
+    not_embedded.sort();
+    not_embedded.dedup();
+    let meta = pdf.metadata();
+    let author = meta
+        .author
+        .as_deref()
+        .map(text)
+        .filter(|s| !s.trim().is_empty());
+    let producer = meta
+        .producer
+        .as_deref()
+        .or(meta.creator.as_deref())
+        .map(text);
+    let spine = match spine {
+        Some(s) => {
+            let sp = open(s)?;
+            let name = sp.metadata().title.as_deref().map(text);
+            Some(SpineCheck {
+                file: crate::diag::display_path(s),
+                matches: name.is_some() && name == author,
+                name,
+            })
+        }
+        None => None,
+    };
+    Ok(Report {
+        file: crate::diag::display_path(path),
+        pages: pages.len(),
+        sizes,
+        binding: binding(pages.len(), &Print::default(), opts)?,
+        fonts_not_embedded: not_embedded,
+        blank_pages: blank,
+        author,
+        producer,
+        spine,
+    })
+}
+
+impl Report {
+    /// The readable Chinese report.
+    pub fn lines(&self) -> Vec<String> {
+        let mut out = vec![
+            format!("文件：{}", self.file),
+            format!("页数：{}", self.pages),
+        ];
+        out.push("页面尺寸：".into());
+        for r in &self.sizes {
+            let pages = if r.first == r.last {
+                format!("第 {} 页", r.first)
+            } else {
+                format!("第 {}–{} 页", r.first, r.last)
+            };
+            let flag = if r.a4 {
+                "A4"
+            } else {
+                "不是 A4，装订前请确认"
+            };
+            out.push(format!(
+                "  {pages}：{} × {} mm（{flag}）",
+                r.width_mm, r.height_mm
+            ));
+        }
+        out.push(self.binding.line());
+        if self.fonts_not_embedded.is_empty() {
+            out.push("字体：全部嵌入".into());
+        } else {
+            out.push(format!(
+                "字体：{} 个没有嵌入，换一台电脑打印可能走样：{}",
+                self.fonts_not_embedded.len(),
+                self.fonts_not_embedded.join("、")
+            ));
+        }
+        if self.blank_pages.is_empty() {
+            out.push("空白页：无".into());
+        } else {
+            let list: Vec<String> = self.blank_pages.iter().map(|p| p.to_string()).collect();
+            out.push(format!("空白页：第 {} 页", list.join("、")));
+        }
+        let shenbao = self
+            .producer
+            .as_deref()
+            .is_some_and(|p| p.contains("shenbao"));
+        match (&self.author, shenbao) {
+            (Some(a), true) => out.push(format!("书脊应印：{a}")),
+            (Some(a), false) => out.push(format!("作者（元数据）：{a}")),
+            (None, _) => {}
+        }
+        if let Some(s) = &self.spine {
+            out.push(match (&s.name, s.matches) {
+                (Some(n), true) => format!("书脊文件 {}：印的是“{n}”，与本书一致", s.file),
+                (Some(n), false) => format!("书脊文件 {}：印的是“{n}”，与本书不一致！", s.file),
+                (None, _) => format!(
+                    "书脊文件 {}：看不出印的是什么（不是 shenbao 生成的书脊）",
+                    s.file
+                ),
+            });
+        }
+        out
+    }
+}
