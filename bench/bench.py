@@ -59,17 +59,22 @@ def make_batch(n):
 
 
 def make_attachment_material(pages):
-    """The example with a `pages`-page PDF attached (a downloaded report)."""
-    import pymupdf
+    """The example with a `pages`-page PDF attached (a downloaded report).
+    The PDF is written by a separate Python process: a child forked from
+    this one after importing PyMuPDF would report its memory as its own."""
     d = WORK / "attach"
     shutil.rmtree(d, ignore_errors=True)
     shutil.copytree(EXAMPLE, d)
-    doc = pymupdf.open()
-    for i in range(pages):
-        page = doc.new_page(width=595.28, height=841.89)
-        for k in range(40):
-            page.insert_text((60, 60 + 18 * k), f"Report page {i + 1}, line {k + 1}: 0123456789 abcdefghij", fontsize=10)
-    doc.save(d / "report.pdf")
+    script = (
+        "import sys, pymupdf\n"
+        "doc = pymupdf.open()\n"
+        "for i in range(int(sys.argv[2])):\n"
+        "    page = doc.new_page(width=595.28, height=841.89)\n"
+        "    for k in range(40):\n"
+        "        page.insert_text((60, 60 + 18 * k), f'Report page {i + 1}, line {k + 1}: 0123456789 abcdefghij', fontsize=10)\n"
+        "doc.save(sys.argv[1])\n"
+    )
+    subprocess.run([sys.executable, "-c", script, d / "report.pdf", str(pages)], check=True)
     y = d / "material.yaml"
     y.write_text(y.read_text(encoding="utf-8") + "\nattachments:\n  - {file: report.pdf, title: 信用中国查询报告}\n", encoding="utf-8")
     return str(y)

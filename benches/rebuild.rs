@@ -68,7 +68,7 @@ fn main() {
         draft: true,
         emit_typst: None,
         durable: false,
-        outputs: None,
+        outputs: Some(shenbao::watch::OUTPUTS.map(String::from).to_vec()),
         print: Default::default(),
     });
     let (cold, pages) = build(&engine, &input);

@@ -273,6 +273,7 @@ fn main() -> ExitCode {
         Command::Watch { common, out } => {
             let mut engine = engine(&common, out, false);
             engine.config.durable = false;
+            engine.config.outputs = Some(shenbao::watch::OUTPUTS.map(String::from).to_vec());
             shenbao::watch::watch(&engine, &common.materials[0])
         }
         Command::Check { common } => {

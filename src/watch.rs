@@ -9,6 +9,10 @@ use std::time::{Duration, Instant, SystemTime};
 use crate::diag::{Severity, Sources};
 use crate::pipeline::{self, Engine};
 
+/// What watch rebuilds: the pages the writer reads while writing. The print
+/// shop's files and the county summary are made by `build`.
+pub const OUTPUTS: [&str; 2] = ["book", "form"];
+
 /// How often files are looked at, and how long a file must stay unchanged
 /// before we read it (an editor may save in several writes).
 const POLL: Duration = Duration::from_millis(150);
