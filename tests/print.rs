@@ -260,6 +260,36 @@ fn cover_wrap_and_print_boxes() {
         assert_close(w.y, s.y + dy, 0.05, &format!("“{}” y", s.text));
         assert_close(w.size, s.size, 0.01, "size");
     }
+    // Pure black: every colour space the two print files paint with (their
+    // /ColorSpace resources, the embedded cover's included) is one-component
+    // grey, and no RGB operator is used. (A transparency group's blending
+    // space, which krilla sets to sRGB, paints nothing.)
+    for file in ["印刷/封面展开.pdf", "印刷/书脊.pdf"] {
+        let script = r#"
+import re, sys, pymupdf
+d = pymupdf.open(sys.argv[1])
+c = d[0].read_contents().decode("latin1")
+rgb = re.findall(r"\b(?:rg|RG)\b", c)
+comps = set()
+for i in range(1, d.xref_length()):
+    for block in re.findall(r"/ColorSpace\s*<<(.*?)>>", d.xref_object(i), re.S):
+        for ref in re.findall(r"(\d+) 0 R", block):
+            icc = re.search(r"(\d+) 0 R", d.xref_object(int(ref)))
+            comps.add(re.search(r"/N (\d)", d.xref_object(int(icc.group(1)))).group(1))
+print(len(rgb), sorted(comps))
+"#;
+        let out = std::process::Command::new("python3")
+            .args(["-c", script])
+            .arg(built.pdf(file))
+            .output()
+            .unwrap();
+        assert_eq!(
+            String::from_utf8_lossy(&out.stdout).trim(),
+            "0 ['1']",
+            "{file}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
     // The spine file: trim = the spine, bleed = the page.
     let sp = &spine.pages[0];
     assert_close(
