@@ -263,6 +263,7 @@ pub fn render(
             templates: &engine.templates,
             prepared,
             data: &json,
+            draft: config.draft,
             timestamp,
             print: &config.print,
             earlier: &products,

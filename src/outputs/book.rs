@@ -12,6 +12,7 @@ pub const COVER_FILE: &str = "封面.pdf";
 pub const BOOK: TypstOutput = TypstOutput {
     id: "book",
     entry: "book/main.typ",
+    data: |job| std::borrow::Cow::Borrowed(job.data),
     files: &[
         PdfFile {
             name: COVER_FILE,

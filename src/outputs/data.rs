@@ -115,6 +115,32 @@ pub fn civil_from_epoch(secs: i64) -> (i32, u8, u8, u8, u8, u8) {
     )
 }
 
+/// What the form reads (`templates/form/`): its own data, not the body's,
+/// so that an edit of the body leaves it unchanged and the form's PDF can
+/// be reused (see `outputs::typst`).
+pub fn form_json(p: &Prepared, draft: bool, pdf_date: bool) -> Vec<u8> {
+    #[derive(Serialize)]
+    struct FormOnly<'a> {
+        meta: Meta,
+        profile: &'a Profile,
+        fonts: serde_json::Value,
+        form: super::form::FormData,
+    }
+    let m = &p.loaded.material;
+    let data = FormOnly {
+        meta: Meta {
+            title: m.benchmark.title.value.trim().to_string(),
+            company: m.company.name.value.trim().to_string(),
+            draft,
+            pdf_date,
+        },
+        profile: &p.profile,
+        fonts: p.fonts.roles_json(),
+        form: super::form::data(m, &p.profile),
+    };
+    serde_json::to_vec(&data).expect("render data is plain data")
+}
+
 /// The JSON the templates read.
 pub fn json(p: &Prepared, draft: bool, pdf_date: bool) -> Vec<u8> {
     let m = &p.loaded.material;

@@ -13,6 +13,13 @@ use crate::profile::Profile;
 pub const FORM: TypstOutput = TypstOutput {
     id: "form",
     entry: "form/main.typ",
+    data: |job| {
+        std::borrow::Cow::Owned(super::data::form_json(
+            job.prepared,
+            job.draft,
+            job.timestamp.is_some(),
+        ))
+    },
     files: &[PdfFile {
         name: "申报表.pdf",
         pages: Selection::All,

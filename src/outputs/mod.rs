@@ -39,8 +39,10 @@ pub enum Scope {
 pub struct Job<'a> {
     pub templates: &'a Templates,
     pub prepared: &'a Prepared,
-    /// `/data.json`, serialized once for all Typst outputs of the material.
+    /// `/data.json` of the book, serialized once per material.
     pub data: &'a [u8],
+    /// The build is a draft (草稿 on every page).
+    pub draft: bool,
     pub timestamp: Option<typst_pdf::Timestamp>,
     /// The paper the book is printed on, for the print shop's files.
     pub print: &'a print::PrintOptions,
@@ -69,6 +71,7 @@ pub enum Input<'a> {
 }
 
 /// A file a renderer produced, not yet written.
+#[derive(Clone)]
 pub struct Product {
     pub name: String,
     pub bytes: Vec<u8>,
