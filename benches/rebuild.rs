@@ -70,6 +70,7 @@ fn main() {
         durable: false,
         outputs: Some(shenbao::watch::OUTPUTS.map(String::from).to_vec()),
         print: Default::default(),
+        slides: Default::default(),
     });
     let (cold, pages) = build(&engine, &input);
     let mut times = Vec::new();

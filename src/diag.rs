@@ -96,6 +96,10 @@ pub enum Code {
     Output,
     /// Two materials of one batch would write the same folder.
     OutputCollision,
+    /// D4: `slides.md` cannot be read as a deck (an unknown layout class).
+    SlidesSyntax,
+    /// D2: the deck's estimated talk time exceeds the limit.
+    TalkTime,
 }
 
 impl Code {
@@ -127,7 +131,8 @@ impl Code {
             | Code::Template
             | Code::Output
             | Code::OutputCollision
-            | Code::Summary => true,
+            | Code::Summary
+            | Code::SlidesSyntax => true,
             Code::NotAnOption
             | Code::TableShape
             | Code::MissingGlyph
@@ -141,7 +146,8 @@ impl Code {
             | Code::Eligibility
             | Code::ScaleRule
             | Code::IndustryRule
-            | Code::FormDetails => false,
+            | Code::FormDetails
+            | Code::TalkTime => false,
         }
     }
 
@@ -178,6 +184,8 @@ impl Code {
             Code::Template => "TPL",
             Code::Output => "OUT",
             Code::OutputCollision => "OUT-COLLISION",
+            Code::SlidesSyntax => "D4-SYNTAX",
+            Code::TalkTime => "D2-TIME",
         }
     }
 }

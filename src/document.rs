@@ -20,4 +20,7 @@ pub struct Prepared {
     pub assets: Vec<PathBuf>,
     /// 证实性材料, bound after the body.
     pub attachments: Vec<crate::assets::attachments::Attachment>,
+    /// The writer's 答辩 deck (`slides.md`), when it was asked for and
+    /// exists: the deck's source instead of the automatic one (D4).
+    pub slides: Option<crate::outputs::slides::outline::Outline>,
 }

@@ -139,6 +139,23 @@ enum Command {
         #[command(flatten)]
         paper: PaperArgs,
     },
+    /// 生成答辩演示稿：答辩.pdf（16:9）和可编辑的 答辩.pptx，含讲稿（make the 答辩 deck）
+    Slides {
+        #[command(flatten)]
+        common: Common,
+        /// 输出文件夹（默认 out/），其下按企业名称建文件夹
+        #[arg(short = 'o', long = "out", default_value = "out")]
+        out: PathBuf,
+        /// 演示限时（分钟）：默认按通知 10 分钟；实地考察可用 30
+        #[arg(long = "minutes", value_name = "分钟")]
+        minutes: Option<u32>,
+        /// 不生成演示稿，而是把自动生成的演示稿写成材料旁的 slides.md，供修改；之后以它为准
+        #[arg(long)]
+        init: bool,
+        /// 即使内容有错误也生成，每页标“草稿”
+        #[arg(long)]
+        draft: bool,
+    },
     /// 查看一个 PDF（shenbao 生成的或别的）：页数、页面尺寸、双面张数和书脊宽度、未嵌入的字体、空白页（for the print shop）
     Inspect {
         /// 要查看的 PDF，如 申报材料.pdf
@@ -230,6 +247,7 @@ fn engine(common: &Common, out: PathBuf, draft: bool) -> Engine {
         durable: true,
         outputs: None,
         print: Default::default(),
+        slides: Default::default(),
     })
 }
 
@@ -261,6 +279,26 @@ fn main() -> ExitCode {
             }
             engine.config.outputs = outputs;
             build(&engine, &common, jobs, &county.options(), true)
+        }
+        Command::Slides {
+            common,
+            out,
+            minutes,
+            init,
+            draft,
+        } => {
+            let mut engine = engine(&common, out, draft);
+            engine.config.slides.minutes = minutes;
+            engine.config.outputs = Some(vec!["slides".into()]);
+            if init {
+                return worst(
+                    common
+                        .materials
+                        .iter()
+                        .map(|m| slides_init(&engine, m, common.format)),
+                );
+            }
+            build(&engine, &common, None, &Default::default(), true)
         }
         Command::Summary {
             common,
@@ -593,9 +631,19 @@ fn print_outcome(
                 if let Some(b) = &r.binding {
                     say!("{}", b.line());
                 }
-                say!(
-                    "提醒：申报表打印后须签字、加盖公章（声明里的公司全称手工填写），再与其他部分一起装订。"
-                );
+                for note in &r.notes {
+                    say!("{note}");
+                }
+                let form_written = r.files.iter().any(|(p, _)| {
+                    p.file_name().is_some_and(|n| {
+                        n == shenbao::outputs::book::BOOK_FILE || n == "申报表.pdf"
+                    })
+                });
+                if form_written {
+                    say!(
+                        "提醒：申报表打印后须签字、加盖公章（声明里的公司全称手工填写），再与其他部分一起装订。"
+                    );
+                }
                 if r.attachments > 0 {
                     say!(
                         "提醒：{} 份证实性材料已装订在正文之后，打印后须加盖单位公章。",
@@ -655,6 +703,7 @@ fn spine(
         durable: true,
         outputs: None,
         print: paper.options(),
+        slides: Default::default(),
     });
     let mut sources = Sources::default();
     let fail = |sources: &Sources, diags: Vec<Diagnostic>| {
@@ -714,6 +763,34 @@ fn spine(
             ExitCode::SUCCESS
         }
         Err(d) => fail(&sources, vec![d]),
+    }
+}
+
+/// `shenbao slides --init`: the automatic deck written as slides.md beside
+/// the material, for the writer to edit (D4).
+fn slides_init(engine: &Engine, input: &std::path::Path, format: Format) -> ExitCode {
+    let mut sources = Sources::default();
+    let mut diags = Vec::new();
+    let prepared = pipeline::prepare(engine, input, &mut sources, &mut diags);
+    let written = prepared
+        .as_ref()
+        .map(|p| shenbao::outputs::slides::init(p, engine.config.slides.minutes));
+    if let Some(Err(d)) = &written {
+        diags.push(d.clone());
+    }
+    emit(&sources, &diags, format);
+    match written {
+        Some(Ok((path, slides))) => {
+            if format == Format::Human {
+                say!("已写出 {}（{slides} 页幻灯片）。", pipeline::display(&path));
+                say!(
+                    "下一步：修改其中的标题、要点、图片和讲稿，然后运行 shenbao slides {}；此后演示稿以 slides.md 为准。",
+                    pipeline::display(input)
+                );
+            }
+            ExitCode::SUCCESS
+        }
+        _ => ExitCode::from(1),
     }
 }
 

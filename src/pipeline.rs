@@ -38,13 +38,16 @@ pub struct BuildConfig {
     /// The renderers to run, by id (`book`, `form`, `summary`); all when
     /// `None`.
     pub outputs: Option<Vec<String>>,
+    /// The 答辩 deck's options (`shenbao slides`).
+    pub slides: outputs::slides::SlidesOptions,
 }
 
 impl BuildConfig {
     pub fn wants(&self, renderer: &dyn outputs::Renderer) -> bool {
-        self.outputs
-            .as_ref()
-            .is_none_or(|ids| ids.iter().any(|id| id == renderer.id()))
+        match &self.outputs {
+            Some(ids) => ids.iter().any(|id| id == renderer.id()),
+            None => renderer.by_default(),
+        }
     }
 }
 
@@ -96,6 +99,8 @@ pub struct BuildReport {
     pub attachments: usize,
     /// The bound book's sheets and spine (when the book was written).
     pub binding: Option<outputs::print::Binding>,
+    /// Lines the renderers add to the report (the deck's talk time).
+    pub notes: Vec<String>,
 }
 
 /// Reads and checks a material; every problem found goes into `diags`.
@@ -188,6 +193,12 @@ pub fn prepare(
         }
         .run(diags);
     }
+    // The writer's deck, when the deck is wanted and slides.md exists.
+    let slides = if config.wants(&outputs::slides::SLIDES) {
+        outputs::slides::read_source(loaded.root.path(), sources, diags)
+    } else {
+        None
+    };
     if diags.iter().any(Diagnostic::blocks_draft) {
         return None;
     }
@@ -200,6 +211,7 @@ pub fn prepare(
         date,
         assets,
         attachments,
+        slides,
     })
 }
 
@@ -266,6 +278,7 @@ pub fn render(
             draft: config.draft,
             timestamp,
             print: &config.print,
+            slides: &config.slides,
             earlier: &products,
         };
         let rendered = renderer.render(outputs::Input::Material(&job));
@@ -332,6 +345,7 @@ pub fn render(
         dependencies,
         attachments: prepared.attachments.len(),
         binding,
+        notes: products.iter().filter_map(|p| p.note.clone()).collect(),
     })
 }
 

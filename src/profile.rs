@@ -62,6 +62,9 @@ pub struct Profile {
     /// What the print shop gets (SPEC §7): paper calipers, spine rules.
     #[serde(default)]
     pub print: Print,
+    /// The 答辩 deck (SPEC §11): its theme and talk-time rates.
+    #[serde(default)]
+    pub slides: Slides,
     /// Space between a table's caption and its top rule, and between a
     /// figure and its caption, in pt; figure placement leaves room for it.
     #[serde(default = "caption_gap")]
@@ -188,6 +191,52 @@ pub struct Print {
     pub spine_max_pt: f64,
     pub spine_side_mm: f64,
     pub spine_end_mm: f64,
+}
+
+/// The 答辩 deck's theme and timing (SPEC §11 D1, D2); its geometry is the
+/// template's (`templates/slides/layout.yaml`).
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Slides {
+    /// The notice's limit for the defence, in minutes (D1).
+    pub minutes: u32,
+    /// Speaking rate of the script, 字 a minute (D2).
+    pub chars_per_minute: u32,
+    /// Time given to a picture beyond its script, in seconds.
+    pub picture_seconds: u32,
+    /// `#RRGGBB` colours: titles and bands, the accent rule and first chart
+    /// series, text, footer and captions, further chart series.
+    pub primary: String,
+    pub accent: String,
+    pub text: String,
+    pub muted: String,
+    pub series: Vec<String>,
+    /// A picture in the material's folder shown at the top right of every
+    /// content slide (the company's logo), or none.
+    pub logo: Option<String>,
+    /// The faces the PPTX names, as a Windows machine has them.
+    pub pptx_title_face: String,
+    pub pptx_body_face: String,
+    pub pptx_latin_face: String,
+}
+
+impl Default for Slides {
+    fn default() -> Self {
+        Slides {
+            minutes: 10,
+            chars_per_minute: 220,
+            picture_seconds: 5,
+            primary: "#1F3A5F".into(),
+            accent: "#B8322A".into(),
+            text: "#222222".into(),
+            muted: "#6B7280".into(),
+            series: vec!["#4A7BB7".into(), "#8FA9C9".into(), "#C9A227".into()],
+            logo: None,
+            pptx_title_face: "黑体".into(),
+            pptx_body_face: "微软雅黑".into(),
+            pptx_latin_face: "Arial".into(),
+        }
+    }
 }
 
 impl Default for Print {

@@ -23,6 +23,7 @@ fn engine() -> &'static Engine {
             durable: true,
             outputs: None,
             print: Default::default(),
+            slides: Default::default(),
         })
     })
 }

@@ -11,7 +11,7 @@ use crate::markdown::Block;
 use crate::source::jail::Confined;
 
 /// Largest picture side accepted, in pixels.
-const MAX_SIDE: u32 = 30_000;
+pub const MAX_SIDE: u32 = 30_000;
 
 /// Finds and opens every figure's picture inside `root`, filling in its
 /// path in the Typst world, pixel size and saved resolution. A picture that

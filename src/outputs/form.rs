@@ -117,7 +117,7 @@ fn choices(options: &[&'static str], chosen: Option<&str>) -> Vec<Choice> {
 
 /// The industry as the form prints it: code and name from the table when
 /// the code is known, else as typed (V7 reports it).
-fn industry_cell(typed: &str) -> String {
+pub fn industry_cell(typed: &str) -> String {
     let v = typed.trim();
     let v = v
         .strip_prefix(|c: char| c.is_ascii_uppercase())

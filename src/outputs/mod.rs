@@ -15,6 +15,7 @@ pub mod data;
 pub mod form;
 pub mod pdfbox;
 pub mod print;
+pub mod slides;
 pub mod summary;
 pub mod typst;
 pub mod write;
@@ -46,6 +47,8 @@ pub struct Job<'a> {
     pub timestamp: Option<typst_pdf::Timestamp>,
     /// The paper the book is printed on, for the print shop's files.
     pub print: &'a print::PrintOptions,
+    /// The 答辩 deck's length (`shenbao slides --minutes`).
+    pub slides: &'a slides::SlidesOptions,
     /// The files the renderers before this one produced (the spine reads
     /// the book's page count).
     pub earlier: &'a [Product],
@@ -77,6 +80,8 @@ pub struct Product {
     pub bytes: Vec<u8>,
     /// Its page count, for the report (None for a file without pages).
     pub pages: Option<usize>,
+    /// A line for the build report about this file (the deck's talk time).
+    pub note: Option<String>,
 }
 
 pub trait Renderer: Sync {
@@ -84,6 +89,12 @@ pub trait Renderer: Sync {
     fn id(&self) -> &'static str;
 
     fn scope(&self) -> Scope;
+
+    /// Whether `build` writes it when no `--outputs` are named (the deck
+    /// has its own command).
+    fn by_default(&self) -> bool {
+        true
+    }
 
     /// The files it writes, known before anything is rendered.
     fn files(&self) -> Vec<&'static str>;
@@ -102,6 +113,7 @@ pub fn renderers() -> Vec<&'static dyn Renderer> {
         &print::SPINE,
         &print::WRAP,
         &summary::SUMMARY,
+        &slides::SLIDES,
     ]
 }
 

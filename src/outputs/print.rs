@@ -269,6 +269,7 @@ impl Renderer for Spine {
                 name: SPINE_FILE.into(),
                 bytes: pdf,
                 pages: Some(1),
+                note: None,
             }],
             warnings,
         ))
@@ -373,6 +374,7 @@ impl Renderer for Wrap {
                 name: WRAP_FILE.into(),
                 bytes: pdf,
                 pages: Some(1),
+                note: None,
             }],
             warnings,
         ))

@@ -144,11 +144,13 @@ impl Renderer for Summary {
                     name: PDF.into(),
                     bytes: pdf,
                     pages: Some(doc.pages().len()),
+                    note: None,
                 },
                 Product {
                     name: XLSX.into(),
                     bytes: xlsx,
                     pages: None,
+                    note: None,
                 },
             ],
             warnings,

@@ -154,6 +154,7 @@ impl Renderer for TypstOutput {
                 name: f.name.to_string(),
                 bytes: bytes?,
                 pages: Some(pages.len()),
+                note: None,
             });
         }
         if world.material_files().is_empty() && warnings.is_empty() {

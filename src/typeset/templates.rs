@@ -46,6 +46,46 @@ const EMBEDDED: &[(&str, &str)] = &[
         "print/wrap.typ",
         include_str!("../../templates/print/wrap.typ"),
     ),
+    (
+        "slides/main.typ",
+        include_str!("../../templates/slides/main.typ"),
+    ),
+    (
+        "slides/layout.yaml",
+        include_str!("../../templates/slides/layout.yaml"),
+    ),
+    (
+        "slides/pptx/notesMaster1.xml",
+        include_str!("../../templates/slides/pptx/notesMaster1.xml"),
+    ),
+    (
+        "slides/pptx/presProps.xml",
+        include_str!("../../templates/slides/pptx/presProps.xml"),
+    ),
+    (
+        "slides/pptx/slideLayout1.xml",
+        include_str!("../../templates/slides/pptx/slideLayout1.xml"),
+    ),
+    (
+        "slides/pptx/slideMaster1.xml",
+        include_str!("../../templates/slides/pptx/slideMaster1.xml"),
+    ),
+    (
+        "slides/pptx/tableStyles.xml",
+        include_str!("../../templates/slides/pptx/tableStyles.xml"),
+    ),
+    (
+        "slides/pptx/theme1.xml",
+        include_str!("../../templates/slides/pptx/theme1.xml"),
+    ),
+    (
+        "slides/pptx/theme2.xml",
+        include_str!("../../templates/slides/pptx/theme2.xml"),
+    ),
+    (
+        "slides/pptx/viewProps.xml",
+        include_str!("../../templates/slides/pptx/viewProps.xml"),
+    ),
     ("style.typ", include_str!("../../templates/style.typ")),
     (ZIHAO_FILE, include_str!("../../templates/zihao.yaml")),
     (

@@ -1,0 +1,840 @@
+//! Layout: an [`Outline`] → a [`Deck`] of positioned items, with the
+//! geometry of `templates/slides/layout.yaml`. Text is measured here (CJK a
+//! full em, other characters 0.6 em, Latin words unbroken), so that a slide
+//! whose text would overflow its box at the smallest size allowed continues
+//! on a next slide (D3) in both files alike; the PDF template re-measures
+//! with the real font and only ever shrinks.
+
+use serde::Deserialize;
+
+use super::deck::{Align, Deck, Item, Kind, Para, Rect, Role, Slide, Theme};
+use super::outline::{Outline, SlideSrc, TableSrc};
+use crate::diag::Diagnostic;
+use crate::text::is_cjk;
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Geometry {
+    pub page: Size,
+    pub title: Sized,
+    pub rule: RuleGeom,
+    pub body: Rect,
+    pub text: TextGeom,
+    pub beside: Beside,
+    pub caption: CaptionGeom,
+    pub table: TableGeom,
+    pub chart: ChartGeom,
+    pub footer: FooterGeom,
+    pub logo: Rect,
+    pub cover: CoverGeom,
+    pub section: SectionGeom,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Size {
+    pub width: f64,
+    pub height: f64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Sized {
+    pub x: f64,
+    pub y: f64,
+    pub w: f64,
+    pub h: f64,
+    pub size: f64,
+    pub min_size: f64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct RuleGeom {
+    pub y: f64,
+    pub width: f64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct TextGeom {
+    pub size: f64,
+    pub min_size: f64,
+    pub leading: f64,
+    pub gap: f64,
+    pub indent: f64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Beside {
+    pub gap: f64,
+    pub text_share: f64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct CaptionGeom {
+    pub size: f64,
+    pub h: f64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct TableGeom {
+    pub size: f64,
+    pub min_size: f64,
+    pub pad: f64,
+    pub leading: f64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct ChartGeom {
+    pub cols: usize,
+    pub rows: usize,
+    pub gap: f64,
+    pub label_size: f64,
+    pub value_size: f64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct FooterGeom {
+    pub y: f64,
+    pub h: f64,
+    pub size: f64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct CoverGeom {
+    pub band_y: f64,
+    pub band_h: f64,
+    pub title_size: f64,
+    pub min_size: f64,
+    pub sub_size: f64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct SectionGeom {
+    pub size: f64,
+}
+
+/// A picture found: what layout and the two writers need.
+#[derive(Debug, Clone)]
+pub struct Picture {
+    pub file: std::path::PathBuf,
+    pub world_path: String,
+    pub px_width: u32,
+    pub px_height: u32,
+    pub format: String,
+}
+
+/// The width of a character in em, as measured here.
+fn em(c: char) -> f64 {
+    if is_cjk(c) || (c as u32) >= 0x2E80 {
+        1.0
+    } else if c == ' ' {
+        0.3
+    } else {
+        0.6
+    }
+}
+
+pub fn width_em(text: &str) -> f64 {
+    text.chars().map(em).sum()
+}
+
+/// How many lines `text` takes at `size` in a box `width` wide: CJK breaks
+/// anywhere, a run of other characters only at spaces (or, longer than a
+/// line, anywhere).
+pub fn lines(text: &str, size: f64, width: f64) -> usize {
+    let max = (width / size).max(1.0);
+    let mut n = 1;
+    let mut line = 0.0;
+    let mut word = 0.0;
+    let place = |w: f64, line: &mut f64, n: &mut usize| {
+        if *line + w > max + 1e-6 && *line > 0.0 {
+            *n += 1;
+            *line = 0.0;
+        }
+        *line += w;
+        while *line > max + 1e-6 {
+            *n += 1;
+            *line -= max;
+        }
+    };
+    for c in text.chars() {
+        if c == '\n' {
+            place(word, &mut line, &mut n);
+            word = 0.0;
+            n += 1;
+            line = 0.0;
+        } else if is_cjk(c) || c == ' ' {
+            place(word, &mut line, &mut n);
+            word = 0.0;
+            place(em(c), &mut line, &mut n);
+        } else {
+            word += em(c);
+        }
+    }
+    place(word, &mut line, &mut n);
+    n
+}
+
+impl Geometry {
+    fn para_size(&self, size: f64, level: u8) -> f64 {
+        if level >= 2 { size - 2.0 } else { size }
+    }
+
+    fn indent(&self, size: f64, level: u8) -> f64 {
+        f64::from(level) * self.text.indent * size
+    }
+
+    /// The height of paragraphs set at `size` in a box `width` wide.
+    fn text_height(&self, paras: &[Para], size: f64, width: f64) -> f64 {
+        let mut h = 0.0;
+        for (i, p) in paras.iter().enumerate() {
+            let s = self.para_size(size, p.level);
+            let n = lines(&p.text, s, width - self.indent(size, p.level));
+            h += n as f64 * s * self.text.leading;
+            if i > 0 {
+                h += self.text.gap * size;
+            }
+        }
+        h
+    }
+
+    /// The largest size from `max` down to `min` (whole points) at which
+    /// the paragraphs fit the box, if any.
+    fn fit(&self, paras: &[Para], max: f64, min: f64, rect: Rect) -> Option<f64> {
+        let mut size = max;
+        while size >= min - 1e-6 {
+            if self.text_height(paras, size, rect.w) <= rect.h + 1e-6 {
+                return Some(size);
+            }
+            size -= 1.0;
+        }
+        None
+    }
+
+    /// Paragraphs cut into runs that each fit the box at the base size; a
+    /// paragraph too long for a box on its own is cut into pieces.
+    fn chunks(&self, paras: &[Para], rect: Rect) -> Vec<Vec<Para>> {
+        let size = self.text.size;
+        let mut out: Vec<Vec<Para>> = Vec::new();
+        let mut cur: Vec<Para> = Vec::new();
+        let mut queue: std::collections::VecDeque<Para> = paras.iter().cloned().collect();
+        while let Some(p) = queue.pop_front() {
+            let mut trial = cur.clone();
+            trial.push(p.clone());
+            if self.text_height(&trial, size, rect.w) <= rect.h + 1e-6 {
+                cur = trial;
+                continue;
+            }
+            if !cur.is_empty() {
+                out.push(std::mem::take(&mut cur));
+                queue.push_front(p);
+                continue;
+            }
+            // Alone and still too tall: keep the longest head that fits.
+            let chars: Vec<char> = p.text.chars().collect();
+            let mut keep = chars.len() / 2;
+            while keep > 1 {
+                let head: String = chars[..keep].iter().collect();
+                let probe = [Para {
+                    text: head,
+                    level: p.level,
+                }];
+                if self.text_height(&probe, size, rect.w) <= rect.h + 1e-6 {
+                    break;
+                }
+                keep = keep * 3 / 4;
+            }
+            let keep = keep.max(1);
+            out.push(vec![Para {
+                text: chars[..keep].iter().collect(),
+                level: p.level,
+            }]);
+            queue.push_front(Para {
+                text: chars[keep..].iter().collect(),
+                level: p.level,
+            });
+        }
+        if !cur.is_empty() {
+            out.push(cur);
+        }
+        out
+    }
+}
+
+struct Placer<'a> {
+    g: &'a Geometry,
+    theme: &'a Theme,
+    logo: Option<Picture>,
+    slides: Vec<Slide>,
+}
+
+/// Lays out an outline. `picture` finds a slide's picture by the path typed
+/// (its diagnostic is reported and the picture left out).
+pub fn place(
+    outline: &Outline,
+    g: &Geometry,
+    theme: Theme,
+    title: &str,
+    company: &str,
+    logo: Option<Picture>,
+    picture: &mut dyn FnMut(&super::outline::PictureSrc) -> Result<Picture, Diagnostic>,
+    diags: &mut Vec<Diagnostic>,
+) -> Deck {
+    let mut p = Placer {
+        g,
+        theme: &theme,
+        logo,
+        slides: Vec::new(),
+    };
+    for s in &outline.slides {
+        let mut pictures = Vec::new();
+        for pic in &s.pictures {
+            match picture(pic) {
+                Ok(found) => pictures.push((found, pic.caption.clone())),
+                Err(d) => diags.push(d.at_opt(pic.span.clone())),
+            }
+        }
+        match s.kind {
+            Kind::Title => p.cover(s),
+            Kind::Section | Kind::Closing => p.divider(s),
+            Kind::Content | Kind::Contents => p.content(s, pictures),
+        }
+    }
+    let total = p.slides.len();
+    for (i, slide) in p.slides.iter_mut().enumerate() {
+        if slide.kind != Kind::Title {
+            footer(g, &theme, company, i + 1, total, &mut slide.items);
+        }
+    }
+    Deck {
+        width: g.page.width,
+        height: g.page.height,
+        title: title.to_string(),
+        company: company.to_string(),
+        slides: p.slides,
+        theme,
+    }
+}
+
+fn text(rect: Rect, role: Role, size: f64, align: Align, paras: Vec<Para>) -> Item {
+    Item::Text {
+        rect,
+        role,
+        size,
+        leading: 1.25,
+        align,
+        color: None,
+        bold: false,
+        paras,
+    }
+}
+
+fn one(text: &str) -> Vec<Para> {
+    vec![Para {
+        text: text.to_string(),
+        level: 0,
+    }]
+}
+
+fn footer(
+    g: &Geometry,
+    theme: &Theme,
+    company: &str,
+    n: usize,
+    total: usize,
+    items: &mut Vec<Item>,
+) {
+    let f = &g.footer;
+    let half = g.body.w / 2.0;
+    items.push(text(
+        Rect {
+            x: g.body.x,
+            y: f.y,
+            w: half + 200.0,
+            h: f.h,
+        },
+        Role::Caption,
+        f.size,
+        Align::Left,
+        one(company),
+    ));
+    items.push(text(
+        Rect {
+            x: g.body.x + g.body.w - 120.0,
+            y: f.y,
+            w: 120.0,
+            h: f.h,
+        },
+        Role::Caption,
+        f.size,
+        Align::Right,
+        one(&format!("{n} / {total}")),
+    ));
+    let _ = theme;
+}
+
+impl Placer<'_> {
+    fn push(&mut self, kind: Kind, title: &str, notes: &str, items: Vec<Item>) {
+        self.slides.push(Slide {
+            kind,
+            title: title.to_string(),
+            notes: notes.to_string(),
+            items,
+        });
+    }
+
+    /// Title box and accent rule of a content slide (and the logo).
+    fn chrome(&self, title: &str) -> Vec<Item> {
+        let g = self.g;
+        let t = &g.title;
+        let rect = Rect {
+            x: t.x,
+            y: t.y,
+            w: t.w,
+            h: t.h,
+        };
+        let paras = one(title);
+        let size = self.fit_single(&paras, t.size, t.min_size, rect);
+        let mut items = vec![
+            Item::Text {
+                rect,
+                role: Role::Title,
+                size,
+                leading: 1.2,
+                align: Align::Left,
+                color: None,
+                bold: true,
+                paras,
+            },
+            Item::Line {
+                x1: g.body.x - 8.0,
+                y1: g.rule.y,
+                x2: g.page.width - g.body.x + 8.0,
+                y2: g.rule.y,
+                width: g.rule.width,
+                color: self.theme.accent.clone(),
+            },
+        ];
+        if let Some(logo) = &self.logo {
+            items.push(fit_picture(logo, g.logo));
+        }
+        items
+    }
+
+    /// The largest size that fits, else the smallest (a title is one box:
+    /// it shrinks, and the template shrinks further if it must).
+    fn fit_single(&self, paras: &[Para], max: f64, min: f64, rect: Rect) -> f64 {
+        let mut size = max;
+        while size > min {
+            if lines(&paras[0].text, size, rect.w) as f64 * size * 1.2 <= rect.h + 1e-6 {
+                return size;
+            }
+            size -= 1.0;
+        }
+        min
+    }
+
+    fn cover(&mut self, s: &SlideSrc) {
+        let g = self.g;
+        let c = &g.cover;
+        let band = Rect {
+            x: 0.0,
+            y: c.band_y,
+            w: g.page.width,
+            h: c.band_h,
+        };
+        let inner = Rect {
+            x: g.body.x,
+            y: c.band_y + 16.0,
+            w: g.body.w,
+            h: c.band_h - 32.0,
+        };
+        let title = one(&s.title);
+        let size = self.fit_single(&title, c.title_size, c.min_size, inner);
+        let mut items = vec![
+            Item::Box {
+                rect: band,
+                fill: self.theme.primary.clone(),
+            },
+            Item::Text {
+                rect: inner,
+                role: Role::Heading,
+                size,
+                leading: 1.2,
+                align: Align::Center,
+                color: Some("#FFFFFF".into()),
+                bold: true,
+                paras: title,
+            },
+        ];
+        let below = Rect {
+            x: g.body.x,
+            y: c.band_y + c.band_h + 28.0,
+            w: g.body.w,
+            h: g.page.height - (c.band_y + c.band_h + 28.0) - 40.0,
+        };
+        if !s.paras.is_empty() {
+            let paras: Vec<Para> = s
+                .paras
+                .iter()
+                .map(|p| Para {
+                    level: 0,
+                    ..p.clone()
+                })
+                .collect();
+            let size = g
+                .fit(&paras, c.sub_size, g.text.min_size.min(c.sub_size), below)
+                .unwrap_or(g.text.min_size.min(c.sub_size));
+            items.push(text(below, Role::Body, size, Align::Center, paras));
+        }
+        self.push(Kind::Title, &s.title, &s.notes, items);
+    }
+
+    fn divider(&mut self, s: &SlideSrc) {
+        let g = self.g;
+        let head = Rect {
+            x: g.body.x,
+            y: g.page.height * 0.30,
+            w: g.body.w,
+            h: g.section.size * 2.6,
+        };
+        let title = one(&s.title);
+        let size = self.fit_single(&title, g.section.size, g.title.min_size, head);
+        let mut items = vec![
+            Item::Text {
+                rect: head,
+                role: Role::Heading,
+                size,
+                leading: 1.2,
+                align: Align::Center,
+                color: None,
+                bold: true,
+                paras: title,
+            },
+            Item::Line {
+                x1: g.page.width / 2.0 - 60.0,
+                y1: head.y + head.h + 12.0,
+                x2: g.page.width / 2.0 + 60.0,
+                y2: head.y + head.h + 12.0,
+                width: g.rule.width * 1.5,
+                color: self.theme.accent.clone(),
+            },
+        ];
+        if !s.paras.is_empty() {
+            let below = Rect {
+                x: g.body.x,
+                y: head.y + head.h + 32.0,
+                w: g.body.w,
+                h: g.footer.y - (head.y + head.h + 32.0) - 8.0,
+            };
+            let paras: Vec<Para> = s
+                .paras
+                .iter()
+                .map(|p| Para {
+                    level: 0,
+                    ..p.clone()
+                })
+                .collect();
+            let size = g
+                .fit(&paras, g.text.min_size + 2.0, g.text.min_size - 4.0, below)
+                .unwrap_or(g.text.min_size - 4.0);
+            items.push(text(below, Role::Body, size, Align::Center, paras));
+        }
+        self.push(s.kind, &s.title, &s.notes, items);
+    }
+
+    fn content(&mut self, s: &SlideSrc, pictures: Vec<(Picture, String)>) {
+        let g = self.g;
+        let body = g.body;
+        let mut notes = s.notes.as_str();
+        let mut first = true;
+        let title_for = |first: &mut bool| {
+            let t = if *first {
+                s.title.clone()
+            } else {
+                format!("{}（续）", s.title)
+            };
+            *first = false;
+            t
+        };
+        let mut pictures = pictures.into_iter();
+        if !s.paras.is_empty() {
+            let beside = s.tables.is_empty() && pictures.len() > 0;
+            let col = if beside {
+                Rect {
+                    w: body.w * g.beside.text_share - g.beside.gap / 2.0,
+                    ..body
+                }
+            } else {
+                body
+            };
+            let chunks = if g.fit(&s.paras, g.text.size, g.text.min_size, col).is_some() {
+                vec![s.paras.clone()]
+            } else {
+                g.chunks(&s.paras, col)
+            };
+            for (i, chunk) in chunks.iter().enumerate() {
+                let title = title_for(&mut first);
+                let mut items = self.chrome(&title);
+                let size = g
+                    .fit(chunk, g.text.size, g.text.min_size, col)
+                    .unwrap_or(g.text.min_size);
+                items.push(Item::Text {
+                    rect: col,
+                    role: Role::Body,
+                    size,
+                    leading: g.text.leading,
+                    align: Align::Left,
+                    color: None,
+                    bold: false,
+                    paras: chunk.clone(),
+                });
+                if beside && i == 0 {
+                    let (pic, caption) = pictures.next().expect("beside has a picture");
+                    let x = body.x + col.w + g.beside.gap;
+                    let area = Rect {
+                        x,
+                        y: body.y,
+                        w: body.x + body.w - x,
+                        h: body.h,
+                    };
+                    items.extend(self.picture_with_caption(&pic, &caption, area));
+                }
+                self.push(s.kind, &title, notes, items);
+                notes = "";
+            }
+        }
+        for (pic, caption) in pictures {
+            let title = title_for(&mut first);
+            let mut items = self.chrome(&title);
+            items.extend(self.picture_with_caption(&pic, &caption, body));
+            self.push(s.kind, &title, notes, items);
+            notes = "";
+        }
+        for t in &s.tables {
+            let pages = match (t.chart, super::chart::Series::of(t)) {
+                (true, Some(series)) => self.chart_pages(t, &series),
+                _ => self.table_pages(t),
+            };
+            for items in pages {
+                let title = title_for(&mut first);
+                let mut all = self.chrome(&title);
+                all.extend(items);
+                self.push(s.kind, &title, notes, all);
+                notes = "";
+            }
+        }
+        if first {
+            // A slide with only its title.
+            let title = title_for(&mut first);
+            let items = self.chrome(&title);
+            self.push(s.kind, &title, notes, items);
+        }
+    }
+
+    fn picture_with_caption(&self, pic: &Picture, caption: &str, area: Rect) -> Vec<Item> {
+        let g = self.g;
+        let has_caption = !caption.trim().is_empty();
+        let room = Rect {
+            h: area.h - if has_caption { g.caption.h } else { 0.0 },
+            ..area
+        };
+        let placed = fit_picture(pic, room);
+        let mut items = vec![placed.clone()];
+        if has_caption && let Item::Picture { rect, .. } = placed {
+            let rect = Rect {
+                x: area.x,
+                y: rect.y + rect.h + 4.0,
+                w: area.w,
+                h: g.caption.h - 4.0,
+            };
+            let paras = one(caption);
+            let size = self.fit_single(&paras, g.caption.size, g.caption.size - 4.0, rect);
+            items.push(text(rect, Role::Caption, size, Align::Center, paras));
+        }
+        items
+    }
+
+    fn caption_item(&self, caption: &str) -> Option<Item> {
+        if caption.trim().is_empty() {
+            return None;
+        }
+        let g = self.g;
+        let rect = Rect {
+            h: g.caption.h,
+            ..g.body
+        };
+        Some(text(
+            rect,
+            Role::Caption,
+            g.caption.size,
+            Align::Center,
+            one(caption),
+        ))
+    }
+
+    /// A table's pages: the caption above, the header on every page.
+    fn table_pages(&self, t: &TableSrc) -> Vec<Vec<Item>> {
+        let g = self.g;
+        let tg = &g.table;
+        let ncols = t
+            .rows
+            .iter()
+            .map(Vec::len)
+            .chain([t.header.len()])
+            .max()
+            .unwrap_or(1)
+            .max(1);
+        let cell = |r: &[String], i: usize| r.get(i).map_or("", |s| s.as_str()).to_string();
+        let top = if t.caption.trim().is_empty() {
+            0.0
+        } else {
+            g.caption.h
+        };
+        let area = Rect {
+            y: g.body.y + top,
+            h: g.body.h - top,
+            ..g.body
+        };
+        let natural: Vec<f64> = (0..ncols)
+            .map(|i| {
+                t.rows
+                    .iter()
+                    .chain([&t.header])
+                    .map(|r| width_em(&cell(r, i)))
+                    .fold(2.0_f64, f64::max)
+                    .min(18.0)
+            })
+            .collect();
+        let sum: f64 = natural.iter().sum();
+        let cols: Vec<f64> = natural.iter().map(|n| area.w * n / sum).collect();
+        let numeric: Vec<bool> = (0..ncols)
+            .map(|i| {
+                !t.rows.is_empty()
+                    && t.rows.iter().all(|r| {
+                        let c = cell(r, i);
+                        c.is_empty() || super::chart::number(&c).is_some()
+                    })
+                    && t.rows.iter().any(|r| !cell(r, i).is_empty())
+            })
+            .collect();
+        let row_h = |r: &[String], size: f64| -> f64 {
+            (0..ncols)
+                .map(|i| lines(&cell(r, i), size, cols[i] - 2.0 * tg.pad))
+                .max()
+                .unwrap_or(1) as f64
+                * size
+                * tg.leading
+                + 2.0 * tg.pad
+        };
+        let total = |size: f64| -> f64 {
+            row_h(&t.header, size) + t.rows.iter().map(|r| row_h(r, size)).sum::<f64>()
+        };
+        let mut size = tg.size;
+        while size > tg.min_size && total(size) > area.h {
+            size -= 1.0;
+        }
+        if total(size) > area.h {
+            size = tg.size;
+        }
+        let header: Vec<String> = (0..ncols).map(|i| cell(&t.header, i)).collect();
+        let hh = row_h(&header, size);
+        let mut pages = Vec::new();
+        let mut rows: Vec<Vec<String>> = Vec::new();
+        let mut heights = vec![hh];
+        let mut used = hh;
+        let flush =
+            |rows: &mut Vec<Vec<String>>, heights: &mut Vec<f64>, pages: &mut Vec<Vec<Item>>| {
+                let h: f64 = heights.iter().sum();
+                let mut items: Vec<Item> = self.caption_item(&t.caption).into_iter().collect();
+                items.push(Item::Table {
+                    rect: Rect { h, ..area },
+                    size,
+                    cols: cols.clone(),
+                    row_h: std::mem::replace(heights, vec![hh]),
+                    header: header.clone(),
+                    rows: std::mem::take(rows),
+                    numeric: numeric.clone(),
+                });
+                pages.push(items);
+            };
+        for r in &t.rows {
+            let r: Vec<String> = (0..ncols).map(|i| cell(r, i)).collect();
+            let h = row_h(&r, size).min(area.h - hh);
+            if used + h > area.h + 1e-6 && !rows.is_empty() {
+                flush(&mut rows, &mut heights, &mut pages);
+                used = hh;
+            }
+            used += h;
+            heights.push(h);
+            rows.push(r);
+        }
+        if !rows.is_empty() || pages.is_empty() {
+            flush(&mut rows, &mut heights, &mut pages);
+        }
+        pages
+    }
+
+    fn chart_pages(&self, t: &TableSrc, series: &super::chart::Series) -> Vec<Vec<Item>> {
+        let g = self.g;
+        let top = if t.caption.trim().is_empty() {
+            0.0
+        } else {
+            g.caption.h
+        };
+        let area = Rect {
+            y: g.body.y + top,
+            h: g.body.h - top,
+            ..g.body
+        };
+        let per = (g.chart.cols * g.chart.rows).max(1);
+        series
+            .rows
+            .chunks(per)
+            .map(|rows| {
+                let mut items: Vec<Item> = self.caption_item(&t.caption).into_iter().collect();
+                items.extend(super::chart::panels(
+                    g,
+                    self.theme,
+                    &series.categories,
+                    rows,
+                    area,
+                ));
+                items
+            })
+            .collect()
+    }
+}
+
+/// A picture scaled to fit `area`, centred in it.
+pub fn fit_picture(pic: &Picture, area: Rect) -> Item {
+    let aspect = f64::from(pic.px_width.max(1)) / f64::from(pic.px_height.max(1));
+    let (w, h) = if area.w / area.h > aspect {
+        (area.h * aspect, area.h)
+    } else {
+        (area.w, area.w / aspect)
+    };
+    Item::Picture {
+        rect: Rect {
+            x: area.x + (area.w - w) / 2.0,
+            y: area.y + (area.h - h) / 2.0,
+            w,
+            h,
+        },
+        path: pic.world_path.clone(),
+        file: pic.file.clone(),
+        format: pic.format.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cjk_wraps_at_the_box_and_latin_words_stay_whole() {
+        assert_eq!(lines("一二三四", 10.0, 40.0), 1);
+        assert_eq!(lines("一二三四五", 10.0, 40.0), 2);
+        // "ABCDEFG" is 4.2 em: it moves whole to the next line.
+        assert_eq!(lines("一二 ABCDEFG", 10.0, 50.0), 2);
+        assert_eq!(lines("", 10.0, 40.0), 1);
+    }
+}
