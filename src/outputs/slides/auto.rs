@@ -215,17 +215,29 @@ fn bullets(slide: SlideSrc, leads: &[String]) -> SlideSrc {
 fn section_slide(title: &str, blocks: &[Block], root: &str, fuller: bool) -> Draft {
     let mut d = Digest::default();
     digest(blocks, root, &mut d);
-    let subs: Vec<String> = split_at(blocks, subsection_level(blocks))
+    let subs: Vec<(String, Vec<Block>)> = split_at(blocks, subsection_level(blocks))
         .into_iter()
         .filter(|(t, _)| !t.is_empty())
-        .map(|(t, _)| phrase(&t))
         .collect();
-    let leads = if subs.len() >= 2 {
-        subs
+    let mut slide = SlideSrc::new(Kind::Content, title);
+    if subs.len() >= 2 {
+        // The subsections' titles, each with its first lead beneath when
+        // there is room for both.
+        let room = subs.len() <= BULLETS / 2 + 1;
+        for (t, b) in subs.iter().take(BULLETS) {
+            slide = slide.bullet(phrase(t));
+            let mut sd = Digest::default();
+            digest(b, root, &mut sd);
+            if room && let Some(lead) = sd.leads.first() {
+                slide.paras.push(Para {
+                    text: lead.clone(),
+                    level: 2,
+                });
+            }
+        }
     } else {
-        d.leads.clone()
-    };
-    let mut slide = bullets(SlideSrc::new(Kind::Content, title), &leads);
+        slide = bullets(slide, &d.leads);
+    }
     slide.pictures = d.figures;
     slide.tables = if fuller {
         d.tables
@@ -531,8 +543,24 @@ fn budget(drafts: &mut [Draft], p: &Prepared, minutes: u32) {
         }
         hungry = still;
     }
+    // Whole sentences rarely fill a share exactly: what the scripts leave
+    // goes, once, to the slides that have more to say.
+    let scripts: Vec<String> = open
+        .iter()
+        .zip(&shares)
+        .map(|(&i, &sh)| script(&drafts[i].pool, sh))
+        .collect();
+    let used: usize = scripts.iter().map(|t| t.chars().count()).sum();
+    let short: Vec<usize> = (0..open.len())
+        .filter(|&k| scripts[k].chars().count() < wants[k])
+        .collect();
+    let extra = (total as usize).saturating_sub(used) / short.len().max(1);
     for (k, &i) in open.iter().enumerate() {
-        drafts[i].slide.notes = script(&drafts[i].pool, shares[k]);
+        drafts[i].slide.notes = if short.contains(&k) {
+            script(&drafts[i].pool, scripts[k].chars().count() + extra)
+        } else {
+            scripts[k].clone()
+        };
     }
 }
 
@@ -543,12 +571,13 @@ fn script(pool: &[Vec<String>], chars: usize) -> String {
     let mut taken: Vec<(usize, usize)> = Vec::new();
     let mut used = 0;
     let depth = pool.iter().map(Vec::len).max().unwrap_or(0);
-    'outer: for j in 0..depth {
+    for j in 0..depth {
         for (i, para) in pool.iter().enumerate() {
             let Some(s) = para.get(j) else { continue };
             let n = s.chars().count();
             if used + n > chars && !taken.is_empty() {
-                break 'outer;
+                // Too long for what is left: a shorter one may still fit.
+                continue;
             }
             taken.push((i, j));
             used += n;

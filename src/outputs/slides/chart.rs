@@ -13,6 +13,8 @@ pub struct Series {
     /// The years (`2020年`), as the table heads them.
     pub categories: Vec<String>,
     pub rows: Vec<Row>,
+    /// The table's corner cell (`指标`, `年度`), printed above the panels.
+    pub corner: String,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -21,6 +23,20 @@ pub struct Row {
     pub values: Vec<f64>,
     /// The values as typed, for the labels.
     pub labels: Vec<String>,
+    /// The row's cells outside the years (`合计：2290`), printed after its
+    /// name: nothing typed is left out.
+    pub extras: Vec<String>,
+}
+
+impl Row {
+    /// The panel's heading: the name and the cells outside the years.
+    pub fn heading(&self) -> String {
+        if self.extras.is_empty() {
+            self.name.clone()
+        } else {
+            format!("{}（{}）", self.name, self.extras.join("；"))
+        }
+    }
 }
 
 /// A cell's number: `99.35`, `1,050`, `3.2%`, `-12`; None for text.
@@ -52,8 +68,8 @@ fn is_year(cell: &str) -> bool {
 
 impl Series {
     /// The years and indicators of a table whose columns (or rows) are
-    /// years; None when there are fewer than two years or no indicator
-    /// with a number for every year.
+    /// years; None when there are fewer than two years or a row lacks a
+    /// number for some year (the table is then shown as a table).
     pub fn of(t: &TableSrc) -> Option<Series> {
         Self::by_columns(&t.header, &t.rows).or_else(|| {
             // Years down the first column: turn the table.
@@ -84,21 +100,28 @@ impl Series {
         if years.len() < 2 {
             return None;
         }
-        let rows: Vec<Row> = rows
+        let rows: Option<Vec<Row>> = rows
             .iter()
-            .filter_map(|r| {
-                let labels: Vec<String> = years
-                    .iter()
-                    .map(|&i| r.get(i).map_or(String::new(), |c| c.trim().to_string()))
-                    .collect();
+            .map(|r| {
+                let cell = |i: usize| r.get(i).map_or(String::new(), |c| c.trim().to_string());
+                let labels: Vec<String> = years.iter().map(|&i| cell(i)).collect();
                 let values: Option<Vec<f64>> = labels.iter().map(|l| number(l)).collect();
+                let extras = (1..header.len().max(r.len()))
+                    .filter(|i| !years.contains(i) && !cell(*i).is_empty())
+                    .map(|i| match header.get(i).map(|h| h.trim()) {
+                        Some(h) if !h.is_empty() => format!("{h}：{}", cell(i)),
+                        _ => cell(i),
+                    })
+                    .collect();
                 Some(Row {
-                    name: r.first()?.trim().to_string(),
+                    name: cell(0),
                     values: values?,
                     labels,
+                    extras,
                 })
             })
             .collect();
+        let rows = rows?;
         if rows.is_empty() {
             return None;
         }
@@ -108,6 +131,7 @@ impl Series {
                 .map(|&i| header[i].trim().to_string())
                 .collect(),
             rows,
+            corner: header[0].trim().to_string(),
         })
     }
 }
@@ -166,16 +190,11 @@ fn panel_items(
     let name_h = c.label_size * 1.3 * 2.0;
     let cat_h = c.label_size * 1.6;
     let value_h = c.value_size * 1.5;
-    let short = |s: &str| {
-        s.trim_end_matches("（基期）")
-            .trim_end_matches("(基期)")
-            .to_string()
-    };
     let mut items = vec![label(
         Rect { h: name_h, ..p },
         c.label_size,
         Align::Center,
-        &row.name,
+        &row.heading(),
         Some(theme.text.clone()),
     )];
     let plot = Rect {
@@ -236,7 +255,7 @@ fn panel_items(
             },
             c.label_size,
             Align::Center,
-            &short(categories.get(i).map_or("", |s| s.as_str())),
+            categories.get(i).map_or("", |s| s.as_str()),
             None,
         ));
     }
@@ -268,7 +287,7 @@ mod tests {
     }
 
     #[test]
-    fn years_across_the_header_are_categories_and_text_rows_are_left_out() {
+    fn years_across_the_header_are_categories_and_other_cells_go_with_the_name() {
         let t = table(
             &["指标", "2019年（基期）", "2020年", "2022年", "合计"],
             &[
@@ -276,11 +295,18 @@ mod tests {
                 &["说明", "好", "较好", "很好", ""],
             ],
         );
+        assert!(Series::of(&t).is_none(), "a text row makes it a table");
+        let t = TableSrc {
+            rows: t.rows[..1].to_vec(),
+            ..t
+        };
         let s = Series::of(&t).unwrap();
         assert_eq!(s.categories, ["2019年（基期）", "2020年", "2022年"]);
+        assert_eq!(s.corner, "指标");
         assert_eq!(s.rows.len(), 1);
         assert_eq!(s.rows[0].values, [96.2, 97.6, 99.35]);
         assert_eq!(s.rows[0].labels[2], "99.35");
+        assert_eq!(s.rows[0].heading(), "合格率（%）（合计：-）");
     }
 
     #[test]

@@ -598,7 +598,12 @@ impl Placer<'_> {
                     };
                     items.extend(self.picture_with_caption(&pic, &caption, area));
                 }
-                self.push(s.kind, &title, notes, items);
+                let script = if notes.is_empty() {
+                    "（接上页）".to_string()
+                } else {
+                    notes.to_string()
+                };
+                self.push(s.kind, &title, &script, items);
                 notes = "";
             }
         }
@@ -606,7 +611,12 @@ impl Placer<'_> {
             let title = title_for(&mut first);
             let mut items = self.chrome(&title);
             items.extend(self.picture_with_caption(&pic, &caption, body));
-            self.push(s.kind, &title, notes, items);
+            let script = if notes.is_empty() {
+                pointer("图", &caption)
+            } else {
+                notes.to_string()
+            };
+            self.push(s.kind, &title, &script, items);
             notes = "";
         }
         for t in &s.tables {
@@ -614,11 +624,17 @@ impl Placer<'_> {
                 (true, Some(series)) => self.chart_pages(t, &series),
                 _ => self.table_pages(t),
             };
+            let what = if t.chart { "图" } else { "表" };
             for items in pages {
                 let title = title_for(&mut first);
                 let mut all = self.chrome(&title);
                 all.extend(items);
-                self.push(s.kind, &title, notes, all);
+                let script = if notes.is_empty() {
+                    pointer(what, &t.caption)
+                } else {
+                    notes.to_string()
+                };
+                self.push(s.kind, &title, &script, all);
                 notes = "";
             }
         }
@@ -780,9 +796,14 @@ impl Placer<'_> {
         } else {
             g.caption.h
         };
+        let corner_h = if series.corner.is_empty() {
+            0.0
+        } else {
+            g.chart.label_size * 1.6
+        };
         let area = Rect {
-            y: g.body.y + top,
-            h: g.body.h - top,
+            y: g.body.y + top + corner_h,
+            h: g.body.h - top - corner_h,
             ..g.body
         };
         let per = (g.chart.cols * g.chart.rows).max(1);
@@ -791,6 +812,19 @@ impl Placer<'_> {
             .chunks(per)
             .map(|rows| {
                 let mut items: Vec<Item> = self.caption_item(&t.caption).into_iter().collect();
+                if !series.corner.is_empty() {
+                    items.push(text(
+                        Rect {
+                            y: g.body.y + top,
+                            h: corner_h,
+                            ..g.body
+                        },
+                        Role::Caption,
+                        g.chart.label_size,
+                        Align::Left,
+                        one(&series.corner),
+                    ));
+                }
                 items.extend(super::chart::panels(
                     g,
                     self.theme,
@@ -801,6 +835,16 @@ impl Placer<'_> {
                 items
             })
             .collect()
+    }
+}
+
+/// The script of a slide continued with a picture or table: a pointer to it
+/// (the slide's own script is on its first page).
+fn pointer(what: &str, caption: &str) -> String {
+    if caption.trim().is_empty() {
+        format!("请看{what}。")
+    } else {
+        format!("请看{what}：{}。", caption.trim())
     }
 }
 

@@ -43,8 +43,78 @@ const TABLE_STYLE_NONE: &str = "{2D5ABB26-0587-4C30-8999-92F81FD0307C}";
 /// The portrait notes page (7.5 × 10 in), as PowerPoint makes it.
 const NOTES_SIZE: (i64, i64) = (6_858_000, 9_144_000);
 
-/// Bullet glyph of level-1 and deeper paragraphs.
-const BULLET: &str = "•";
+// How text is set, as templates/slides/main.typ sets it for the PDF (and
+// templates/slides/layout.yaml measures it): the deck carries positions and
+// sizes, not these.
+
+/// Space between a text box's paragraphs, in em of the box's size.
+const PARA_GAP: f64 = 0.45;
+/// How far a bullet's text hangs in, per level, in em of the box's size.
+const BULLET_INDENT: f64 = 1.2;
+/// The marks of level-1 and of deeper bullets.
+const BULLETS: [&str; 2] = ["•", "–"];
+/// Table cells: inset on every side (pt), line pitch (× size), and how far
+/// the header's fill is the primary colour lightened towards white.
+const CELL_INSET: f64 = 5.0;
+const CELL_LEADING: f64 = 1.3;
+const HEADER_LIGHTEN: f64 = 0.85;
+
+/// A part taken from `templates/slides/pptx/`.
+struct StaticPart {
+    /// Its file there.
+    file: &'static str,
+    /// Its name in the package.
+    name: &'static str,
+    /// Its relationships (type, target), numbered `rId1`, … in this order:
+    /// the master's `sldLayoutIdLst` names the layout as `rId1`.
+    rels: &'static [(&'static str, &'static str)],
+}
+
+const STATIC_PARTS: &[StaticPart] = &[
+    StaticPart {
+        file: "presProps.xml",
+        name: "ppt/presProps.xml",
+        rels: &[],
+    },
+    StaticPart {
+        file: "viewProps.xml",
+        name: "ppt/viewProps.xml",
+        rels: &[],
+    },
+    StaticPart {
+        file: "tableStyles.xml",
+        name: "ppt/tableStyles.xml",
+        rels: &[],
+    },
+    StaticPart {
+        file: "theme1.xml",
+        name: "ppt/theme/theme1.xml",
+        rels: &[],
+    },
+    StaticPart {
+        file: "theme2.xml",
+        name: "ppt/theme/theme2.xml",
+        rels: &[],
+    },
+    StaticPart {
+        file: "slideMaster1.xml",
+        name: "ppt/slideMasters/slideMaster1.xml",
+        rels: &[
+            ("slideLayout", "../slideLayouts/slideLayout1.xml"),
+            ("theme", "../theme/theme1.xml"),
+        ],
+    },
+    StaticPart {
+        file: "slideLayout1.xml",
+        name: "ppt/slideLayouts/slideLayout1.xml",
+        rels: &[("slideMaster", "../slideMasters/slideMaster1.xml")],
+    },
+    StaticPart {
+        file: "notesMaster1.xml",
+        name: "ppt/notesMasters/notesMaster1.xml",
+        rels: &[("theme", "../theme/theme2.xml")],
+    },
+];
 
 /// `parts(name)` returns the text of a static part below templates/slides/pptx/ (e.g. "theme1.xml"), or None.
 /// `read(path)` returns the bytes of a picture file (Item::Picture.file).
@@ -63,61 +133,29 @@ pub fn pptx(
     pkg.xml("_rels/.rels", root_rels());
     pkg.xml("docProps/core.xml", core_props(deck));
     pkg.xml("docProps/app.xml", app_props(deck));
-    let (presentation, presentation_rels) = presentation(deck);
-    pkg.xml("ppt/presentation.xml", presentation);
-    pkg.xml("ppt/_rels/presentation.xml.rels", presentation_rels);
-    for name in ["presProps.xml", "viewProps.xml", "tableStyles.xml"] {
-        pkg.xml(format!("ppt/{name}"), template(name)?);
+    let (presentation, rels) = presentation(deck);
+    pkg.part("ppt/presentation.xml", presentation, &rels);
+    for part in STATIC_PARTS {
+        let mut rels = Rels::default();
+        for (kind, target) in part.rels {
+            rels.add(office(kind), *target);
+        }
+        pkg.part(part.name, template(part.file)?, &rels);
     }
-    for name in ["theme1.xml", "theme2.xml"] {
-        pkg.xml(format!("ppt/theme/{name}"), template(name)?);
-    }
-
-    pkg.xml(
-        "ppt/slideMasters/slideMaster1.xml",
-        template("slideMaster1.xml")?,
-    );
-    let mut rels = Rels::default();
-    rels.add(office("slideLayout"), "../slideLayouts/slideLayout1.xml");
-    rels.add(office("theme"), "../theme/theme1.xml");
-    pkg.xml("ppt/slideMasters/_rels/slideMaster1.xml.rels", rels.xml());
-
-    pkg.xml(
-        "ppt/slideLayouts/slideLayout1.xml",
-        template("slideLayout1.xml")?,
-    );
-    let mut rels = Rels::default();
-    rels.add(office("slideMaster"), "../slideMasters/slideMaster1.xml");
-    pkg.xml("ppt/slideLayouts/_rels/slideLayout1.xml.rels", rels.xml());
-
-    pkg.xml(
-        "ppt/notesMasters/notesMaster1.xml",
-        template("notesMaster1.xml")?,
-    );
-    let mut rels = Rels::default();
-    rels.add(office("theme"), "../theme/theme2.xml");
-    pkg.xml("ppt/notesMasters/_rels/notesMaster1.xml.rels", rels.xml());
 
     let mut media = Media::default();
     for (i, slide) in deck.slides.iter().enumerate() {
         let n = i + 1;
         let (xml, rels) = slide_part(&deck.theme, slide, n, &mut media, read)?;
-        pkg.xml(format!("ppt/slides/slide{n}.xml"), xml);
-        pkg.xml(format!("ppt/slides/_rels/slide{n}.xml.rels"), rels);
+        pkg.part(&format!("ppt/slides/slide{n}.xml"), xml, &rels);
     }
     for (i, slide) in deck.slides.iter().enumerate() {
         let n = i + 1;
-        pkg.xml(
-            format!("ppt/notesSlides/notesSlide{n}.xml"),
-            notes_part(&slide.notes),
-        );
         let mut rels = Rels::default();
         rels.add(office("notesMaster"), "../notesMasters/notesMaster1.xml");
         rels.add(office("slide"), format!("../slides/slide{n}.xml"));
-        pkg.xml(
-            format!("ppt/notesSlides/_rels/notesSlide{n}.xml.rels"),
-            rels.xml(),
-        );
+        let name = format!("ppt/notesSlides/notesSlide{n}.xml");
+        pkg.part(&name, notes_part(&slide.notes), &rels);
     }
     for (i, image) in media.images.into_iter().enumerate() {
         pkg.binary(Media::part_name(i, image.ext), image.bytes);
@@ -151,6 +189,16 @@ impl Package {
         });
     }
 
+    /// An XML part and, if it has any, its relationships
+    /// (`dir/_rels/name.xml.rels`).
+    fn part(&mut self, name: &str, xml: String, rels: &Rels) {
+        self.xml(name, xml);
+        if !rels.0.is_empty() {
+            let (dir, file) = name.rsplit_once('/').unwrap_or(("", name));
+            self.xml(format!("{dir}/_rels/{file}.rels"), rels.xml());
+        }
+    }
+
     fn binary(&mut self, name: String, data: Vec<u8>) {
         self.parts.push(Part {
             name,
@@ -159,37 +207,20 @@ impl Package {
         });
     }
 
-    /// `[Content_Types].xml`: a default by extension for relationships,
-    /// plain XML and pictures, an override for every other XML part.
+    /// `[Content_Types].xml`: a default for each extension the package
+    /// uses, an override for each XML part of a more specific type.
     fn content_types(&self) -> String {
         let mut xml = format!(
             "{XML_DECL}<Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">"
         );
-        let mut defaults = vec![
-            (
-                "rels",
-                "application/vnd.openxmlformats-package.relationships+xml",
-            ),
-            ("xml", "application/xml"),
-        ];
-        for ext in ["png", "jpeg"] {
-            if self
+        for (ext, kind) in DEFAULT_TYPES {
+            let used = self
                 .parts
                 .iter()
-                .any(|p| p.name.ends_with(&format!(".{ext}")))
-            {
-                defaults.push((
-                    ext,
-                    if ext == "png" {
-                        "image/png"
-                    } else {
-                        "image/jpeg"
-                    },
-                ));
+                .any(|p| p.name.rsplit_once('.').is_some_and(|(_, e)| e == ext));
+            if used {
+                xml += &format!("<Default Extension=\"{ext}\" ContentType=\"{kind}\"/>");
             }
-        }
-        for (ext, kind) in defaults {
-            xml += &format!("<Default Extension=\"{ext}\" ContentType=\"{kind}\"/>");
         }
         for part in &self.parts {
             if let Some(kind) = override_type(&part.name) {
@@ -228,6 +259,17 @@ impl Package {
         Ok(zip.finish().map_err(|e| fail(&e))?.into_inner())
     }
 }
+
+/// Content types by extension.
+const DEFAULT_TYPES: [(&str, &str); 4] = [
+    (
+        "rels",
+        "application/vnd.openxmlformats-package.relationships+xml",
+    ),
+    ("xml", "application/xml"),
+    ("png", "image/png"),
+    ("jpeg", "image/jpeg"),
+];
 
 /// The content type of an XML part that its extension does not give, from
 /// its name with the number taken off (`ppt/slides/slide3.xml` → slide).
@@ -340,7 +382,7 @@ fn app_props(deck: &Deck) -> String {
 
 /// `ppt/presentation.xml` and its relationships: the master, the notes
 /// master, the slides in order, the page sizes.
-fn presentation(deck: &Deck) -> (String, String) {
+fn presentation(deck: &Deck) -> (String, Rels) {
     let mut rels = Rels::default();
     let master = rels.add(office("slideMaster"), "slideMasters/slideMaster1.xml");
     let notes_master = rels.add(office("notesMaster"), "notesMasters/notesMaster1.xml");
@@ -377,7 +419,7 @@ fn presentation(deck: &Deck) -> (String, String) {
             <a:solidFill><a:schemeClr val=\"tx1\"/></a:solidFill><a:latin typeface=\"+mn-lt\"/>\
             <a:ea typeface=\"+mn-ea\"/><a:cs typeface=\"+mn-cs\"/></a:defRPr></a:lvl1pPr>\
             </p:defaultTextStyle></p:presentation>";
-    (xml, rels.xml())
+    (xml, rels)
 }
 
 /// The pictures of the deck, each stored once however often it is shown.
@@ -433,14 +475,14 @@ impl Media {
 // ---------------------------------------------------------------------------
 // Slides and notes.
 
-/// A slide's XML and its relationships' XML.
+/// A slide's XML and its relationships.
 fn slide_part(
     theme: &Theme,
     slide: &Slide,
     n: usize,
     media: &mut Media,
     read: &dyn Fn(&Path) -> std::io::Result<Vec<u8>>,
-) -> Result<(String, String), String> {
+) -> Result<(String, Rels), String> {
     let mut rels = Rels::default();
     rels.add(office("slideLayout"), "../slideLayouts/slideLayout1.xml");
     rels.add(
@@ -463,14 +505,25 @@ fn slide_part(
                 bold,
                 paras,
             } => {
-                let style = RunStyle {
-                    size: *size,
-                    bold: *bold,
-                    color: color.as_deref().unwrap_or_else(|| role_color(theme, *role)),
-                    latin: &theme.pptx_latin_face,
-                    ea: role_face(theme, *role),
+                let style = ParaStyle {
+                    run: RunStyle {
+                        size: *size,
+                        bold: *bold,
+                        color: color.as_deref().unwrap_or_else(|| role_color(theme, *role)),
+                        latin: &theme.pptx_latin_face,
+                        ea: role_face(theme, *role),
+                    },
+                    leading: *leading,
+                    align: *align,
+                    gap: PARA_GAP * size,
+                    bullet: &theme.accent,
                 };
-                shapes.text_box(*rect, &text_body(paras, &style, *leading, *align));
+                // Titles sit in the middle of their box, as in the PDF.
+                let anchor = match role {
+                    Role::Title | Role::Heading => "ctr",
+                    Role::Body | Role::Caption => "t",
+                };
+                shapes.text_box(*rect, anchor, &text_body(paras, &style));
             }
             Item::Picture {
                 rect,
@@ -499,6 +552,11 @@ fn slide_part(
                 rows,
                 numeric,
             } => {
+                // A table with no row at all has nothing to show (and an
+                // empty `a:tbl` is not one PowerPoint would make).
+                if header.is_empty() && rows.is_empty() {
+                    continue;
+                }
                 let table = Table {
                     rect: *rect,
                     size: *size,
@@ -527,7 +585,7 @@ fn slide_part(
          <p:clrMapOvr><a:masterClrMapping/></p:clrMapOvr></p:sld>",
         sp_tree(&shapes.xml)
     );
-    Ok((xml, rels.xml()))
+    Ok((xml, rels))
 }
 
 /// A shape tree: the group every slide's shapes sit in (id 1), then them.
@@ -600,13 +658,13 @@ impl Shapes {
         format!("<p:cNvPr id=\"{id}\" name=\"{kind} {}\"{descr}/>", id - 1)
     }
 
-    fn text_box(&mut self, rect: Rect, body: &str) {
+    fn text_box(&mut self, rect: Rect, anchor: &str, body: &str) {
         let c_nv_pr = self.c_nv_pr("文本", None);
         self.xml += &format!(
             "<p:sp><p:nvSpPr>{c_nv_pr}<p:cNvSpPr txBox=\"1\"/><p:nvPr/></p:nvSpPr>\
              <p:spPr>{}{RECT_GEOM}<a:noFill/></p:spPr>\
              <p:txBody><a:bodyPr wrap=\"square\" lIns=\"0\" tIns=\"0\" rIns=\"0\" bIns=\"0\" \
-             rtlCol=\"0\" anchor=\"t\"><a:normAutofit/></a:bodyPr><a:lstStyle/>{body}</p:txBody></p:sp>",
+             rtlCol=\"0\" anchor=\"{anchor}\"><a:normAutofit/></a:bodyPr><a:lstStyle/>{body}</p:txBody></p:sp>",
             xfrm(rect, "a:xfrm", "")
         );
     }
@@ -736,33 +794,37 @@ fn role_face(theme: &Theme, role: Role) -> &str {
     }
 }
 
+/// How a text box's (or a table cell's) paragraphs are set.
+struct ParaStyle<'a> {
+    run: RunStyle<'a>,
+    /// Line pitch as a multiple of the size.
+    leading: f64,
+    align: Align,
+    /// Space before each paragraph but the first, in pt.
+    gap: f64,
+    /// The bullets' colour, `#RRGGBB`.
+    bullet: &'a str,
+}
+
 /// A text box's paragraphs. A body needs at least one `a:p`, so no
 /// paragraphs give one empty paragraph.
-fn text_body(paras: &[Para], style: &RunStyle, leading: f64, align: Align) -> String {
+fn text_body(paras: &[Para], style: &ParaStyle) -> String {
     if paras.is_empty() {
-        return paragraph("", 0, style, Some(leading), align);
+        return paragraph("", 0, true, style);
     }
     paras
         .iter()
-        .map(|p| paragraph(&p.text, p.level, style, Some(leading), align))
+        .enumerate()
+        .map(|(i, p)| paragraph(&p.text, p.level, i == 0, style))
         .collect()
 }
 
 /// One `a:p`: level 0 plain, level 1 a bullet, level 2 a deeper bullet 2 pt
 /// smaller. Line breaks within the text become `a:br`.
-fn paragraph(
-    text: &str,
-    level: u8,
-    style: &RunStyle,
-    leading: Option<f64>,
-    align: Align,
-) -> String {
-    let size = if level >= 2 {
-        (style.size - 2.0).max(1.0)
-    } else {
-        style.size
-    };
-    let algn = match align {
+fn paragraph(text: &str, level: u8, first: bool, style: &ParaStyle) -> String {
+    let em = style.run.size;
+    let size = if level >= 2 { (em - 2.0).max(1.0) } else { em };
+    let algn = match style.align {
         Align::Left => "l",
         Align::Center => "ctr",
         Align::Right => "r",
@@ -771,28 +833,36 @@ fn paragraph(
     if level == 0 {
         xml += &format!("<a:pPr marL=\"0\" indent=\"0\" algn=\"{algn}\">");
     } else {
-        // The bullet hangs one em (of the box's size) left of the text; each
-        // level further in by one and a half em.
-        let em = style.size;
-        let margin = em * (1.0 + 1.5 * f64::from(level - 1));
+        // The text hangs BULLET_INDENT em in per level, the mark in the em
+        // before it.
+        let hang = BULLET_INDENT * em;
         xml += &format!(
             "<a:pPr marL=\"{}\" lvl=\"{}\" indent=\"{}\" algn=\"{algn}\">",
-            emu(margin),
+            emu(hang * f64::from(level)),
             level.min(8),
-            -emu(em)
+            -emu(hang)
         );
     }
-    if let Some(leading) = leading {
-        xml += &line_spacing(size, leading);
+    xml += &line_spacing(size, style.leading);
+    if !first && style.gap > 0.0 {
+        xml += &format!(
+            "<a:spcBef><a:spcPts val=\"{}\"/></a:spcBef>",
+            spacing_points(style.gap)
+        );
     }
     if level == 0 {
         xml += "<a:buNone/>";
     } else {
-        xml += &format!("<a:buFont typeface=\"Arial\"/><a:buChar char=\"{BULLET}\"/>");
+        let mark = BULLETS[usize::from(level >= 2)];
+        xml += &format!(
+            "<a:buClr><a:srgbClr val=\"{}\"/></a:buClr><a:buFont typeface=\"Arial\"/>\
+             <a:buChar char=\"{mark}\"/>",
+            rgb(style.bullet)
+        );
     }
     xml += "</a:pPr>";
 
-    let rpr = style.props("a:rPr", size);
+    let rpr = style.run.props("a:rPr", size);
     for (i, line) in text.split('\n').enumerate() {
         if i > 0 {
             xml += &format!("<a:br>{rpr}</a:br>");
@@ -801,7 +871,7 @@ fn paragraph(
             xml += &format!("<a:r>{rpr}<a:t>{}</a:t></a:r>", escape(line));
         }
     }
-    xml += &style.props("a:endParaRPr", size);
+    xml += &style.run.props("a:endParaRPr", size);
     xml + "</a:p>"
 }
 
@@ -811,9 +881,16 @@ fn paragraph(
 /// the size for 微软雅黑), which would set the text looser than the layout
 /// fitted it.
 fn line_spacing(size: f64, leading: f64) -> String {
-    // ST_TextSpacingPoint: hundredths of a point, 0 to 158400.
-    let pitch = ((size * leading * 100.0).round() as i64).clamp(0, 158_400);
-    format!("<a:lnSpc><a:spcPts val=\"{pitch}\"/></a:lnSpc>")
+    format!(
+        "<a:lnSpc><a:spcPts val=\"{}\"/></a:lnSpc>",
+        spacing_points(size * leading)
+    )
+}
+
+/// A spacing in hundredths of a point, within what PowerPoint takes
+/// (ST_TextSpacingPoint: 0 to 1584 pt).
+fn spacing_points(pt: f64) -> i64 {
+    ((pt * 100.0).round() as i64).clamp(0, 158_400)
 }
 
 /// A font size in hundredths of a point, within what PowerPoint takes
@@ -886,32 +963,44 @@ impl Table<'_> {
         xml + "</a:tbl>"
     }
 
-    fn cell(&self, theme: &Theme, text: &str, bold: bool, numeric: bool) -> String {
-        let style = RunStyle {
-            size: self.size,
-            bold,
-            color: &theme.text,
-            latin: &theme.pptx_latin_face,
-            ea: &theme.pptx_body_face,
+    /// A cell: the header's bold in the primary colour on a light fill, as
+    /// in the PDF; numbers right-aligned; half-point rules all round.
+    fn cell(&self, theme: &Theme, text: &str, header: bool, numeric: bool) -> String {
+        let style = ParaStyle {
+            run: RunStyle {
+                size: self.size,
+                bold: header,
+                color: if header { &theme.primary } else { &theme.text },
+                latin: &theme.pptx_latin_face,
+                ea: &theme.pptx_body_face,
+            },
+            leading: CELL_LEADING,
+            align: if numeric { Align::Right } else { Align::Left },
+            gap: 0.0,
+            bullet: &theme.accent,
         };
-        let align = if numeric { Align::Right } else { Align::Left };
         let paras: String = text
             .split('\n')
-            .map(|line| paragraph(line, 0, &style, None, align))
+            .enumerate()
+            .map(|(i, line)| paragraph(line, 0, i == 0, &style))
             .collect();
         let border = solid_fill(&theme.muted);
-        // Half-point rules, as the PDF's table has.
         let borders: String = ["a:lnL", "a:lnR", "a:lnT", "a:lnB"]
             .iter()
             .map(|tag| format!("<{tag} w=\"6350\" cmpd=\"sng\">{border}</{tag}>"))
             .collect();
-        // Side margins of 0.4 em; none above and below, the text centred, so
-        // the row keeps the height the layout gave it.
-        let side = emu(self.size * 0.4);
+        let fill = if header {
+            solid_fill(&lighten(&theme.primary, HEADER_LIGHTEN))
+        } else {
+            "<a:noFill/>".to_string()
+        };
+        // The layout made each row its lines' pitch plus the inset above and
+        // below, so the text, centred, fills the row as the layout measured.
+        let inset = emu(CELL_INSET);
         format!(
             "<a:tc><a:txBody><a:bodyPr/><a:lstStyle/>{paras}</a:txBody>\
-             <a:tcPr marL=\"{side}\" marR=\"{side}\" marT=\"0\" marB=\"0\" anchor=\"ctr\">\
-             {borders}<a:noFill/></a:tcPr></a:tc>"
+             <a:tcPr marL=\"{inset}\" marR=\"{inset}\" marT=\"{inset}\" marB=\"{inset}\" \
+             anchor=\"ctr\">{borders}{fill}</a:tcPr></a:tc>"
         )
     }
 }
@@ -933,6 +1022,17 @@ fn rgb(color: &str) -> String {
     } else {
         "000000".to_string()
     }
+}
+
+/// `#RRGGBB` moved `amount` (0–1) of the way to white, channel by channel
+/// (Typst's `lighten` on an RGB colour).
+fn lighten(color: &str, amount: f64) -> String {
+    let hex = rgb(color);
+    let channel = |i: usize| {
+        let c = f64::from(u8::from_str_radix(&hex[i..i + 2], 16).unwrap_or(0));
+        (c + (255.0 - c) * amount).round() as u8
+    };
+    format!("#{:02X}{:02X}{:02X}", channel(0), channel(2), channel(4))
 }
 
 /// Text as XML character data or an attribute value: the five markup
@@ -1004,6 +1104,8 @@ mod tests {
         assert_eq!(rgb("#1f4e79"), "1F4E79");
         assert_eq!(rgb("C00000"), "C00000");
         assert_eq!(rgb("red"), "000000");
+        assert_eq!(lighten("#1F4E79", 0.85), "#DDE4EB");
+        assert_eq!(lighten("#FFFFFF", 0.5), "#FFFFFF");
     }
 
     #[test]
@@ -1046,6 +1148,8 @@ mod tests {
         assert_eq!(xml.matches("<a:tr ").count(), 2);
         assert_eq!(xml.matches("<a:tc>").count(), 4);
         assert!(xml.contains("algn=\"r\""));
+        // The header's fill, the primary colour lightened.
+        assert_eq!(xml.matches("<a:srgbClr val=\"DDE4EB\"/>").count(), 2);
     }
 
     fn sample() -> Deck {
