@@ -95,8 +95,10 @@ pub fn phrase(sentence: &str) -> String {
     if let Some(i) = clause {
         return chars[..i].iter().collect();
     }
+    // A number or Latin word (`99.35%`, `IATF`) is never cut.
+    let word = |c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '%' | '-' | '+');
     let mut end = PHRASE - 1;
-    while end > 1 && chars[end - 1].is_ascii_alphanumeric() && chars[end].is_ascii_alphanumeric() {
+    while end > 1 && word(chars[end - 1]) && word(chars[end]) {
         end -= 1;
     }
     let mut out: String = chars[..end].iter().collect();

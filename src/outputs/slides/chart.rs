@@ -136,7 +136,19 @@ impl Series {
     }
 }
 
-fn label(rect: Rect, size: f64, align: Align, text: &str, color: Option<String>) -> Item {
+/// A label of at most `lines` lines, its size reduced (to no less than
+/// 8 pt, by half points) until it fits its box's width.
+fn label(
+    rect: Rect,
+    size: f64,
+    align: Align,
+    text: &str,
+    color: Option<String>,
+    lines: f64,
+) -> Item {
+    let wide = super::place::width_em(text).max(1.0);
+    let size = (lines * rect.w / wide * 0.95).min(size).max(8.0);
+    let size = (size * 2.0).floor() / 2.0;
     Item::Text {
         rect,
         role: Role::Caption,
@@ -196,6 +208,7 @@ fn panel_items(
         Align::Center,
         &row.heading(),
         Some(theme.text.clone()),
+        2.0,
     )];
     let plot = Rect {
         x: p.x,
@@ -245,6 +258,7 @@ fn panel_items(
             Align::Center,
             text,
             Some(theme.text.clone()),
+            1.0,
         ));
         items.push(label(
             Rect {
@@ -257,6 +271,7 @@ fn panel_items(
             Align::Center,
             categories.get(i).map_or("", |s| s.as_str()),
             None,
+            1.0,
         ));
     }
     items.push(Item::Line {
