@@ -212,6 +212,12 @@ enum Command {
         /// 输出文件夹（默认 out/）
         #[arg(short = 'o', long = "out", default_value = "out")]
         out: PathBuf,
+        /// 改为监视并重新生成答辩演示稿（材料和 slides.md）
+        #[arg(long)]
+        slides: bool,
+        /// 与 --slides 同用：演示限时（分钟）
+        #[arg(long = "minutes", value_name = "分钟")]
+        minutes: Option<u32>,
     },
     /// 检查材料是否符合通知的全部规则，不生成 PDF（check every rule, write nothing）
     Check {
@@ -308,10 +314,20 @@ fn main() -> ExitCode {
             let engine = engine(&common, out, false);
             build(&engine, &common, None, &county.options(), false)
         }
-        Command::Watch { common, out } => {
+        Command::Watch {
+            common,
+            out,
+            slides,
+            minutes,
+        } => {
             let mut engine = engine(&common, out, false);
             engine.config.durable = false;
-            engine.config.outputs = Some(shenbao::watch::OUTPUTS.map(String::from).to_vec());
+            engine.config.slides.minutes = minutes;
+            engine.config.outputs = Some(if slides {
+                shenbao::watch::SLIDES_OUTPUTS.map(String::from).to_vec()
+            } else {
+                shenbao::watch::OUTPUTS.map(String::from).to_vec()
+            });
             shenbao::watch::watch(&engine, &common.materials[0])
         }
         Command::Check { common } => {

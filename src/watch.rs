@@ -13,6 +13,9 @@ use crate::pipeline::{self, Engine};
 /// shop's files and the county summary are made by `build`.
 pub const OUTPUTS: [&str; 2] = ["book", "form"];
 
+/// What `watch --slides` rebuilds: the 答辩 deck alone.
+pub const SLIDES_OUTPUTS: [&str; 1] = ["slides"];
+
 /// How often files are looked at, and how long a file must stay unchanged
 /// before we read it (an editor may save in several writes).
 const POLL: Duration = Duration::from_millis(150);
@@ -43,6 +46,9 @@ pub fn watch(engine: &Engine, input: &Path) -> ExitCode {
                     pipeline::display(&r.folder),
                     pages.join("，")
                 );
+                for note in &r.notes {
+                    println!("  {note}");
+                }
             }
             _ => println!("[{ms} ms] 有 {errors} 个错误，PDF 保持上一版不变"),
         }
@@ -56,6 +62,18 @@ pub fn watch(engine: &Engine, input: &Path) -> ExitCode {
             deps.extend(r.dependencies.iter().cloned());
         }
         deps.push(input.to_path_buf());
+        // The writer's deck, also before it exists (`slides --init` or a
+        // new file starts to count the moment it is saved).
+        if engine.config.wants(&crate::outputs::slides::SLIDES)
+            && let Some(dir) = input.parent()
+        {
+            let dir = if dir.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                dir
+            };
+            deps.push(dir.join(crate::outputs::slides::outline::FILE));
+        }
         deps.sort();
         deps.dedup();
         wait_for_change(&deps);

@@ -243,10 +243,7 @@ fn the_automatic_deck_of_the_example_in_both_files() {
         .map(|s| squash(&s.notes).chars().count())
         .sum();
     let seconds = chars as f64 * 60.0 / 220.0 + pdf_pictures as f64 * 5.0;
-    assert!(
-        seconds <= 600.0 && seconds >= 300.0,
-        "{seconds} s of script"
-    );
+    assert!((300.0..=600.0).contains(&seconds), "{seconds} s of script");
     assert!(report.contains("预计讲述"), "{report}");
     assert!(!stderr(&out).contains("D2-TIME"), "{}", stderr(&out));
 

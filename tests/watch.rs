@@ -10,35 +10,62 @@ use std::time::Duration;
 
 use common::*;
 
+/// A `shenbao watch` session on a fixture, its report lines on a channel.
+struct Watching {
+    child: std::process::Child,
+    lines: mpsc::Receiver<String>,
+}
+
+impl Watching {
+    fn start(f: &Fixture, extra: &[&str]) -> Self {
+        let mut child = bin()
+            .current_dir(f.dir.path())
+            .args(["watch", "material.yaml", "--no-system-fonts"])
+            .args(extra)
+            .arg("-o")
+            .arg(f.out())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let (tx, lines) = mpsc::channel();
+        let stdout = child.stdout.take().unwrap();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        Watching { child, lines }
+    }
+
+    /// The next rebuild's result line (`[123 ms] …`).
+    fn next_result(&self) -> String {
+        loop {
+            let line = self
+                .lines
+                .recv_timeout(Duration::from_secs(60))
+                .expect("watch printed nothing");
+            if line.starts_with('[') {
+                return line;
+            }
+        }
+    }
+}
+
+impl Drop for Watching {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
 #[test]
 fn watch_rebuilds_on_save_and_survives_broken_input() {
     let f = Fixture::yaml(SMALL_YAML);
-    let mut child = bin()
-        .current_dir(f.dir.path())
-        .args(["watch", "material.yaml", "--no-system-fonts", "-o"])
-        .arg(f.out())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let (tx, rx) = mpsc::channel();
-    let stdout = child.stdout.take().unwrap();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            if tx.send(line).is_err() {
-                break;
-            }
-        }
-    });
-    let next_result = |rx: &mpsc::Receiver<String>| loop {
-        let line = rx
-            .recv_timeout(Duration::from_secs(60))
-            .expect("watch printed nothing");
-        if line.starts_with('[') {
-            return line;
-        }
-    };
-    let first = next_result(&rx);
+    let w = Watching::start(&f, &[]);
+    let first = w.next_result();
     assert!(first.contains("已更新"), "{first}");
     let body = f.out().join(SMALL_COMPANY).join(BODY);
     let before = std::fs::read(&body).unwrap();
@@ -49,7 +76,7 @@ fn watch_rebuilds_on_save_and_survives_broken_input() {
         "material.yaml",
         SMALL_YAML.replace("推进实施正文。", "推进实施正文，已修改。"),
     );
-    let second = next_result(&rx);
+    let second = w.next_result();
     assert!(second.contains("已更新"), "{second}");
     assert_ne!(
         std::fs::read(&body).unwrap(),
@@ -61,12 +88,11 @@ fn watch_rebuilds_on_save_and_survives_broken_input() {
     let good = std::fs::read(&body).unwrap();
     std::thread::sleep(Duration::from_millis(300));
     f.write("material.yaml", &SMALL_YAML[..SMALL_YAML.len() / 2]);
-    let third = next_result(&rx);
+    let third = w.next_result();
     assert!(third.contains("错误"), "{third}");
     assert_eq!(std::fs::read(&body).unwrap(), good, "last good PDF kept");
-    assert!(child.try_wait().unwrap().is_none(), "watch keeps running");
-    child.kill().unwrap();
-    let _ = child.wait();
+    let mut w = w;
+    assert!(w.child.try_wait().unwrap().is_none(), "watch keeps running");
 }
 
 /// Watch follows the files the build read besides the material: a
@@ -76,39 +102,8 @@ fn watch_follows_template_overrides() {
     let f = Fixture::yaml(SMALL_YAML);
     let style = std::fs::read_to_string(root().join("templates/style.typ")).unwrap();
     f.write("tpl/style.typ", &style);
-    let mut child = bin()
-        .current_dir(f.dir.path())
-        .args([
-            "watch",
-            "material.yaml",
-            "--no-system-fonts",
-            "--templates",
-            "tpl",
-            "-o",
-        ])
-        .arg(f.out())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let (tx, rx) = mpsc::channel();
-    let stdout = child.stdout.take().unwrap();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            if tx.send(line).is_err() {
-                break;
-            }
-        }
-    });
-    let next_result = |rx: &mpsc::Receiver<String>| loop {
-        let line = rx
-            .recv_timeout(Duration::from_secs(60))
-            .expect("watch printed nothing");
-        if line.starts_with('[') {
-            return line;
-        }
-    };
-    assert!(next_result(&rx).contains("已更新"));
+    let w = Watching::start(&f, &["--templates", "tpl"]);
+    assert!(w.next_result().contains("已更新"));
     std::thread::sleep(Duration::from_millis(300));
     // Any change of the file: watch would wait forever (and this test time
     // out) if it followed only the material.
@@ -118,8 +113,31 @@ fn watch_follows_template_overrides() {
     ) + "\n";
     assert_ne!(changed, style);
     f.write("tpl/style.typ", &changed);
-    let second = next_result(&rx);
+    let second = w.next_result();
     assert!(second.contains("已更新"), "{second}");
-    child.kill().unwrap();
-    let _ = child.wait();
+}
+
+/// `watch --slides` rebuilds the 答辩 deck when the writer saves slides.md,
+/// also when slides.md is created while watching (D4).
+#[test]
+fn watch_slides_follows_slides_md() {
+    let f = Fixture::yaml(SMALL_YAML);
+    let w = Watching::start(&f, &["--slides"]);
+    let first = w.next_result();
+    assert!(
+        first.contains("答辩.pdf") && first.contains("答辩.pptx"),
+        "{first}"
+    );
+    assert!(!first.contains("申报材料.pdf"), "only the deck: {first}");
+    std::thread::sleep(Duration::from_millis(300));
+    f.write("slides.md", "## 一\n\n- 甲\n\n---\n\n## 二\n\n- 乙\n");
+    let second = w.next_result();
+    assert!(second.contains("答辩.pdf 2 页"), "{second}");
+    std::thread::sleep(Duration::from_millis(300));
+    f.write(
+        "slides.md",
+        "## 一\n\n- 甲\n\n---\n\n## 二\n\n---\n\n## 三\n",
+    );
+    let third = w.next_result();
+    assert!(third.contains("答辩.pdf 3 页"), "{third}");
 }

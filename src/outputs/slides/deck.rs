@@ -28,7 +28,21 @@ pub struct Deck {
     pub title: String,
     pub company: String,
     pub theme: Theme,
+    /// How text is set in both files (from `layout.yaml`).
+    pub style: Style,
     pub slides: Vec<Slide>,
+}
+
+/// How text is set, beside where: both files set it alike.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq)]
+pub struct Style {
+    /// Space between a text box's paragraphs, in em of the box's size.
+    pub para_gap: f64,
+    /// How far a bullet's text hangs in, per level, in em.
+    pub indent: f64,
+    /// Table cells: inset on every side (pt) and line pitch (× size).
+    pub cell_pad: f64,
+    pub cell_leading: f64,
 }
 
 #[derive(Debug, Clone, Serialize)]

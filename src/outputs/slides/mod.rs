@@ -249,10 +249,12 @@ pub fn lay_out(
     Ok(place::place(
         outline,
         &geometry,
-        theme(p),
-        m.benchmark.title.value.trim(),
-        m.company.name.value.trim(),
-        logo,
+        place::Frame {
+            title: m.benchmark.title.value.trim().to_string(),
+            company: m.company.name.value.trim().to_string(),
+            theme: theme(p),
+            logo,
+        },
         &mut |src| find_picture(p, &src.dest),
         diags,
     ))

@@ -266,18 +266,33 @@ struct Placer<'a> {
     slides: Vec<Slide>,
 }
 
+/// What every slide shows besides its own content.
+pub struct Frame {
+    /// 标杆名称, the deck's title.
+    pub title: String,
+    /// 申报单位, in every footer.
+    pub company: String,
+    pub theme: Theme,
+    pub logo: Option<Picture>,
+}
+
 /// Lays out an outline. `picture` finds a slide's picture by the path typed
 /// (its diagnostic is reported and the picture left out).
 pub fn place(
     outline: &Outline,
     g: &Geometry,
-    theme: Theme,
-    title: &str,
-    company: &str,
-    logo: Option<Picture>,
+    frame: Frame,
     picture: &mut dyn FnMut(&super::outline::PictureSrc) -> Result<Picture, Diagnostic>,
     diags: &mut Vec<Diagnostic>,
 ) -> Deck {
+    let Frame {
+        title,
+        company,
+        theme,
+        logo,
+    } = frame;
+    let title = title.as_str();
+    let company = company.as_str();
     let mut p = Placer {
         g,
         theme: &theme,
@@ -311,6 +326,12 @@ pub fn place(
         company: company.to_string(),
         slides: p.slides,
         theme,
+        style: super::deck::Style {
+            para_gap: g.text.gap,
+            indent: g.text.indent,
+            cell_pad: g.table.pad,
+            cell_leading: g.table.leading,
+        },
     }
 }
 
@@ -401,7 +422,7 @@ impl Placer<'_> {
                 leading: 1.2,
                 align: Align::Left,
                 color: None,
-                bold: true,
+                bold: false,
                 paras,
             },
             Item::Line {
@@ -461,7 +482,7 @@ impl Placer<'_> {
                 leading: 1.2,
                 align: Align::Center,
                 color: Some("#FFFFFF".into()),
-                bold: true,
+                bold: false,
                 paras: title,
             },
         ];
@@ -506,7 +527,7 @@ impl Placer<'_> {
                 leading: 1.2,
                 align: Align::Center,
                 color: None,
-                bold: true,
+                bold: false,
                 paras: title,
             },
             Item::Line {

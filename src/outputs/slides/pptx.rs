@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, DateTime, ZipWriter};
 
-use super::deck::{Align, Deck, Item, Para, Rect, Role, Slide, Theme};
+use super::deck::{Align, Deck, Item, Para, Rect, Role, Slide, Style, Theme};
 
 /// English Metric Units per point: PowerPoint's coordinates.
 const EMU_PER_PT: f64 = 12700.0;
@@ -43,20 +43,10 @@ const TABLE_STYLE_NONE: &str = "{2D5ABB26-0587-4C30-8999-92F81FD0307C}";
 /// The portrait notes page (7.5 × 10 in), as PowerPoint makes it.
 const NOTES_SIZE: (i64, i64) = (6_858_000, 9_144_000);
 
-// How text is set, as templates/slides/main.typ sets it for the PDF (and
-// templates/slides/layout.yaml measures it): the deck carries positions and
-// sizes, not these.
-
-/// Space between a text box's paragraphs, in em of the box's size.
-const PARA_GAP: f64 = 0.45;
-/// How far a bullet's text hangs in, per level, in em of the box's size.
-const BULLET_INDENT: f64 = 1.2;
 /// The marks of level-1 and of deeper bullets.
 const BULLETS: [&str; 2] = ["•", "–"];
-/// Table cells: inset on every side (pt), line pitch (× size), and how far
-/// the header's fill is the primary colour lightened towards white.
-const CELL_INSET: f64 = 5.0;
-const CELL_LEADING: f64 = 1.3;
+/// How far a table header's fill is the primary colour lightened towards
+/// white, as templates/slides/main.typ fills it.
 const HEADER_LIGHTEN: f64 = 0.85;
 
 /// A part taken from `templates/slides/pptx/`.
@@ -146,7 +136,7 @@ pub fn pptx(
     let mut media = Media::default();
     for (i, slide) in deck.slides.iter().enumerate() {
         let n = i + 1;
-        let (xml, rels) = slide_part(&deck.theme, slide, n, &mut media, read)?;
+        let (xml, rels) = slide_part(&deck.theme, &deck.style, slide, n, &mut media, read)?;
         pkg.part(&format!("ppt/slides/slide{n}.xml"), xml, &rels);
     }
     for (i, slide) in deck.slides.iter().enumerate() {
@@ -478,6 +468,7 @@ impl Media {
 /// A slide's XML and its relationships.
 fn slide_part(
     theme: &Theme,
+    text_style: &Style,
     slide: &Slide,
     n: usize,
     media: &mut Media,
@@ -515,7 +506,8 @@ fn slide_part(
                     },
                     leading: *leading,
                     align: *align,
-                    gap: PARA_GAP * size,
+                    gap: text_style.para_gap * size,
+                    indent: text_style.indent,
                     bullet: &theme.accent,
                 };
                 // Titles sit in the middle of their box, as in the PDF.
@@ -560,6 +552,8 @@ fn slide_part(
                 let table = Table {
                     rect: *rect,
                     size: *size,
+                    pad: text_style.cell_pad,
+                    leading: text_style.cell_leading,
                     cols,
                     row_h,
                     header,
@@ -802,6 +796,8 @@ struct ParaStyle<'a> {
     align: Align,
     /// Space before each paragraph but the first, in pt.
     gap: f64,
+    /// How far a bullet's text hangs in per level, in em.
+    indent: f64,
     /// The bullets' colour, `#RRGGBB`.
     bullet: &'a str,
 }
@@ -833,9 +829,9 @@ fn paragraph(text: &str, level: u8, first: bool, style: &ParaStyle) -> String {
     if level == 0 {
         xml += &format!("<a:pPr marL=\"0\" indent=\"0\" algn=\"{algn}\">");
     } else {
-        // The text hangs BULLET_INDENT em in per level, the mark in the em
+        // The text hangs `indent` em in per level, the mark in the em
         // before it.
-        let hang = BULLET_INDENT * em;
+        let hang = style.indent * em;
         xml += &format!(
             "<a:pPr marL=\"{}\" lvl=\"{}\" indent=\"{}\" algn=\"{algn}\">",
             emu(hang * f64::from(level)),
@@ -906,6 +902,9 @@ fn font_size(pt: f64) -> i64 {
 struct Table<'a> {
     rect: Rect,
     size: f64,
+    /// Cell inset (pt) and line pitch (× size).
+    pad: f64,
+    leading: f64,
     cols: &'a [f64],
     row_h: &'a [f64],
     header: &'a [String],
@@ -974,9 +973,10 @@ impl Table<'_> {
                 latin: &theme.pptx_latin_face,
                 ea: &theme.pptx_body_face,
             },
-            leading: CELL_LEADING,
+            leading: self.leading,
             align: if numeric { Align::Right } else { Align::Left },
             gap: 0.0,
+            indent: 0.0,
             bullet: &theme.accent,
         };
         let paras: String = text
@@ -996,7 +996,7 @@ impl Table<'_> {
         };
         // The layout made each row its lines' pitch plus the inset above and
         // below, so the text, centred, fills the row as the layout measured.
-        let inset = emu(CELL_INSET);
+        let inset = emu(self.pad);
         format!(
             "<a:tc><a:txBody><a:bodyPr/><a:lstStyle/>{paras}</a:txBody>\
              <a:tcPr marL=\"{inset}\" marR=\"{inset}\" marT=\"{inset}\" marB=\"{inset}\" \
@@ -1138,6 +1138,8 @@ mod tests {
                 h: 60.0,
             },
             size: 12.0,
+            pad: 5.0,
+            leading: 1.3,
             cols: &[120.0, 80.0],
             row_h: &[30.0, 30.0],
             header: &header,
@@ -1209,6 +1211,12 @@ mod tests {
             title: "标杆".into(),
             company: "某某公司".into(),
             theme,
+            style: Style {
+                para_gap: 0.45,
+                indent: 1.2,
+                cell_pad: 5.0,
+                cell_leading: 1.3,
+            },
             slides: vec![slide.clone(), slide],
         }
     }
