@@ -117,6 +117,8 @@ def main():
     county = ROOT / "examples" / "county"
     cs, cs_rss = measure("shenbao summary examples/county (汇总表 pdf+xlsx)", [SHENBAO, "summary", county, "-o", WORK / "county-out", *common], ok_codes=(0, 1))
     results.update(form_s=f, form_rss_mb=f_rss, all_s=a, all_rss_mb=a_rss, summary_s=cs, summary_rss_mb=cs_rss)
+    d, d_rss = measure("shenbao slides (答辩.pdf + 答辩.pptx)", [SHENBAO, "slides", material, "-o", WORK / "slides-out", *common])
+    results.update(slides_s=d, slides_rss_mb=d_rss)
 
     print("\n300-page attachment:")
     attach = make_attachment_material(300)

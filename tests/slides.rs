@@ -434,6 +434,21 @@ fn an_overlong_deck_warns_with_its_talk_time() {
     );
     // 2 500 字 at 220 a minute: 11 min 22 s.
     assert!(err.contains("11分22秒"), "{err}");
+    // Same input, same bytes.
+    let dir = folder(&f.out());
+    let first = (
+        std::fs::read(dir.join("答辩.pdf")).unwrap(),
+        std::fs::read(dir.join("答辩.pptx")).unwrap(),
+    );
+    must_succeed(&mut slides_cmd(&f.path("material.yaml"), &f.out(), &[]));
+    assert!(
+        std::fs::read(dir.join("答辩.pdf")).unwrap() == first.0,
+        "答辩.pdf deterministic"
+    );
+    assert!(
+        std::fs::read(dir.join("答辩.pptx")).unwrap() == first.1,
+        "答辩.pptx deterministic"
+    );
     // The same deck in 30 minutes is fine.
     let out = must_succeed(&mut slides_cmd(
         &f.path("material.yaml"),

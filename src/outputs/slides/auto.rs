@@ -91,7 +91,8 @@ pub fn phrase(sentence: &str) -> String {
     }
     let clause = (PHRASE / 3..PHRASE)
         .rev()
-        .find(|&i| matches!(chars[i], '，' | '、' | '：' | '；' | ','));
+        // Not at 、: that would end a phrase inside a list of things.
+        .find(|&i| matches!(chars[i], '，' | '：' | '；' | ','));
     if let Some(i) = clause {
         return chars[..i].iter().collect();
     }
@@ -104,6 +105,19 @@ pub fn phrase(sentence: &str) -> String {
     let mut out: String = chars[..end].iter().collect();
     out.push('…');
     out
+}
+
+/// The part of a sentence that says what makes it a highlight: from the
+/// clause holding one of [`HIGHLIGHT_WORDS`] on (`…，该经验对…具有推广价值`).
+fn focus(sentence: &str) -> String {
+    let clauses: Vec<&str> = sentence.split('，').collect();
+    match clauses
+        .iter()
+        .position(|c| HIGHLIGHT_WORDS.iter().any(|w| c.contains(w)))
+    {
+        Some(i) => clauses[i..].join("，"),
+        None => sentence.to_string(),
+    }
 }
 
 /// A paragraph's lead: its opening bold run (`**领导重视是前提。**…`).
@@ -473,7 +487,7 @@ pub fn outline(p: &Prepared, minutes: u32) -> Outline {
         } else {
             picked
         };
-        let leads: Vec<String> = picked.iter().map(|s| phrase(s)).collect();
+        let leads: Vec<String> = picked.iter().map(|s| phrase(&focus(s))).collect();
         drafts.push(Draft {
             slide: bullets(SlideSrc::new(Kind::Content, "特色亮点与推广价值"), &leads),
             pool: vec![picked],
@@ -619,6 +633,15 @@ mod tests {
         let p = phrase(&latin);
         assert!(p.ends_with('…'), "{p}");
         assert_eq!(p, format!("{}…", "一".repeat(35)));
+    }
+
+    #[test]
+    fn a_highlight_is_the_clause_that_says_so() {
+        assert_eq!(
+            focus("2020—2022年，合格率由93.4%提升至97.8%，该经验对同类企业具有推广价值。"),
+            "该经验对同类企业具有推广价值。"
+        );
+        assert_eq!(focus("没有关键词，原样。"), "没有关键词，原样。");
     }
 
     #[test]
