@@ -16,7 +16,6 @@ pub mod batch;
 pub mod check;
 pub mod diag;
 pub mod document;
-pub mod inspect;
 pub mod layout;
 pub mod markdown;
 pub mod material;

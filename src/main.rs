@@ -276,6 +276,7 @@ fn main() -> ExitCode {
             if let Some(ids) = &outputs {
                 let known: Vec<&str> = shenbao::outputs::renderers()
                     .iter()
+                    .filter(|r| r.scope() != shenbao::outputs::Scope::Pdf)
                     .map(|r| r.id())
                     .collect();
                 if let Some(bad) = ids.iter().find(|id| !known.contains(&id.as_str())) {
@@ -394,23 +395,33 @@ fn main() -> ExitCode {
             paper,
             spine,
             format,
-        } => match shenbao::inspect::inspect(&file, &paper.options(), spine.as_deref()) {
-            Ok(report) => {
-                match format {
-                    Format::Human => {
-                        for line in report.lines() {
-                            say!("{line}");
-                        }
+        } => {
+            use shenbao::outputs::{Input, PdfJob, Renderer, inspect};
+            let print = paper.options();
+            let job = PdfJob {
+                path: &file,
+                print: &print,
+                spine: spine.as_deref(),
+            };
+            match inspect::INSPECT.render(Input::Pdf(&job)) {
+                Ok((products, _)) => {
+                    let wanted = match format {
+                        Format::Human => inspect::REPORT_TEXT,
+                        Format::Json => inspect::REPORT_JSON,
+                    };
+                    if let Some(p) = products.iter().find(|p| p.name == wanted) {
+                        use std::io::Write;
+                        // A closed pipe (`| head`) is not a crash.
+                        let _ = std::io::stdout().write_all(&p.bytes);
                     }
-                    Format::Json => say!("{}", serde_json::to_string(&report).expect("json")),
+                    ExitCode::SUCCESS
                 }
-                ExitCode::SUCCESS
+                Err(diags) => {
+                    emit(&Sources::default(), &diags, format);
+                    ExitCode::from(1)
+                }
             }
-            Err(d) => {
-                emit(&Sources::default(), &[d], format);
-                ExitCode::from(1)
-            }
-        },
+        }
         Command::Schema => {
             say!(
                 "{}",

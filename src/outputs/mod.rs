@@ -13,6 +13,7 @@
 pub mod book;
 pub mod data;
 pub mod form;
+pub mod inspect;
 pub mod pdfbox;
 pub mod print;
 pub mod slides;
@@ -34,6 +35,9 @@ pub enum Scope {
     /// Every material of the run (a county's folder); its files go at the
     /// top of the output folder.
     Run,
+    /// A PDF the user was handed, made by shenbao or not (`inspect`): its
+    /// products are reports the command prints, not files it writes.
+    Pdf,
 }
 
 /// One material ready to render, with what every renderer of it shares.
@@ -67,10 +71,20 @@ pub struct RunJob<'a> {
     pub timestamp: Option<typst_pdf::Timestamp>,
 }
 
+/// A PDF to read, for a [`Scope::Pdf`] renderer.
+pub struct PdfJob<'a> {
+    pub path: &'a std::path::Path,
+    /// The paper it would be printed on (sheets, spine).
+    pub print: &'a print::PrintOptions,
+    /// A 书脊.pdf to check against the book's name.
+    pub spine: Option<&'a std::path::Path>,
+}
+
 /// What a renderer is given, by its scope.
 pub enum Input<'a> {
     Material(&'a Job<'a>),
     Run(&'a RunJob<'a>),
+    Pdf(&'a PdfJob<'a>),
 }
 
 /// A file a renderer produced, not yet written.
@@ -114,6 +128,7 @@ pub fn renderers() -> Vec<&'static dyn Renderer> {
         &print::WRAP,
         &summary::SUMMARY,
         &slides::SLIDES,
+        &inspect::INSPECT,
     ]
 }
 

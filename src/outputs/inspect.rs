@@ -1,4 +1,4 @@
-//! `shenbao inspect FILE.pdf` (issue 11): what a print shop needs to know of
+//! `shenbao inspect FILE.pdf` (issue 11), a renderer of [`Scope::Pdf`]: what a print shop needs to know of
 //! a PDF it was handed, made by shenbao or not — pages and their sizes (A4
 //! or not), sheets duplex and spine width, fonts not embedded, blank pages,
 //! and for a shenbao book the name its spine should carry (the PDF's author,
@@ -11,6 +11,7 @@ use hayro_syntax::object::dict::keys;
 use hayro_syntax::object::{Array, Dict, Name, Stream};
 use serde::Serialize;
 
+use super::{Input, Product, Renderer, Scope};
 use crate::diag::{Code, Diagnostic};
 use crate::outputs::print::{Binding, PrintOptions, binding};
 use crate::profile::Print;
@@ -299,5 +300,59 @@ impl Report {
             });
         }
         out
+    }
+}
+
+/// The report as a readable Chinese table and as JSON, the command prints
+/// the one asked for.
+pub const REPORT_TEXT: &str = "inspect.txt";
+pub const REPORT_JSON: &str = "inspect.json";
+
+pub struct InspectOutput;
+
+pub const INSPECT: InspectOutput = InspectOutput;
+
+impl Renderer for InspectOutput {
+    fn id(&self) -> &'static str {
+        "inspect"
+    }
+
+    fn scope(&self) -> Scope {
+        Scope::Pdf
+    }
+
+    fn by_default(&self) -> bool {
+        false
+    }
+
+    fn files(&self) -> Vec<&'static str> {
+        vec![REPORT_TEXT, REPORT_JSON]
+    }
+
+    fn render(&self, input: Input) -> Result<(Vec<Product>, Vec<Diagnostic>), Vec<Diagnostic>> {
+        let Input::Pdf(job) = input else {
+            return Err(super::wrong_input(self.id()));
+        };
+        let report = inspect(job.path, job.print, job.spine).map_err(|d| vec![d])?;
+        let mut text = report.lines().join("\n");
+        text.push('\n');
+        let json = serde_json::to_string(&report).expect("serialisable") + "\n";
+        Ok((
+            vec![
+                Product {
+                    name: REPORT_TEXT.into(),
+                    bytes: text.into_bytes(),
+                    pages: None,
+                    note: None,
+                },
+                Product {
+                    name: REPORT_JSON.into(),
+                    bytes: json.into_bytes(),
+                    pages: Some(report.pages),
+                    note: None,
+                },
+            ],
+            Vec::new(),
+        ))
     }
 }
