@@ -811,6 +811,12 @@ fn slides_init(engine: &Engine, input: &std::path::Path, format: Format) -> Exit
             if format == Format::Human {
                 say!("已写出 {}（{slides} 页幻灯片）。", pipeline::display(&path));
                 say!(
+                    "写法：单独一行 --- 分页；“## 标题”开始一页；“- ”是要点（前面空两格是子要点）；"
+                );
+                say!(
+                    "  ![图题](img/图.png) 是图片；“表：表题 {{.chart}}”加表格画成柱状图；::: 讲稿 … ::: 之间是讲稿。"
+                );
+                say!(
                     "下一步：修改其中的标题、要点、图片和讲稿，然后运行 shenbao slides {}；此后演示稿以 slides.md 为准。",
                     pipeline::display(input)
                 );
