@@ -184,10 +184,13 @@ fn find_picture(p: &Prepared, dest: &str) -> Result<place::Picture, Diagnostic> 
     let file = root.resolve(root.path(), dest)?;
     let probe = crate::assets::images::probe(&file, crate::assets::images::MAX_SIDE)?;
     let rel = root.relative(&file).unwrap_or_default();
-    let head = std::fs::read(&file)
-        .map(|b| b.get(..4).map(<[u8]>::to_vec).unwrap_or_default())
-        .unwrap_or_default();
-    let format = if head.starts_with(&[0x89, b'P', b'N', b'G']) {
+    // PNG or JPEG (probe decoded it): the PNG signature tells them apart.
+    let mut head = [0u8; 4];
+    let _ = std::io::Read::read(
+        &mut std::fs::File::open(&file).map_err(|e| crate::source::decode::io_error(&file, &e))?,
+        &mut head,
+    );
+    let format = if head == [0x89, b'P', b'N', b'G'] {
         "png"
     } else {
         "jpeg"

@@ -228,8 +228,13 @@ impl Geometry {
                 queue.push_front(p);
                 continue;
             }
-            // Alone and still too tall: keep the longest head that fits.
+            // Alone and still too tall: keep the longest head that fits (a
+            // box lower than one line takes a character at a time).
             let chars: Vec<char> = p.text.chars().collect();
+            if chars.len() <= 1 {
+                out.push(vec![p]);
+                continue;
+            }
             let mut keep = chars.len() / 2;
             while keep > 1 {
                 let head: String = chars[..keep].iter().collect();
@@ -893,6 +898,38 @@ pub fn fit_picture(pic: &Picture, area: Rect) -> Item {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn geometry() -> Geometry {
+        let text = include_str!("../../../templates/slides/layout.yaml");
+        serde_saphyr::from_str(text).expect("layout.yaml")
+    }
+
+    #[test]
+    fn text_too_long_for_one_box_is_cut_into_boxes_that_fit() {
+        let g = geometry();
+        let rect = g.body;
+        let long = Para {
+            text: "零缺陷".repeat(400),
+            level: 1,
+        };
+        let chunks = g.chunks(&[long.clone()], rect);
+        assert!(chunks.len() > 1);
+        let joined: String = chunks.iter().flatten().map(|p| p.text.as_str()).collect();
+        assert_eq!(joined, long.text, "nothing lost");
+        for c in &chunks {
+            assert!(g.text_height(c, g.text.size, rect.w) <= rect.h + 1e-6);
+        }
+        // A box lower than a line still ends, a character at a time.
+        let tiny = Rect { h: 1.0, ..rect };
+        let chunks = g.chunks(
+            &[Para {
+                text: "甲乙".into(),
+                level: 0,
+            }],
+            tiny,
+        );
+        assert_eq!(chunks.len(), 2);
+    }
 
     #[test]
     fn cjk_wraps_at_the_box_and_latin_words_stay_whole() {
