@@ -912,7 +912,7 @@ mod tests {
             text: "零缺陷".repeat(400),
             level: 1,
         };
-        let chunks = g.chunks(&[long.clone()], rect);
+        let chunks = g.chunks(std::slice::from_ref(&long), rect);
         assert!(chunks.len() > 1);
         let joined: String = chunks.iter().flatten().map(|p| p.text.as_str()).collect();
         assert_eq!(joined, long.text, "nothing lost");
