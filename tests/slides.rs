@@ -479,3 +479,56 @@ fn an_unknown_layout_class_is_refused_at_its_line() {
     );
     assert!(!f.out().exists(), "nothing written");
 }
+
+/// A material not written here: figures in every part (the 摘要 and 概况
+/// too, and 推进实施 without any `##`), one of them a JPEG. Each is on some
+/// slide as a picture, with its caption.
+#[test]
+fn every_figure_of_any_part_is_a_picture() {
+    let captions = ["摘要里的图", "概况里的图", "没有小标题的实施图", "效果图"];
+    let mut yaml = SMALL_YAML.to_string();
+    for (part, (i, cap)) in [
+        "摘要正文。",
+        "企业概况正文。",
+        "推进实施正文。",
+        "实施效果正文。",
+    ]
+    .iter()
+    .zip(captions.iter().enumerate())
+    {
+        let ext = if i == 3 { "jpg" } else { "png" };
+        yaml = yaml.replacen(
+            &format!("  {part}"),
+            &format!("  {part}\n\n  ![{cap}](img/f{i}.{ext})"),
+            1,
+        );
+    }
+    let f = Fixture::yaml(&yaml);
+    let img = image::RgbImage::from_pixel(1200, 800, image::Rgb([90, 120, 200]));
+    for i in 0..4 {
+        let (ext, format) = if i == 3 {
+            ("jpg", image::ImageFormat::Jpeg)
+        } else {
+            ("png", image::ImageFormat::Png)
+        };
+        let mut c = std::io::Cursor::new(Vec::new());
+        img.write_to(&mut c, format).unwrap();
+        f.write(&format!("img/f{i}.{ext}"), c.into_inner());
+    }
+    must_succeed(&mut slides_cmd(
+        &f.path("material.yaml"),
+        &f.out(),
+        &["--draft"],
+    ));
+    let dir = folder(&f.out());
+    let pdf = probe(&dir.join("答辩.pdf"));
+    let deck = pptx(&dir.join("答辩.pptx"));
+    let text = page_texts(&pdf).concat();
+    for c in captions {
+        assert!(text.contains(c), "caption “{c}” missing");
+    }
+    let pdf_pictures: usize = pdf.pages.iter().map(|p| p.images.len()).sum();
+    let pptx_pictures: usize = deck.slides.iter().map(|s| s.pictures).sum();
+    assert_eq!(pdf_pictures, 4);
+    assert_eq!(pptx_pictures, 4);
+}

@@ -419,8 +419,12 @@ pub fn outline(p: &Prepared, minutes: u32) -> Outline {
     // 经验概述: the 摘要.
     let mut ad = Digest::default();
     digest(part(p, PartKind::Abstract), root, &mut ad);
+    let mut summary = bullets(SlideSrc::new(Kind::Content, "经验概述"), &ad.leads);
+    // Every figure of the material is on some slide, wherever it stands.
+    summary.pictures = ad.figures;
+    summary.tables = ad.tables.into_iter().filter(|t| t.chart).collect();
     drafts.push(Draft {
-        slide: bullets(SlideSrc::new(Kind::Content, "经验概述"), &ad.leads),
+        slide: summary,
         pool: ad.pool,
         fixed: false,
     });
