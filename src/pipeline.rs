@@ -195,7 +195,7 @@ pub fn prepare(
     }
     // The writer's deck, when the deck is wanted and slides.md exists.
     let slides = if config.wants(&outputs::slides::SLIDES) {
-        outputs::slides::read_source(loaded.root.path(), sources, diags)
+        outputs::slides::read_source(loaded.root.path(), fonts.as_deref(), sources, diags)
     } else {
         None
     };

@@ -532,3 +532,24 @@ fn every_figure_of_any_part_is_a_picture() {
     assert_eq!(pdf_pictures, 4);
     assert_eq!(pptx_pictures, 4);
 }
+
+/// F3 in slides.md: a character no 黑体 face has is named at its place,
+/// never printed as a tofu box.
+#[test]
+fn a_character_no_font_has_is_f3_in_slides_md() {
+    let f = Fixture::yaml(SMALL_YAML);
+    f.write(
+        "slides.md",
+        "## 一\n\n- 甲\n\n---\n\n## 二\n\n- 乙\u{20000}丙\n",
+    );
+    let out = must_fail(&mut slides_cmd(&f.path("material.yaml"), &f.out(), &[]));
+    let err = stderr(&out);
+    assert!(err.contains("F3") && err.contains("U+20000"), "{err}");
+    assert!(
+        locations(&err)
+            .iter()
+            .any(|(file, line, col)| file.ends_with("slides.md") && *line == 9 && *col == 4),
+        "{err}"
+    );
+    assert!(!f.out().exists(), "nothing written");
+}

@@ -67,6 +67,37 @@ pub fn check(loaded: &Loaded, fonts: &Fonts, sources: &Sources, diags: &mut Vec<
     }
 }
 
+/// F3 for the writer's 答辩 deck (`slides.md`, set in 黑体 throughout):
+/// every character no face of the 黑体 chain has, at its place.
+pub fn check_slides(text: &str, file: FileIdx, fonts: &Fonts, diags: &mut Vec<Diagnostic>) {
+    let mut reported = 0;
+    for (i, c) in unprintable(text, HEI, fonts) {
+        if reported < LISTED {
+            diags.push(
+                Diagnostic::error(
+                    Code::MissingGlyph,
+                    format!(
+                        "字符“{c}”（U+{:04X}）在所用字体中都没有字形，印出来会是方框",
+                        c as u32
+                    ),
+                )
+                .at(Span {
+                    file,
+                    range: i..i + c.len_utf8(),
+                })
+                .help("换用常用字或同义词；若确需此字，请用 --font-path 指定含有该字的字体"),
+            );
+        }
+        reported += 1;
+    }
+    if reported > LISTED {
+        diags.push(Diagnostic::error(
+            Code::MissingGlyph,
+            format!("slides.md 共有 {reported} 处字符缺字形，只列出前 {LISTED} 处"),
+        ));
+    }
+}
+
 /// F3 for the text the templates add (labels such as 表、图、草稿、：) and
 /// the profile (cover title lines…): every non-ASCII character outside
 /// comments of the Typst files in use and of the profile `profile`, from

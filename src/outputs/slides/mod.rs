@@ -115,6 +115,7 @@ fn logo_count(deck: &Deck) -> usize {
 /// (D4): from then on it is the deck's source.
 pub fn read_source(
     root: &Path,
+    fonts: Option<&crate::typeset::fonts::Fonts>,
     sources: &mut crate::diag::Sources,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Outline> {
@@ -130,6 +131,9 @@ pub fn read_source(
         }
     };
     let file = sources.add(&path, text);
+    if let Some(fonts) = fonts {
+        crate::check::glyphs::check_slides(sources.text(file), file, fonts, diags);
+    }
     Some(outline::parse(sources.text(file), file, diags))
 }
 
