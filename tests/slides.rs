@@ -426,12 +426,7 @@ fn an_overlong_deck_warns_with_its_talk_time() {
         err.contains("D2-TIME") && err.contains("超过 10 分钟"),
         "{err}"
     );
-    assert!(
-        locations(&err)
-            .iter()
-            .any(|(file, line, _)| file.ends_with("slides.md") && *line == 1),
-        "{err}"
-    );
+    assert!(at_slides_md(&err, 1, 1), "{err}");
     // 2 500 字 at 220 a minute: 11 min 22 s.
     assert!(err.contains("11分22秒"), "{err}");
     // Same input, same bytes.
@@ -458,26 +453,31 @@ fn an_overlong_deck_warns_with_its_talk_time() {
     assert!(!stderr(&out).contains("D2-TIME"), "{}", stderr(&out));
 }
 
+/// A small material with `slides.md` as given: refused with exit 1, nothing
+/// written. Returns stderr.
+fn refused_slides(slides_md: &str) -> String {
+    let f = Fixture::yaml(SMALL_YAML);
+    f.write("slides.md", slides_md);
+    let out = must_fail(&mut slides_cmd(&f.path("material.yaml"), &f.out(), &[]));
+    assert!(!f.out().exists(), "nothing written");
+    stderr(&out)
+}
+
+/// Whether a diagnostic points at `slides.md:line:col`.
+fn at_slides_md(err: &str, line: usize, col: usize) -> bool {
+    locations(err)
+        .iter()
+        .any(|(file, l, c)| file.ends_with("slides.md") && *l == line && *c == col)
+}
+
 #[test]
 fn an_unknown_layout_class_is_refused_at_its_line() {
-    let f = Fixture::yaml(SMALL_YAML);
-    f.write(
-        "slides.md",
-        "## 一\n\n- 甲\n\n---\n\n## 二 {.fancy}\n\n- 乙\n",
-    );
-    let out = must_fail(&mut slides_cmd(&f.path("material.yaml"), &f.out(), &[]));
-    let err = stderr(&out);
+    let err = refused_slides("## 一\n\n- 甲\n\n---\n\n## 二 {.fancy}\n\n- 乙\n");
     assert!(
         err.contains("D4-SYNTAX") && err.contains("{.fancy}"),
         "{err}"
     );
-    assert!(
-        locations(&err)
-            .iter()
-            .any(|(file, line, col)| file.ends_with("slides.md") && *line == 7 && *col == 1),
-        "{err}"
-    );
-    assert!(!f.out().exists(), "nothing written");
+    assert!(at_slides_md(&err, 7, 1), "{err}");
 }
 
 /// A material not written here: figures in every part (the 摘要 and 概况
@@ -537,19 +537,7 @@ fn every_figure_of_any_part_is_a_picture() {
 /// never printed as a tofu box.
 #[test]
 fn a_character_no_font_has_is_f3_in_slides_md() {
-    let f = Fixture::yaml(SMALL_YAML);
-    f.write(
-        "slides.md",
-        "## 一\n\n- 甲\n\n---\n\n## 二\n\n- 乙\u{20000}丙\n",
-    );
-    let out = must_fail(&mut slides_cmd(&f.path("material.yaml"), &f.out(), &[]));
-    let err = stderr(&out);
+    let err = refused_slides("## 一\n\n- 甲\n\n---\n\n## 二\n\n- 乙\u{20000}丙\n");
     assert!(err.contains("F3") && err.contains("U+20000"), "{err}");
-    assert!(
-        locations(&err)
-            .iter()
-            .any(|(file, line, col)| file.ends_with("slides.md") && *line == 9 && *col == 4),
-        "{err}"
-    );
-    assert!(!f.out().exists(), "nothing written");
+    assert!(at_slides_md(&err, 9, 4), "{err}");
 }
