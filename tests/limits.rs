@@ -44,6 +44,12 @@ fn absurd_png() -> Vec<u8> {
 fn absurd_truncated_and_svg_images_are_refused() {
     for (name, bytes) in [
         ("huge.png", absurd_png()),
+        // A good header and half the image data.
+        ("cut.png", {
+            let whole =
+                std::fs::read(root().join("examples/luoyang-bearing/img/pdca-model.png")).unwrap();
+            whole[..whole.len() / 2].to_vec()
+        }),
         (
             "svg.png",
             br#"<svg xmlns="http://www.w3.org/2000/svg"><image href="file:///etc/passwd"/></svg>"#

@@ -23,12 +23,57 @@ pub fn settle(
     root: &Confined,
     diags: &mut Vec<Diagnostic>,
 ) -> Vec<PathBuf> {
+    prefetch(parts, root);
     let mut files = Vec::new();
     let mut number = 0;
     for (_, blocks) in parts.iter_mut() {
         settle_blocks(blocks, root, diags, &mut files, &mut number);
     }
     files
+}
+
+/// Decodes the pictures of the document side by side (decoding whole
+/// pictures is most of a `check`), filling the probe cache that `settle`
+/// then reads in document order. Problems are left for `settle` to report.
+fn prefetch(parts: &[(crate::material::PartKind, Vec<Block>)], root: &Confined) {
+    fn collect<'a>(blocks: &'a [Block], out: &mut Vec<&'a crate::markdown::ImageSrc>) {
+        for b in blocks {
+            match b {
+                Block::Figure { src, .. } => out.push(src),
+                Block::List { items, .. } => items.iter().for_each(|it| collect(it, out)),
+                Block::Quote { blocks } => collect(blocks, out),
+                _ => {}
+            }
+        }
+    }
+    let mut srcs = Vec::new();
+    for (_, blocks) in parts {
+        collect(blocks, &mut srcs);
+    }
+    let mut files: Vec<PathBuf> = srcs
+        .iter()
+        .filter_map(|s| root.resolve(&s.base, &s.dest).ok())
+        .collect();
+    files.sort();
+    files.dedup();
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(files.len());
+    if workers < 2 {
+        return;
+    }
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    std::thread::scope(|s| {
+        for _ in 0..workers {
+            s.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let Some(file) = files.get(i) else { break };
+                    let _ = probe(file, MAX_SIDE);
+                }
+            });
+        }
+    });
 }
 
 fn settle_blocks(
@@ -154,12 +199,30 @@ fn decode(path: &Path, max_side: u32) -> Result<Probe, String> {
         ));
     }
     // Decode it all: a truncated file has a good header and a broken body.
-    let mut full = reader()?;
-    let mut limits = image::Limits::default();
-    limits.max_alloc = Some(MAX_PIXELS * 4 + (1 << 20));
-    full.limits(limits);
-    full.decode()
-        .map_err(|e| format!("图片已损坏，无法完整读取：{e}"))?;
+    let broken = |e: &dyn std::fmt::Display| format!("图片已损坏，无法完整读取：{e}");
+    if bytes.starts_with(b"\x89PNG") {
+        // As stored (palette indices, 16-bit samples): every byte of the
+        // image data is still read and checked, without the cost of turning
+        // it into RGB, which nothing here looks at.
+        let limits = png::Limits {
+            bytes: (MAX_PIXELS * 8) as usize,
+        };
+        let mut decoder = png::Decoder::new_with_limits(std::io::Cursor::new(&bytes[..]), limits);
+        decoder.set_transformations(png::Transformations::IDENTITY);
+        let mut frames = decoder.read_info().map_err(|e| broken(&e))?;
+        let size = frames
+            .output_buffer_size()
+            .ok_or_else(|| broken(&"图片太大"))?;
+        let mut buf = vec![0; size];
+        frames.next_frame(&mut buf).map_err(|e| broken(&e))?;
+        frames.finish().map_err(|e| broken(&e))?;
+    } else {
+        let mut full = reader()?;
+        let mut limits = image::Limits::default();
+        limits.max_alloc = Some(MAX_PIXELS * 4 + (1 << 20));
+        full.limits(limits);
+        full.decode().map_err(|e| broken(&e))?;
+    }
     Ok(Probe {
         width: w,
         height: h,
