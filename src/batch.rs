@@ -68,7 +68,6 @@ pub fn build_all(
     let threads = jobs
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
         .clamp(1, inputs.len().max(1));
-    let next = std::sync::atomic::AtomicUsize::new(0);
     let slots: Vec<std::sync::Mutex<Option<Outcome>>> =
         inputs.iter().map(|_| std::sync::Mutex::new(None)).collect();
     // Two materials writing one folder: neither is built (OUT-COLLISION).
@@ -83,19 +82,11 @@ pub fn build_all(
             });
         }
     }
-    std::thread::scope(|scope| {
-        for _ in 0..threads {
-            scope.spawn(|| {
-                loop {
-                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                    let Some(input) = inputs.get(i) else { break };
-                    if slots[i].lock().expect("poisoned").is_some() {
-                        continue;
-                    }
-                    *slots[i].lock().expect("poisoned") = Some(build_one(engine, input, render));
-                }
-            });
+    crate::parallel::each(inputs, threads, |i, input| {
+        if slots[i].lock().expect("poisoned").is_some() {
+            return;
         }
+        *slots[i].lock().expect("poisoned") = Some(build_one(engine, input, render));
     });
     slots
         .into_iter()

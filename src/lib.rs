@@ -20,6 +20,7 @@ pub mod layout;
 pub mod markdown;
 pub mod material;
 pub mod outputs;
+pub mod parallel;
 pub mod pipeline;
 pub mod profile;
 pub mod scaffold;

@@ -62,17 +62,8 @@ fn prefetch(parts: &[(crate::material::PartKind, Vec<Block>)], root: &Confined) 
     if workers < 2 {
         return;
     }
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    std::thread::scope(|s| {
-        for _ in 0..workers {
-            s.spawn(|| {
-                loop {
-                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                    let Some(file) = files.get(i) else { break };
-                    let _ = probe(file, MAX_SIDE);
-                }
-            });
-        }
+    crate::parallel::each(&files, workers, |_, file| {
+        let _ = probe(file, MAX_SIDE);
     });
 }
 
