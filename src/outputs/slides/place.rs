@@ -321,7 +321,7 @@ pub fn place(
     let total = p.slides.len();
     for (i, slide) in p.slides.iter_mut().enumerate() {
         if slide.kind != Kind::Title {
-            footer(g, &theme, company, i + 1, total, &mut slide.items);
+            footer(g, company, i + 1, total, &mut slide.items);
         }
     }
     Deck {
@@ -360,41 +360,32 @@ fn one(text: &str) -> Vec<Para> {
     }]
 }
 
-fn footer(
-    g: &Geometry,
-    theme: &Theme,
-    company: &str,
-    n: usize,
-    total: usize,
-    items: &mut Vec<Item>,
-) {
+/// The footer: the company at the left, `n / N` at the right, each in its
+/// part of the body's width.
+fn footer(g: &Geometry, company: &str, n: usize, total: usize, items: &mut Vec<Item>) {
     let f = &g.footer;
-    let half = g.body.w / 2.0;
+    // Room for "999 / 999" at the footer's size, with a gap before it.
+    let number_w = 6.0 * f.size;
+    let rect = |x: f64, w: f64| Rect {
+        x,
+        y: f.y,
+        w,
+        h: f.h,
+    };
     items.push(text(
-        Rect {
-            x: g.body.x,
-            y: f.y,
-            w: half + 200.0,
-            h: f.h,
-        },
+        rect(g.body.x, g.body.w - number_w - f.size),
         Role::Caption,
         f.size,
         Align::Left,
         one(company),
     ));
     items.push(text(
-        Rect {
-            x: g.body.x + g.body.w - 120.0,
-            y: f.y,
-            w: 120.0,
-            h: f.h,
-        },
+        rect(g.body.x + g.body.w - number_w, number_w),
         Role::Caption,
         f.size,
         Align::Right,
         one(&format!("{n} / {total}")),
     ));
-    let _ = theme;
 }
 
 impl Placer<'_> {
