@@ -30,6 +30,8 @@ pub struct Deck {
     pub theme: Theme,
     /// How text is set in both files (from `layout.yaml`).
     pub style: Style,
+    /// The logo's picture (on every content slide), if any.
+    pub logo: Option<String>,
     pub slides: Vec<Slide>,
 }
 

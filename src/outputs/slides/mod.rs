@@ -59,13 +59,13 @@ impl TalkTime {
             .iter()
             .map(|s| s.notes.chars().filter(|c| !c.is_whitespace()).count())
             .sum();
+        // The logo is on every content slide; it is not a picture to talk about.
         let pictures = deck
             .slides
             .iter()
             .flat_map(|s| &s.items)
-            .filter(|i| matches!(i, Item::Picture { .. }))
-            .count()
-            .saturating_sub(logo_count(deck));
+            .filter(|i| matches!(i, Item::Picture { path, .. } if Some(path) != deck.logo.as_ref()))
+            .count();
         let speech = chars as f64 * 60.0 / f64::from(chars_per_minute.max(1));
         TalkTime {
             seconds: (speech + (pictures as u32 * picture_seconds) as f64).round() as u32,
@@ -76,38 +76,6 @@ impl TalkTime {
 
     pub fn minutes_text(&self) -> String {
         format!("{}分{:02}秒", self.seconds / 60, self.seconds % 60)
-    }
-}
-
-/// The logo is on every content slide; it is not a picture to talk about.
-fn logo_count(deck: &Deck) -> usize {
-    let Some(first) = deck
-        .slides
-        .iter()
-        .flat_map(|s| &s.items)
-        .find_map(|i| match i {
-            Item::Picture { path, .. } => Some(path.clone()),
-            _ => None,
-        })
-    else {
-        return 0;
-    };
-    let all = deck
-        .slides
-        .iter()
-        .flat_map(|s| &s.items)
-        .filter(|i| matches!(i, Item::Picture { path, .. } if *path == first))
-        .count();
-    if all
-        == deck
-            .slides
-            .iter()
-            .filter(|s| s.kind != deck::Kind::Title)
-            .count()
-    {
-        all
-    } else {
-        0
     }
 }
 

@@ -330,6 +330,7 @@ pub fn place(
         title: title.to_string(),
         company: company.to_string(),
         slides: p.slides,
+        logo: p.logo.as_ref().map(|l| l.world_path.clone()),
         theme,
         style: super::deck::Style {
             para_gap: g.text.gap,
@@ -339,6 +340,10 @@ pub fn place(
         },
     }
 }
+
+/// Line pitch of one-line boxes (titles, headings, captions), as measured
+/// and as set.
+const LINE_LEADING: f64 = 1.2;
 
 fn text(rect: Rect, role: Role, size: f64, align: Align, paras: Vec<Para>) -> Item {
     Item::Text {
@@ -408,19 +413,15 @@ impl Placer<'_> {
             w: t.w,
             h: t.h,
         };
-        let paras = one(title);
-        let size = self.fit_single(&paras, t.size, t.min_size, rect);
         let mut items = vec![
-            Item::Text {
+            self.line_item(
+                title,
+                Role::Title,
                 rect,
-                role: Role::Title,
-                size,
-                leading: 1.2,
-                align: Align::Left,
-                color: None,
-                bold: false,
-                paras,
-            },
+                (t.size, t.min_size),
+                Align::Left,
+                None,
+            ),
             Item::Line {
                 x1: g.body.x - 8.0,
                 y1: g.rule.y,
@@ -436,17 +437,32 @@ impl Placer<'_> {
         items
     }
 
-    /// The largest size that fits, else the smallest (a title is one box:
-    /// it shrinks, and the template shrinks further if it must).
-    fn fit_single(&self, paras: &[Para], max: f64, min: f64, rect: Rect) -> f64 {
+    /// One line of text (a title, a heading, a caption) in its box, at the
+    /// largest size from `max` to `min` at which it fits, else the
+    /// smallest: it is one box, and the template shrinks further if it must.
+    fn line_item(
+        &self,
+        line: &str,
+        role: Role,
+        rect: Rect,
+        (max, min): (f64, f64),
+        align: Align,
+        color: Option<String>,
+    ) -> Item {
         let mut size = max;
-        while size > min {
-            if lines(&paras[0].text, size, rect.w) as f64 * size * 1.2 <= rect.h + 1e-6 {
-                return size;
-            }
+        while size > min && lines(line, size, rect.w) as f64 * size * LINE_LEADING > rect.h + 1e-6 {
             size -= 1.0;
         }
-        min
+        Item::Text {
+            rect,
+            role,
+            size: size.max(min),
+            leading: LINE_LEADING,
+            align,
+            color,
+            bold: false,
+            paras: one(line),
+        }
     }
 
     fn cover(&mut self, s: &SlideSrc) {
@@ -464,23 +480,19 @@ impl Placer<'_> {
             w: g.body.w,
             h: c.band_h - 32.0,
         };
-        let title = one(&s.title);
-        let size = self.fit_single(&title, c.title_size, c.min_size, inner);
         let mut items = vec![
             Item::Box {
                 rect: band,
                 fill: self.theme.primary.clone(),
             },
-            Item::Text {
-                rect: inner,
-                role: Role::Heading,
-                size,
-                leading: 1.2,
-                align: Align::Center,
-                color: Some("#FFFFFF".into()),
-                bold: false,
-                paras: title,
-            },
+            self.line_item(
+                &s.title,
+                Role::Heading,
+                inner,
+                (c.title_size, c.min_size),
+                Align::Center,
+                Some("#FFFFFF".into()),
+            ),
         ];
         let below = Rect {
             x: g.body.x,
@@ -489,20 +501,24 @@ impl Placer<'_> {
             h: g.page.height - (c.band_y + c.band_h + 28.0) - 40.0,
         };
         if !s.paras.is_empty() {
-            let paras: Vec<Para> = s
-                .paras
-                .iter()
-                .map(|p| Para {
-                    level: 0,
-                    ..p.clone()
-                })
-                .collect();
-            let size = g
-                .fit(&paras, c.sub_size, g.text.min_size.min(c.sub_size), below)
-                .unwrap_or(g.text.min_size.min(c.sub_size));
-            items.push(text(below, Role::Body, size, Align::Center, paras));
+            let min = g.text.min_size.min(c.sub_size);
+            items.push(self.centred(&s.paras, below, c.sub_size, min));
         }
         self.push(Kind::Title, &s.title, &s.notes, items);
+    }
+
+    /// Lines under a cover's band or a divider's heading: centred, not
+    /// bullets, at the largest size from `max` to `min` that fits.
+    fn centred(&self, paras: &[Para], rect: Rect, max: f64, min: f64) -> Item {
+        let paras: Vec<Para> = paras
+            .iter()
+            .map(|p| Para {
+                level: 0,
+                ..p.clone()
+            })
+            .collect();
+        let size = self.g.fit(&paras, max, min, rect).unwrap_or(min);
+        text(rect, Role::Body, size, Align::Center, paras)
     }
 
     fn divider(&mut self, s: &SlideSrc) {
@@ -513,19 +529,15 @@ impl Placer<'_> {
             w: g.body.w,
             h: g.section.size * 2.6,
         };
-        let title = one(&s.title);
-        let size = self.fit_single(&title, g.section.size, g.title.min_size, head);
         let mut items = vec![
-            Item::Text {
-                rect: head,
-                role: Role::Heading,
-                size,
-                leading: 1.2,
-                align: Align::Center,
-                color: None,
-                bold: false,
-                paras: title,
-            },
+            self.line_item(
+                &s.title,
+                Role::Heading,
+                head,
+                (g.section.size, g.title.min_size),
+                Align::Center,
+                None,
+            ),
             Item::Line {
                 x1: g.page.width / 2.0 - 60.0,
                 y1: head.y + head.h + 12.0,
@@ -542,18 +554,8 @@ impl Placer<'_> {
                 w: g.body.w,
                 h: g.footer.y - (head.y + head.h + 32.0) - 8.0,
             };
-            let paras: Vec<Para> = s
-                .paras
-                .iter()
-                .map(|p| Para {
-                    level: 0,
-                    ..p.clone()
-                })
-                .collect();
-            let size = g
-                .fit(&paras, g.text.min_size + 2.0, g.text.min_size - 4.0, below)
-                .unwrap_or(g.text.min_size - 4.0);
-            items.push(text(below, Role::Body, size, Align::Center, paras));
+            let (max, min) = (g.text.min_size + 2.0, g.text.min_size - 4.0);
+            items.push(self.centred(&s.paras, below, max, min));
         }
         self.push(s.kind, &s.title, &s.notes, items);
     }
@@ -679,9 +681,8 @@ impl Placer<'_> {
                 w: area.w,
                 h: g.caption.h - 4.0,
             };
-            let paras = one(caption);
-            let size = self.fit_single(&paras, g.caption.size, g.caption.size - 4.0, rect);
-            items.push(text(rect, Role::Caption, size, Align::Center, paras));
+            let sizes = (g.caption.size, g.caption.size - 4.0);
+            items.push(self.line_item(caption, Role::Caption, rect, sizes, Align::Center, None));
         }
         items
     }

@@ -1211,6 +1211,7 @@ mod tests {
             title: "标杆".into(),
             company: "某某公司".into(),
             theme,
+            logo: None,
             style: Style {
                 para_gap: 0.45,
                 indent: 1.2,
