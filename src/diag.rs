@@ -100,6 +100,11 @@ pub enum Code {
     SlidesSyntax,
     /// D2: the deck's estimated talk time exceeds the limit.
     TalkTime,
+    /// `import`: the file is not a readable .docx (or a legacy .doc/.wps
+    /// with no converter).
+    ImportDocx,
+    /// `import`: the .docx is beyond the safety bounds (a zip bomb).
+    ImportLimit,
 }
 
 impl Code {
@@ -132,7 +137,9 @@ impl Code {
             | Code::Output
             | Code::OutputCollision
             | Code::Summary
-            | Code::SlidesSyntax => true,
+            | Code::SlidesSyntax
+            | Code::ImportDocx
+            | Code::ImportLimit => true,
             Code::NotAnOption
             | Code::TableShape
             | Code::MissingGlyph
@@ -186,6 +193,8 @@ impl Code {
             Code::OutputCollision => "OUT-COLLISION",
             Code::SlidesSyntax => "D4-SYNTAX",
             Code::TalkTime => "D2-TIME",
+            Code::ImportDocx => "IM-DOCX",
+            Code::ImportLimit => "IM-LIMIT",
         }
     }
 }

@@ -9,13 +9,15 @@
 //! → `document` (what is rendered) → `typeset` (the Typst world, fonts,
 //! templates, compile, export) → `outputs` (renderers and writing files).
 //! `pipeline` runs one material through them, `batch` many; `watch`,
-//! `scaffold` and `schema` serve the command line.
+//! `scaffold` and `schema` serve the command line. `import` is a step before
+//! `source`: a Word draft becomes a material folder.
 
 pub mod assets;
 pub mod batch;
 pub mod check;
 pub mod diag;
 pub mod document;
+pub mod import;
 pub mod layout;
 pub mod markdown;
 pub mod material;

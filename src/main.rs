@@ -1,6 +1,8 @@
 //! The `shenbao` command line: turns diagnostics into text and exit codes
 //! (as does `watch` for its own loop; the library only collects them).
 
+mod import_cmd;
+
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -240,6 +242,18 @@ enum Command {
     },
     /// 输出材料格式的 JSON Schema，供 VS Code 等编辑器补全和校验（print the JSON Schema）
     Schema,
+    /// 把 Word 稿（.docx）导入为材料文件夹：material.md、img/ 和 导入报告.txt（import a Word draft）
+    Import {
+        /// Word 稿；其后可再给装有申报表的 Word 文件
+        #[arg(required = true, num_args = 1..)]
+        files: Vec<PathBuf>,
+        /// 材料文件夹（默认在 Word 稿旁边，以企业名称命名）；已有材料时不覆盖
+        #[arg(short = 'o', long = "out")]
+        out: Option<PathBuf>,
+        /// 报告的格式：human（默认）或 json
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+    },
 }
 
 fn engine(common: &Common, out: PathBuf, draft: bool) -> Engine {
@@ -422,6 +436,7 @@ fn main() -> ExitCode {
                 }
             }
         }
+        Command::Import { files, out, format } => import_cmd::run(&files, out.as_deref(), format),
         Command::Schema => {
             say!(
                 "{}",
