@@ -385,3 +385,118 @@ pub fn material_md(
     }
     s
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diag::Sources;
+    use crate::markdown::{Block as MdBlock, Counters, Ctx, Inline, parse_part, plain_text};
+    use crate::material::PartText;
+    use crate::source::origin::{Origin, OriginKind};
+    use proptest::prelude::*;
+
+    /// The blocks the dialect reads from `md`, as the 推进实施 part.
+    fn parse(md: &str) -> Vec<MdBlock> {
+        let dir = std::path::Path::new("/nonexistent/material");
+        let mut sources = Sources::default();
+        let file = sources.add(&dir.join("material.md"), md.to_string());
+        let part = PartText {
+            kind: PartKind::Implementation,
+            text: md.to_string(),
+            origin: Origin {
+                file,
+                kind: OriginKind::Slice { start: 0 },
+            },
+            base_dir: dir.to_path_buf(),
+        };
+        let mut counters = Counters::default();
+        let mut diags = Vec::new();
+        let mut ctx = Ctx {
+            sources: &sources,
+            counters: &mut counters,
+            diags: &mut diags,
+        };
+        parse_part(&part, &mut ctx)
+    }
+
+    fn para_text(md: &str) -> String {
+        let blocks = parse(md);
+        assert_eq!(blocks.len(), 1, "one paragraph from {md:?}: {blocks:?}");
+        match &blocks[0] {
+            MdBlock::Para { content } => plain_text(content),
+            other => panic!("{md:?} is not a paragraph: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn markup_signs_print_as_typed() {
+        for t in [
+            "# 不是标题",
+            "- 不是列表",
+            "1. 不是列表",
+            "2) 也不是",
+            "> 不是引用",
+            "=== 不是下划线",
+            "温度20~22℃，面积3*6m，m^2 与 x_1",
+            "[3]: 河南省质量协会，2021年。",
+            "[^1] 不是脚注",
+            "<script>alert(1)</script> & &amp; &#x41;",
+            "#read(\"/etc/passwd\") $x$ `code` \\ 反斜杠",
+            "| 竖线 | 不是表格 |",
+            "**不是加粗** __也不是__",
+            "![不是图](img/a.png)",
+        ] {
+            assert_eq!(
+                para_text(&escape(t, true)),
+                t,
+                "escaped: {}",
+                escape(t, true)
+            );
+        }
+    }
+
+    #[test]
+    fn bold_runs_stay_bold_next_to_chinese_punctuation() {
+        let doc = Doc::default();
+        let pieces = vec![
+            Piece::Text {
+                text: "构建了".into(),
+                bold: false,
+                vert: Vert::Base,
+            },
+            Piece::Text {
+                text: "“全链条零缺陷”精益质量管理模式".into(),
+                bold: true,
+                vert: Vert::Base,
+            },
+            Piece::Text {
+                text: "。".into(),
+                bold: false,
+                vert: Vert::Base,
+            },
+        ];
+        let md = inline(&pieces, &mut Vec::new(), &doc, true);
+        let blocks = parse(&md);
+        let MdBlock::Para { content } = &blocks[0] else {
+            panic!("{blocks:?}")
+        };
+        assert!(
+            content.iter().any(|i| matches!(i, Inline::Strong { .. })),
+            "{md} → {content:?}"
+        );
+        assert_eq!(
+            plain_text(content),
+            "构建了“全链条零缺陷”精益质量管理模式。"
+        );
+    }
+
+    proptest! {
+        /// Any text a writer may type, escaped, reads back as itself.
+        #[test]
+        fn any_text_reads_back(t in "[a-z0-9中文，。“”（）#*_~^<>&;|!\\[\\]()`$\\\\: .+=-]{1,40}") {
+            let t = t.trim().to_string();
+            prop_assume!(!t.is_empty());
+            prop_assert_eq!(para_text(&escape(&t, true)), t);
+        }
+    }
+}

@@ -471,11 +471,8 @@ impl<'p> Reader<'p> {
                     }
                 }
                 "oMath" | "oMathPara" => {
-                    let t: String = n
-                        .descendants()
-                        .filter(|d| local(*d) == "t")
-                        .filter_map(|d| d.text())
-                        .collect();
+                    let mut t = String::new();
+                    math_text(n, &mut t, 0);
                     if !t.is_empty() && self.shown() {
                         push_text(para, &t, false, Vert::Base);
                         let at = self.at(&para.text());
@@ -497,9 +494,16 @@ impl<'p> Reader<'p> {
         let mut bold = None;
         let mut vert = None;
         let mut hidden = false;
+        let mut font = String::new();
         if let Some(rpr) = r.children().find(|c| local(*c) == "rPr") {
             for c in rpr.children().filter(|c| c.is_element()) {
                 match local(c) {
+                    "rFonts" => {
+                        font = attr(c, "ascii")
+                            .or_else(|| attr(c, "hAnsi"))
+                            .unwrap_or("")
+                            .to_string()
+                    }
                     "b" => bold = Some(is_on(c)),
                     "vertAlign" => vert = Some(Vert::from_val(attr(c, "val"))),
                     "vanish" | "specVanish" => hidden = is_on(c),
@@ -554,6 +558,28 @@ impl<'p> Reader<'p> {
                             let at = self.at(&para.text());
                             self.note(Kind::Hidden, Some(at), Some(t.to_string()));
                         }
+                    } else if t.chars().any(|c| ('\u{F000}'..='\u{F0FF}').contains(&c)) {
+                        // A symbol font's character typed as its private
+                        // code (how LibreOffice saves Insert → Symbol).
+                        let mut out = String::new();
+                        for ch in t.chars() {
+                            if ('\u{F000}'..='\u{F0FF}').contains(&ch) {
+                                match symbols::map(&font, &format!("{:04X}", ch as u32)) {
+                                    Some(m) => out.push(m),
+                                    None => {
+                                        let at = self.at(&para.text());
+                                        self.note(
+                                            Kind::Symbol,
+                                            Some(at),
+                                            Some(format!("{font} {:04X}", ch as u32)),
+                                        );
+                                    }
+                                }
+                            } else {
+                                out.push(ch);
+                            }
+                        }
+                        push_text(para, &out, bold, vert);
                     } else {
                         push_text(para, t, bold, vert);
                     }
@@ -829,6 +855,71 @@ impl<'p> Reader<'p> {
         }
         self.depth -= 1;
         Some(table)
+    }
+}
+
+/// An equation (OMML) as the linear text Word shows for it: brackets of
+/// delimiters and the `/` of fractions written out, scripts inline.
+fn math_text(n: Node, out: &mut String, depth: usize) {
+    if depth > MAX_DEPTH * 4 {
+        return;
+    }
+    let prop = |name: &str, default: &str| -> String {
+        n.children()
+            .find(|c| local(*c).ends_with("Pr"))
+            .and_then(|pr| pr.children().find(|c| local(*c) == name))
+            .and_then(|c| attr(c, "val"))
+            .unwrap_or(default)
+            .to_string()
+    };
+    match local(n) {
+        "t" => out.push_str(n.text().unwrap_or("")),
+        "d" => {
+            out.push_str(&prop("begChr", "("));
+            let sep = prop("sepChr", "|");
+            let mut first = true;
+            for e in n.children().filter(|c| local(*c) == "e") {
+                if !first {
+                    out.push_str(&sep);
+                }
+                first = false;
+                math_text(e, out, depth + 1);
+            }
+            out.push_str(&prop("endChr", ")"));
+        }
+        "f" => {
+            for (i, part) in n
+                .children()
+                .filter(|c| matches!(local(*c), "num" | "den"))
+                .enumerate()
+            {
+                if i > 0 {
+                    out.push('/');
+                }
+                math_text(part, out, depth + 1);
+            }
+        }
+        "rad" => {
+            out.push('√');
+            for c in n.children().filter(|c| local(*c) == "e") {
+                math_text(c, out, depth + 1);
+            }
+        }
+        "nary" => {
+            out.push_str(&prop("chr", "∫"));
+            for c in n
+                .children()
+                .filter(|c| c.is_element() && !local(*c).ends_with("Pr"))
+            {
+                math_text(c, out, depth + 1);
+            }
+        }
+        name if name.ends_with("Pr") => {}
+        _ => {
+            for c in n.children().filter(|c| c.is_element()) {
+                math_text(c, out, depth + 1);
+            }
+        }
     }
 }
 

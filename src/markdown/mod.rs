@@ -301,6 +301,13 @@ impl<'p, 'a> PartParser<'p, 'a> {
         self.prepared.text.get(range).unwrap_or("")
     }
 
+    /// Whether the character at `at` of the parsed text was escaped with a
+    /// backslash (an odd run of them before it).
+    fn escaped(&self, at: usize) -> bool {
+        let before = self.prepared.text.get(..at).unwrap_or("");
+        before.bytes().rev().take_while(|&b| b == b'\\').count() % 2 == 1
+    }
+
     fn next(&mut self) -> Option<(Event<'p>, Range<usize>)> {
         let e = self.events.get(self.pos).cloned();
         self.pos += 1;
@@ -815,6 +822,13 @@ impl<'p, 'a> PartParser<'p, 'a> {
                     self.pos -= 1;
                     break;
                 }
+                // A sign the writer escaped (`\*`) is kept out of
+                // `expand_delimiters`' reach until it has run.
+                Event::Text(t) if self.escaped(range.start) => {
+                    let mut chars = t.chars();
+                    let first = chars.next().map(guard).into_iter();
+                    push_text(top, &first.chain(chars).collect::<String>())
+                }
                 Event::Text(t) => push_text(top, &t),
                 Event::Code(t) => top.push(Inline::Code { v: t.to_string() }),
                 Event::InlineHtml(t) | Event::Html(t) => inline_html(&mut stack, &t, range),
@@ -886,7 +900,7 @@ impl<'p, 'a> PartParser<'p, 'a> {
         }
         let mut content = stack.pop().map(|f| f.content).unwrap_or_default();
         join_soft_breaks(&mut content);
-        (expand_delimiters(content), images)
+        (unguard(expand_delimiters(content)), images)
     }
 
     /// The inlines a closed span becomes. A `~` or `^` span that is not a
@@ -1264,6 +1278,37 @@ fn join_soft_breaks(content: &mut [Inline]) {
             }
         }
     }
+}
+
+/// Escaped `*`, `^` and `~` travel as Unicode noncharacters (never found
+/// in interchange text) through `expand_delimiters`, which would otherwise
+/// read them as markup again.
+const GUARDS: [(char, char); 3] = [('*', '\u{FDD0}'), ('^', '\u{FDD1}'), ('~', '\u{FDD2}')];
+
+fn guard(c: char) -> char {
+    GUARDS.iter().find(|(s, _)| *s == c).map_or(c, |(_, g)| *g)
+}
+
+fn unguard(content: Vec<Inline>) -> Vec<Inline> {
+    content
+        .into_iter()
+        .map(|mut i| {
+            match &mut i {
+                Inline::Text { v } if v.contains(|c| GUARDS.iter().any(|(_, g)| *g == c)) => {
+                    *v = v
+                        .chars()
+                        .map(|c| GUARDS.iter().find(|(_, g)| *g == c).map_or(c, |(s, _)| *s))
+                        .collect();
+                }
+                other => {
+                    if let Some(c) = other.children_mut() {
+                        *c = unguard(std::mem::take(c));
+                    }
+                }
+            }
+            i
+        })
+        .collect()
 }
 
 /// CommonMark's flanking rules refuse `**` next to CJK punctuation

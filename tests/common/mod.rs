@@ -280,7 +280,7 @@ pub struct Built {
 
 impl Built {
     #[track_caller]
-    fn from_output(out_dir: &Path, out: Output) -> Self {
+    pub fn from_output(out_dir: &Path, out: Output) -> Self {
         let folders: Vec<PathBuf> = std::fs::read_dir(out_dir)
             .expect("output folder")
             .map(|e| e.expect("dir entry").path())

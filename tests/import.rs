@@ -1,0 +1,438 @@
+//! `shenbao import` (issue 19): Word drafts of the corpus in
+//! `tests/import-corpus/` (made by `make_corpus.py`, one saved by
+//! LibreOffice) become materials that build, and every piece of the Word
+//! file's text reaches 正文.pdf — except what the import reports as dropped.
+//!
+//! Each `NAME.expect.json` says what the draft holds: the front-matter
+//! fields, the headings with their levels, the text that must be kept (in
+//! runs of one formatting, as the Word file has them) and what must be
+//! dropped (the table of contents, page numbers, deleted text, comments,
+//! the 申报表's own boilerplate).
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::roundtrip::{self, normalise};
+use common::*;
+use serde_json::Value;
+
+fn corpus(name: &str) -> PathBuf {
+    root().join("tests/import-corpus").join(name)
+}
+
+fn expect(name: &str) -> Value {
+    let path = corpus(&format!("{name}.expect.json"));
+    serde_json::from_str(&std::fs::read_to_string(&path).expect("expect.json")).expect("json")
+}
+
+/// `shenbao import FILES… -o DIR`.
+fn import_cmd(files: &[PathBuf], dir: &Path) -> std::process::Command {
+    let mut cmd = bin();
+    cmd.arg("import").args(files).arg("-o").arg(dir);
+    cmd
+}
+
+/// The value of a dotted key in the front matter of `material.md`, read
+/// back through YAML (so quoting and numbers are as the build reads them).
+fn front_matter(md: &str) -> serde_json::Map<String, Value> {
+    let body = md.strip_prefix("---\n").expect("front matter");
+    let end = body.find("\n---\n").expect("front matter end");
+    let yaml: Value = serde_saphyr::from_str(&body[..end]).expect("front matter is YAML");
+    let mut flat = serde_json::Map::new();
+    fn walk(prefix: &str, v: &Value, out: &mut serde_json::Map<String, Value>) {
+        match v {
+            Value::Object(m) => {
+                for (k, v) in m {
+                    let key = if prefix.is_empty() {
+                        k.clone()
+                    } else {
+                        format!("{prefix}.{k}")
+                    };
+                    walk(&key, v, out);
+                }
+            }
+            other => {
+                out.insert(prefix.to_string(), other.clone());
+            }
+        }
+    }
+    walk("", &yaml, &mut flat);
+    flat
+}
+
+fn as_text(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        Value::Number(n) => {
+            let f = n.as_f64().unwrap_or_default();
+            if f.fract() == 0.0 {
+                format!("{}", f as i64)
+            } else {
+                n.to_string()
+            }
+        }
+        other => other.to_string(),
+    }
+}
+
+/// Every PDF's text of a built material, normalised, in one string.
+fn printed(built: &Built) -> String {
+    let pdfs = built.probe();
+    let mut s = String::new();
+    for probe in [&pdfs.cover, &pdfs.body, &pdfs.form] {
+        let (body, notes) = roundtrip::streams(probe);
+        s.push_str(&body.text());
+        s.push_str(&notes.text());
+    }
+    s
+}
+
+struct Imported {
+    _tmp: tempfile::TempDir,
+    dir: PathBuf,
+    md: String,
+    report: Value,
+}
+
+#[track_caller]
+fn import(files: &[&str]) -> Imported {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let dir = tmp.path().join("材料");
+    let paths: Vec<PathBuf> = files.iter().map(|f| corpus(f)).collect();
+    let out = must_succeed(import_cmd(&paths, &dir).arg("--format").arg("json"));
+    let report: Value = serde_json::from_str(stdout(&out).trim()).expect("report json");
+    let md = std::fs::read_to_string(dir.join("material.md")).expect("material.md");
+    assert!(dir.join("导入报告.txt").is_file(), "the report is written");
+    Imported {
+        _tmp: tmp,
+        dir,
+        md,
+        report,
+    }
+}
+
+impl Imported {
+    fn material(&self) -> PathBuf {
+        self.dir.join("material.md")
+    }
+
+    /// Builds the material; `draft` for drafts whose 申报表 data (address,
+    /// finance) the Word file did not hold, so that content rules do not
+    /// stop the round trip.
+    fn build(&self, draft: bool) -> Built {
+        let out = self.dir.parent().expect("parent").join("out");
+        let mut cmd = build_cmd(&self.material(), &out);
+        if draft {
+            cmd.arg("--draft");
+        }
+        let done = must_succeed(&mut cmd);
+        Built::from_output(&out, done)
+    }
+
+    fn kinds(&self) -> Vec<String> {
+        self.report["notes"]
+            .as_array()
+            .expect("notes")
+            .iter()
+            .map(|n| n["kind"].as_str().unwrap_or("").to_string())
+            .collect()
+    }
+}
+
+/// The checks every corpus draft with an `expect.json` passes.
+#[track_caller]
+fn check_draft(name: &str, draft: bool) -> (Imported, Built) {
+    let exp = expect(name);
+    let imp = import(&[&format!("{name}.docx")]);
+    let fm = front_matter(&imp.md);
+    for (key, want) in exp["fields"].as_object().expect("fields") {
+        let got = fm.get(key).map(as_text);
+        assert_eq!(
+            got.as_deref(),
+            Some(as_text(want).as_str()),
+            "{name}: front matter {key}\n{}",
+            imp.md
+        );
+    }
+    for h in exp["headings"].as_array().into_iter().flatten() {
+        let line = format!(
+            "{} {}",
+            "#".repeat(h["level"].as_u64().expect("level") as usize),
+            h["text"].as_str().expect("text")
+        );
+        assert!(
+            imp.md.lines().any(|l| l == line),
+            "{name}: heading line {line:?} not in material.md\n{}",
+            imp.md
+        );
+    }
+    for s in exp["md_contains"].as_array().into_iter().flatten() {
+        let s = s.as_str().expect("str");
+        assert!(imp.md.contains(s), "{name}: material.md lacks {s:?}");
+    }
+    let built = imp.build(draft);
+    // The imported material prints whole (its own round trip, issue 8) …
+    roundtrip::assert_roundtrip(&imp.material(), &built);
+    // … and so does the Word file's text.
+    let text = printed(&built);
+    let mut missing = Vec::new();
+    for s in exp["must_keep"].as_array().expect("must_keep") {
+        let want = normalise(s.as_str().expect("str"));
+        if !text.contains(&want) {
+            missing.push(want);
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "{name}: {} of the Word file's texts are not in the PDFs: {missing:#?}",
+        missing.len()
+    );
+    let md = normalise(&imp.md);
+    for s in exp["dropped"].as_array().into_iter().flatten() {
+        let d = normalise(s.as_str().expect("str"));
+        assert!(!md.contains(&d), "{name}: {d:?} should have been dropped");
+    }
+    (imp, built)
+}
+
+#[test]
+fn word_draft_with_every_construct() {
+    let (imp, built) = check_draft("word-full", false);
+    let kinds = imp.kinds();
+    for k in [
+        "toc",
+        "comment",
+        "deleted",
+        "inserted",
+        "text-box",
+        "equation",
+        "chart",
+        "merged-cells",
+        "form-read",
+        "form-text",
+        "cover-title",
+        "ambiguous-heading",
+    ] {
+        assert!(kinds.iter().any(|x| x == k), "report lacks {k}: {kinds:?}");
+    }
+    // Footnotes are Word footnotes in the PDF's footnote area.
+    let exp = expect("word-full");
+    let (_, notes) = roundtrip::streams(&built.probe().body);
+    for f in exp["footnotes"].as_array().expect("footnotes") {
+        let f = normalise(f.as_str().expect("str"));
+        assert!(
+            notes.text().contains(&f),
+            "footnote {f:?} not at a page foot"
+        );
+    }
+    // Every kept picture is on a page (the chart has none to keep).
+    let kept = exp["figures"]
+        .as_array()
+        .expect("figures")
+        .iter()
+        .filter(|f| f["kept"].as_bool() != Some(false))
+        .count();
+    let images: usize = built
+        .probe()
+        .body
+        .pages
+        .iter()
+        .map(|p| p.images.len())
+        .sum();
+    assert!(images >= kept, "{images} images for {kept} pictures");
+    // Captions above tables, below figures, without the typed numbers.
+    assert!(imp.md.contains("表：2020—2022年主要质量指标"), "{}", imp.md);
+    assert!(imp.md.contains("![质量管理组织架构图](img/"), "{}", imp.md);
+    // The report names the lost chart's place and the comment's text.
+    let text = std::fs::read_to_string(imp.dir.join("导入报告.txt")).expect("report");
+    assert!(
+        text.contains("批注未导入：此处数据请与质量部年报再核对一次。"),
+        "{text}"
+    );
+    assert!(text.contains("图表"), "{text}");
+}
+
+#[test]
+fn draft_saved_by_libreoffice() {
+    check_draft("libreoffice", false);
+}
+
+#[test]
+fn wps_style_draft_chooses_the_henan_profile() {
+    let (imp, _) = check_draft("wps-style", true);
+    assert!(imp.md.contains("profile: \"henan-2023\""), "{}", imp.md);
+    // Without its 申报表, the draft lacks the address: the build says so,
+    // in material.md.
+    let out = imp.dir.parent().expect("parent").join("out-strict");
+    let err = stderr(&must_fail(&mut build_cmd(&imp.material(), &out)));
+    assert!(err.contains("V5") && err.contains("material.md:"), "{err}");
+}
+
+#[test]
+fn large_draft_imports_and_builds() {
+    check_draft("large", true);
+}
+
+/// A draft with no cover, no headings and no captions still imports; its
+/// text goes into one part, and the build says what the material lacks,
+/// pointing into material.md.
+#[test]
+fn plain_draft_says_what_is_missing() {
+    let exp = expect("plain");
+    let imp = import(&["plain.docx"]);
+    let kinds = imp.kinds();
+    for k in [
+        "field-missing",
+        "part-missing",
+        "part-guessed",
+        "no-caption",
+    ] {
+        assert!(kinds.iter().any(|x| x == k), "report lacks {k}: {kinds:?}");
+    }
+    for s in exp["must_keep"].as_array().expect("must_keep") {
+        let want = normalise(s.as_str().expect("str"));
+        assert!(
+            normalise(&imp.md).contains(&want),
+            "{want:?} not in material.md"
+        );
+    }
+    let out = imp.dir.parent().expect("parent").join("out");
+    let err = stderr(&must_fail(&mut build_cmd(&imp.material(), &out)));
+    assert!(err.contains("material.md:"), "{err}");
+    assert!(err.contains("IN-MISSING") || err.contains("IN-"), "{err}");
+    assert!(!out.exists() || std::fs::read_dir(&out).expect("dir").next().is_none());
+}
+
+/// The 申报表 in a second file fills the front matter; where it disagrees
+/// with the draft's cover, the report says so.
+#[test]
+fn form_in_a_second_file() {
+    let imp = import(&["wps-style.docx", "form.docx"]);
+    let fm = front_matter(&imp.md);
+    let exp = expect("form");
+    for key in [
+        "company.address",
+        "company.nature",
+        "company.scale",
+        "finance.2021.revenue",
+        "contact.email",
+    ] {
+        assert_eq!(
+            fm.get(key).map(as_text),
+            Some(as_text(&exp["fields"][key])),
+            "{key}"
+        );
+    }
+    assert!(
+        imp.kinds().iter().any(|k| k == "form-disagrees"),
+        "{:?}",
+        imp.kinds()
+    );
+}
+
+#[test]
+fn never_overwrites_a_material() {
+    let imp = import(&["word-full.docx"]);
+    let before = std::fs::read(imp.material()).expect("md");
+    let err = stderr(&must_fail(&mut import_cmd(
+        &[corpus("wps-style.docx")],
+        &imp.dir,
+    )));
+    assert!(err.contains("OUT") && err.contains("没有覆盖"), "{err}");
+    assert_eq!(std::fs::read(imp.material()).expect("md"), before);
+}
+
+/// Files that are not readable drafts: a clear message with a code,
+/// nothing written, never a panic.
+#[test]
+fn hostile_files_are_refused() {
+    for (file, code, says) in [
+        ("not-a-zip.docx", "IM-DOCX", "不是 zip"),
+        ("corrupt.docx", "IM-DOCX", "zip 结构损坏"),
+        ("no-document.docx", "IM-DOCX", "document.xml"),
+        ("xxe.docx", "IM-DOCX", "DTD"),
+        ("zip-bomb.docx", "IM-LIMIT", "超过上限"),
+    ] {
+        let tmp = tempfile::tempdir().expect("tmp");
+        let dir = tmp.path().join("材料");
+        let err = stderr(&must_fail(&mut import_cmd(&[corpus(file)], &dir)));
+        assert!(err.contains(code), "{file}: {err}");
+        assert!(err.contains(says), "{file}: {err}");
+        assert!(!err.contains("root:x:0:0"), "{file}: {err}");
+        assert!(!dir.exists(), "{file}: nothing is written");
+        assert_eq!(
+            std::fs::read_dir(tmp.path()).expect("dir").count(),
+            0,
+            "{file}: no staging folder left behind"
+        );
+    }
+}
+
+#[test]
+fn twenty_thousand_paragraphs_import() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let dir = tmp.path().join("材料");
+    must_succeed(&mut import_cmd(&[corpus("many-paragraphs.docx")], &dir));
+    let md = std::fs::read_to_string(dir.join("material.md")).expect("md");
+    assert!(md.lines().count() > 20_000, "every paragraph is kept");
+}
+
+/// A 50 MB picture is imported as it is (it is within the bounds).
+#[test]
+fn fifty_megabyte_picture() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let docx = tmp.path().join("huge.docx");
+    write_huge_picture_docx(&docx);
+    let dir = tmp.path().join("材料");
+    must_succeed(&mut import_cmd(&[docx], &dir));
+    let img = std::fs::read_dir(dir.join("img"))
+        .expect("img/")
+        .map(|e| e.expect("entry").metadata().expect("meta").len())
+        .max()
+        .expect("a picture");
+    assert!(img > 40 << 20, "the picture is kept whole: {img} bytes");
+}
+
+/// plain.docx with its picture replaced by a 4096 × 4096 PNG of noise.
+fn write_huge_picture_docx(path: &Path) {
+    use std::io::{Read, Write};
+    let src = std::fs::File::open(corpus("plain.docx")).expect("plain.docx");
+    let mut zip = zip::ZipArchive::new(src).expect("zip");
+    let mut out = zip::ZipWriter::new(std::fs::File::create(path).expect("create"));
+    let stored = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Stored)
+        .large_file(true);
+    for i in 0..zip.len() {
+        let mut f = zip.by_index(i).expect("entry");
+        let name = f.name().expect("name").to_string();
+        let mut bytes = Vec::new();
+        f.read_to_end(&mut bytes).expect("read");
+        if name.starts_with("word/media/") && name.ends_with(".png") {
+            bytes = noise_png(4096);
+        }
+        out.start_file(name, stored).expect("start");
+        out.write_all(&bytes).expect("write");
+    }
+    out.finish().expect("finish");
+}
+
+fn noise_png(side: u32) -> Vec<u8> {
+    let mut data = vec![0u8; (side * side * 3) as usize];
+    let mut x: u32 = 2463534242;
+    for b in &mut data {
+        x ^= x << 13;
+        x ^= x >> 17;
+        x ^= x << 5;
+        *b = x as u8;
+    }
+    let mut out = Vec::new();
+    let mut enc = png::Encoder::new(&mut out, side, side);
+    enc.set_color(png::ColorType::Rgb);
+    enc.set_compression(png::Compression::Fastest);
+    enc.write_header()
+        .expect("header")
+        .write_image_data(&data)
+        .expect("png");
+    out
+}
