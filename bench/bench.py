@@ -101,8 +101,35 @@ def book_vs_typst(name, material, results, common):
         print("  (typst-cli not installed: run bench/run.sh to install it into bench/tools)")
 
 
+def import_bench(results, common):
+    """`shenbao import` on the corpus's largest draft (tests/import-corpus/
+    large.docx: 10 pictures, 9 tables, about 12 000 字), beside pandoc
+    converting the same file to Markdown, and import followed by build."""
+    draft = ROOT / "tests" / "import-corpus" / "large.docx"
+    folder = WORK / "import-out"
+    print("\nimport a Word draft (large.docx):")
+    # import refuses to overwrite, so each run starts from no folder.
+    imp, imp_rss = measure("shenbao import large.docx", ["sh", "-c", f'rm -rf "{folder}" && exec "{SHENBAO}" import "{draft}" -o "{folder}"'])
+    results.update(import_s=imp, import_rss_mb=imp_rss)
+    pandoc = shutil.which("pandoc")
+    if pandoc:
+        media = WORK / "pandoc-media"
+        p, p_rss = measure("pandoc large.docx -t markdown (same file)", ["sh", "-c", f'rm -rf "{media}" && exec "{pandoc}" "{draft}" -t markdown --extract-media="{media}" -o /dev/null'])
+        print(f"  ratio shenbao import / pandoc: {imp / p:.2f}x")
+        results.update(pandoc_s=p, pandoc_rss_mb=p_rss)
+    else:
+        print("  (pandoc not installed: apt-get install pandoc to compare)")
+    both, both_rss = measure("shenbao import + build --draft", ["sh", "-c", f'rm -rf "{folder}" "{WORK / "import-build"}" && "{SHENBAO}" import "{draft}" -o "{folder}" && exec "{SHENBAO}" build "{folder}/material.md" -o "{WORK / "import-build"}" --draft {" ".join(common)}'])
+    results.update(import_build_s=both, import_build_rss_mb=both_rss)
+
+
 def main():
     WORK.mkdir(parents=True, exist_ok=True)
+    if os.environ.get("BENCH_ONLY") == "import":
+        results = {}
+        print(f"machine: {os.cpu_count()} cores; {RUNS} runs each")
+        import_bench(results, ["--no-system-fonts"])
+        return
     out = WORK / "out"
     material = str(EXAMPLE / "material.yaml")
     common = ["--no-system-fonts"]
@@ -136,6 +163,8 @@ def main():
     b2, r2 = measure("shenbao build x100, -j 2", [SHENBAO, "build", *inputs, "-o", WORK / "batch-out", "-j", "2", *common], runs=1)
     print(f"  {100 / b2:.1f} materials/s with 2 threads; speed-up 1→2 threads {b1 / b2:.2f}x")
     results.update(batch_j1_s=b1, batch_j2_s=b2, batch_rss_mb=max(r1, r2))
+
+    import_bench(results, common)
 
     print("\nwatch rebuild (in process):")
     r = subprocess.run(["cargo", "bench", "--quiet", "--bench", "rebuild"], cwd=ROOT, capture_output=True, text=True)

@@ -242,7 +242,14 @@ impl<'p> Reader<'p> {
                 }
             }
             self.fields.clear();
-            if !words.is_empty() {
+            let all: String = words.concat();
+            let only_page_words = all
+                .chars()
+                .all(|c| c.is_whitespace() || "第页共/-—－".contains(c));
+            if only_page_words && !all.is_empty() {
+                // `第 PAGE 页 共 NUMPAGES 页`: page numbers, which the body has.
+                self.note(Kind::PageField, None, Some(all));
+            } else if !words.is_empty() {
                 self.note(Kind::HeaderFooter, None, Some(words.join(" / ")));
             }
         }
@@ -663,7 +670,10 @@ impl<'p> Reader<'p> {
         let mut found_picture = false;
         for d in g.descendants().filter(|d| d.is_element()) {
             match local(d) {
-                "blip" | "imagedata" => {
+                "blip" | "imagedata"
+                    if !d.ancestors().any(|a| local(a) == "txbxContent") =>
+                {
+                    // (A picture inside a text box is read with the box.)
                     let id = attr(d, "embed").or_else(|| attr(d, "id"));
                     if let Some(id) = id
                         && let Some(piece) = self.picture(id, width)

@@ -59,6 +59,7 @@ pub enum Kind {
     TitleMissing,
     TitleDiffers,
     AmbiguousHeading,
+    NumberedItem,
     LevelGuessed,
     NoCaption,
     // The front matter.
@@ -106,6 +107,7 @@ impl Kind {
             Kind::AmbiguousHeading => {
                 "以编号开头，但不是加粗的短句，按正文段落处理；若它是标题，请在 material.md 里改成 ## 标题"
             }
+            Kind::NumberedItem => "自动编号列表里的这一项本身又以编号开头，按列表项处理（不是标题）",
             Kind::LevelGuessed => "标题级别由编号或样式推断，请核对",
             Kind::NoCaption => "没有题注（表题或图题），请在 material.md 里补上",
             Kind::FieldFound => "读出",
@@ -225,7 +227,7 @@ impl Report {
         }
         let _ = writeln!(
             s,
-            "\n下一步：打开 material.md 核对以上各项，然后运行 shenbao build {{文件夹}}/material.md；\n若还缺信息，build 会指出在 material.md 的哪一行。"
+            "\n下一步：打开本文件夹里的 material.md 核对以上各项，然后用 shenbao build 生成；\n若还缺信息，build 会指出在 material.md 的哪一行。"
         );
         s
     }

@@ -414,7 +414,7 @@ fn heading(p: &Para, ctx: &mut Ctx) -> Option<(u8, Vec<Piece>)> {
     if p.num.is_some() && !heading_like {
         // An item of an automatic list, whatever its text starts with.
         if typed.is_some() {
-            ctx.note(Kind::AmbiguousHeading, p, Some(first_words(t)));
+            ctx.note(Kind::NumberedItem, p, Some(first_words(t)));
         }
         return None;
     }
