@@ -457,7 +457,22 @@ fn saved_dpi(bytes: &[u8]) -> Option<f64> {
 
 #[cfg(test)]
 mod tests {
-    use super::saved_dpi;
+    use super::{Format, converted_source, material_rel, saved_dpi, world_path};
+
+    #[test]
+    fn typst_gets_what_it_reads_by_the_extension() {
+        assert_eq!(world_path("img/a.png", Format::Png), "/material/img/a.png");
+        assert_eq!(world_path("img/a.JPG", Format::Jpeg), "/material/img/a.JPG");
+        assert_eq!(world_path("a.webp", Format::WebP), "/material/a.webp");
+        assert_eq!(world_path("a.gif", Format::Gif), "/material/a.gif");
+        // Typst would decode these by the extension, or cannot at all.
+        assert_eq!(world_path("img/a.bmp", Format::Bmp), "/png/img/a.bmp.png");
+        assert_eq!(world_path("a.jpg", Format::WebP), "/png/a.jpg.png");
+        assert_eq!(world_path("a.png", Format::Jpeg), "/png/a.png.png");
+        assert_eq!(converted_source("/png/img/a.bmp.png"), Some("img/a.bmp"));
+        assert_eq!(material_rel("/png/img/a.bmp.png"), Some("img/a.bmp"));
+        assert_eq!(material_rel("/material/img/a.png"), Some("img/a.png"));
+    }
 
     #[test]
     fn png_and_jpeg_resolution() {
@@ -472,6 +487,10 @@ mod tests {
             0xFF, 0xD8, 0xFF, 0xE0, 0, 16, b'J', b'F', b'I', b'F', 0, 1, 1, 1, 0, 72, 0, 72, 0, 0,
         ];
         assert_eq!(saved_dpi(&jpeg), Some(72.0));
+        let mut bmp = b"BM".to_vec();
+        bmp.resize(46, 0);
+        bmp[38..42].copy_from_slice(&11811u32.to_le_bytes());
+        assert_eq!(saved_dpi(&bmp).map(f64::round), Some(300.0));
         assert_eq!(saved_dpi(b"nothing"), None);
     }
 }

@@ -475,6 +475,36 @@ mod tests {
     }
 
     #[test]
+    fn missing_space_only_after_a_key() {
+        let at = |yaml: &str, line: usize| missing_space(yaml, line).map(|h| (h.line, h.cols));
+        assert_eq!(
+            at("company:\n  name:洛阳\n  address: 洛阳", 2),
+            Some((1, 6..7))
+        );
+        assert_eq!(at("- date:2023-03-20\n", 0), Some((0, 6..7)));
+        // Not keys: text, a URL, a time, a key with its space.
+        assert_eq!(at("brief: ISO:9001\n", 0), None);
+        assert_eq!(at("ISO:9001 认证\n", 0), None);
+        assert_eq!(at("web: http://example.com\n", 0), None);
+        assert_eq!(at("url:http://example.com\n", 0), Some((0, 3..4)));
+        assert_eq!(at("http://example.com\n", 0), None);
+        assert_eq!(at("name: 张三\n", 0), None);
+        // A line of block text may read anything.
+        assert_eq!(at("abstract: |\n  note:这是正文\n", 1), None);
+    }
+
+    #[test]
+    fn colon_in_value_points_inside() {
+        let at = |yaml: &str| colon_in_value(yaml, 0).map(|h| h.cols);
+        assert_eq!(at("brief: 目标: 零缺陷"), Some(13..14));
+        assert_eq!(at("  brief: 目标:"), Some(15..16));
+        assert_eq!(at("brief: ISO 9001:2015 认证"), None);
+        assert_eq!(at("brief: \"目标: 零缺陷\""), None);
+        assert_eq!(at("brief: |"), None);
+        assert_eq!(at("brief: 目标 # 注: 说明"), None);
+    }
+
+    #[test]
     fn structure_lines() {
         assert!(is_structure("company:"));
         assert!(is_structure("  name: 张三"));
