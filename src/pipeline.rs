@@ -373,11 +373,15 @@ fn emit_typst(
     std::fs::write(dir.join("data.json"), data).map_err(fail)?;
     for image in &p.assets {
         if let Some(rel) = p.loaded.root.relative(image) {
-            let target = dir.join("material").join(rel);
+            // Where the world serves it: a converted picture as its PNG.
+            let (world, bytes) = crate::assets::images::as_served(image, &rel)
+                .map_err(std::io::Error::other)
+                .map_err(fail)?;
+            let target = dir.join(world.trim_start_matches('/'));
             if let Some(parent) = target.parent() {
                 std::fs::create_dir_all(parent).map_err(fail)?;
             }
-            std::fs::copy(image, &target).map_err(fail)?;
+            std::fs::write(&target, bytes).map_err(fail)?;
         }
     }
     Ok(())

@@ -180,7 +180,10 @@ fn unbindable_attachments_are_errors_at_their_line() {
     for (file, says) in [
         ("locked.pdf", "需要密码才能打开"),
         ("cut.pdf", "不完整"),
-        ("notes.pdf", "不是 PDF，也不是 PNG 或 JPEG"),
+        (
+            "notes.pdf",
+            "不是 PDF，也不是 PNG、JPEG、GIF、WebP 或 BMP 图片",
+        ),
     ] {
         assert!(err.contains(says), "{file}: {err}");
         let line = line_of(&yaml, file);
@@ -191,4 +194,58 @@ fn unbindable_attachments_are_errors_at_their_line() {
     }
     assert_eq!(err.matches("error[IN-ATTACH]").count(), 3, "{err}");
     assert!(err.contains("error[IN-FILE]"), "{err}");
+}
+
+/// Issue 23: a certificate scanned to BMP, one saved from a web page as
+/// WebP (one of them turned by its EXIF orientation) and a GIF are bound,
+/// each the right way up.
+#[test]
+fn webp_gif_and_bmp_pictures_are_bound_upright() {
+    let f = fixture(
+        "  - {file: scan.bmp, title: 扫描的证书}
+  - {file: web.webp, title: 网页保存的证书}
+  - {file: old.gif, title: 旧软件导出的证书}
+  - {file: phone.webp, title: 手机拍的证书}
+",
+    );
+    write_pictures(&f, "", 400, 300);
+    let built = f.build("material.yaml");
+    let pics = pictures(&built.pdf(BOOK));
+    let bound: Vec<&Picture> = pics.iter().rev().take(4).rev().collect();
+    let pages: Vec<usize> = bound.iter().map(|p| p.page).collect();
+    assert_eq!(
+        pages.windows(2).filter(|w| w[1] == w[0] + 1).count(),
+        3,
+        "one a page: {pages:?}"
+    );
+    for p in bound {
+        assert_close(p.width() / p.height(), 400.0 / 300.0, 0.01, "shape kept");
+        assert!(p.top < 80.0 && p.bottom > 180.0, "not upright: {p:?}");
+    }
+}
+
+/// An iPhone HEIC photo listed as an attachment is an error at its line,
+/// saying how to get a JPEG.
+#[test]
+fn heic_attachment_says_how_to_save_as_jpeg() {
+    let f = fixture("  - {file: IMG_0001.HEIC, title: 现场照片}\n");
+    f.write("IMG_0001.HEIC", heic());
+    let err = f.reject("material.yaml");
+    let yaml = std::fs::read_to_string(f.path("material.yaml")).unwrap();
+    let line = line_of(&yaml, "IMG_0001.HEIC");
+    let col = yaml
+        .lines()
+        .nth(line - 1)
+        .unwrap()
+        .find("IMG_0001")
+        .unwrap()
+        + 1;
+    assert!(err.contains("error[IN-ATTACH]"), "{err}");
+    assert!(
+        locations(&err).contains(&("material.yaml".to_string(), line, col)),
+        "at {line}:{col}: {err}"
+    );
+    for says in ["HEIC", "“照片”应用", "另存为", "兼容性最佳"] {
+        assert!(err.contains(says), "{says}: {err}");
+    }
 }

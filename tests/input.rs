@@ -681,3 +681,216 @@ fn assert_no_blank_labels(err: &str, text: &str) {
         assert!(!l.trim().is_empty(), "points at blank line {line}:\n{err}");
     }
 }
+
+// ---------------------------------------------------------------------------
+// Issue 23: files as writers save them, and the YAML mistakes named.
+
+/// A UTF-16 material (LE and BE) is read, with one warning that says it was
+/// converted; an error in it is pointed at its own line and column.
+#[test]
+fn in_encoding_utf16_material_is_read_and_pointed_into() {
+    for big_endian in [false, true] {
+        let yaml = small_with("company:", "company：");
+        let f = Fixture::new();
+        f.write("material.yaml", utf16(&yaml, big_endian));
+        let err = f.reject("material.yaml");
+        assert_eq!(err.matches("warning[IN-ENCODING]").count(), 1, "{err}");
+        let name = if big_endian { "UTF-16 BE" } else { "UTF-16 LE" };
+        assert!(err.contains(&format!("文件是 {name}")), "{err}");
+        assert!(err.contains("已转换读取"), "{err}");
+        assert_cause(
+            &err,
+            "IN-YAML",
+            "material.yaml",
+            line_of(&yaml, "company："),
+            col_of(&yaml, "："),
+            "键 `company` 后面用了中文冒号",
+        );
+    }
+}
+
+/// A UTF-16 part file is read too, and a diagnostic in it (F3: a character
+/// no font has, a surrogate pair in UTF-16) is pointed at its line and
+/// column.
+#[test]
+fn in_encoding_utf16_part_file_is_pointed_into() {
+    let part = "第一段正文。\n\n第二段有𠮷字。\n";
+    let yaml = small_with(
+        "implementation: |\n  推进实施正文。\n",
+        "implementation: {file: parts/implementation.md}\n",
+    );
+    let f = Fixture::yaml(&yaml);
+    f.write("parts/implementation.md", utf16(part, true));
+    let err = f.reject("material.yaml");
+    assert!(err.contains("warning[IN-ENCODING]"), "{err}");
+    assert_diag(
+        &err,
+        "F3",
+        "parts/implementation.md",
+        line_of(part, "𠮷"),
+        col_of(part, "𠮷"),
+    );
+}
+
+/// A UTF-16 file cut in the middle of a character is refused at the place
+/// where it stops reading.
+#[test]
+fn in_encoding_broken_utf16_is_pointed_at() {
+    let mut bytes = utf16("company:\n  name: 洛阳", false);
+    bytes.extend_from_slice(&[0x00, 0xD8]); // a lone high surrogate
+    bytes.extend_from_slice(&utf16("测试", false)[2..]);
+    let f = Fixture::new();
+    f.write("material.yaml", &bytes);
+    let err = f.reject("material.yaml");
+    assert_cause(&err, "IN-ENCODING", "material.yaml", 2, 11, "已损坏");
+}
+
+/// `name:洛阳…`: no space after the colon, at the colon, with the line as
+/// it should read; in braces too.
+#[test]
+fn in_yaml_missing_space_after_colon_is_pointed_at() {
+    let yaml = small_with(
+        "  name: 洛阳测试机械有限公司",
+        "  name:洛阳测试机械有限公司",
+    );
+    let err = Fixture::yaml(&yaml).reject("material.yaml");
+    assert_cause(
+        &err,
+        "IN-YAML",
+        "material.yaml",
+        line_of(&yaml, "name:洛阳"),
+        col_of(&yaml, ":洛阳"),
+        "键 `name` 后面的冒号“:”后面少了一个空格",
+    );
+    assert!(err.contains("`name: 洛阳测试机械有限公司`"), "{err}");
+    assert!(!err.contains("YAML 格式错误"), "{err}");
+
+    let yaml = small_with("quality_head: {name: 王五", "quality_head: {name:王五");
+    let err = Fixture::yaml(&yaml).reject("material.yaml");
+    assert_cause(
+        &err,
+        "IN-YAML",
+        "material.yaml",
+        line_of(&yaml, "name:王五"),
+        col_of(&yaml, ":王五"),
+        "键 `name` 后面的冒号“:”后面少了一个空格",
+    );
+    assert!(err.contains("`name: 王五`"), "{err}");
+}
+
+/// `brief: 质量目标: 零缺陷…`: the inner `: ` is pointed at, and the help
+/// gives both ways out.
+#[test]
+fn in_yaml_colon_inside_a_value_is_pointed_at() {
+    let yaml = small_with(
+        "  brief: 质量标杆简介。",
+        "  brief: 质量目标: 零缺陷，公司以 ISO 9001:2015 为基础建立质量管理体系。",
+    );
+    let err = Fixture::yaml(&yaml).reject("material.yaml");
+    assert_cause(
+        &err,
+        "IN-YAML",
+        "material.yaml",
+        line_of(&yaml, "质量目标: "),
+        col_of(&yaml, ": 零缺陷"),
+        "`brief` 的值里有“: ”",
+    );
+    assert!(
+        err.contains("`brief: \"质量目标: 零缺陷，"),
+        "quote it:\n{err}"
+    );
+    assert!(err.contains("`brief: |`"), "or a | block:\n{err}");
+}
+
+/// Any other YAML error keeps the generic message; its help names the
+/// usual causes, Word habits first.
+#[test]
+fn in_yaml_other_errors_name_the_likely_causes() {
+    let yaml = small_with("  address: 河南省", "   address: 河南省");
+    let err = Fixture::yaml(&yaml).reject("material.yaml");
+    assert!(err.contains("error[IN-YAML]: YAML 格式错误"), "{err}");
+    let locs = locations(&err);
+    assert_eq!(locs.len(), 1, "{err}");
+    assert_diag(&err, "IN-YAML", "material.yaml", locs[0].1, locs[0].2);
+    assert_eq!(locs[0].1, line_of(&yaml, "   address"), "{err}");
+    let causes = [
+        "中文冒号",
+        "冒号后面没有空格",
+        "加引号",
+        "`键: |`",
+        "Tab",
+        "成对",
+    ];
+    let at = |s: &str| {
+        err.find(s)
+            .unwrap_or_else(|| panic!("{s:?} not in:\n{err}"))
+    };
+    for w in causes.windows(2) {
+        assert!(at(w[0]) < at(w[1]), "{:?} before {:?}:\n{err}", w[0], w[1]);
+    }
+}
+
+/// SMALL_YAML whose 推进实施 shows `figures` (`![caption](path "width=50%")`).
+fn with_figures(figures: &[(&str, &str)]) -> String {
+    let mut body = String::from("  推进实施正文。\n");
+    for (caption, path) in figures {
+        body.push_str(&format!("\n  ![{caption}]({path} \"width=50%\")\n"));
+    }
+    small_with("  推进实施正文。\n", &body)
+}
+
+/// WebP, GIF and BMP figures print, the right way up: a WebP turned by its
+/// EXIF orientation, and a WebP named `.jpg` (as chat tools save them).
+#[test]
+fn figures_in_webp_gif_and_bmp_print_upright() {
+    let upright = two_tone(900, 600, true);
+    let figures = [
+        ("网页保存的图片", "img/web.webp"),
+        ("旧软件的动图", "img/old.gif"),
+        ("扫描仪的图片", "img/scan.bmp"),
+        ("手机竖拍横放的照片", "img/phone.webp"),
+        ("聊天工具保存的图片", "img/wechat.jpg"),
+    ];
+    let f = Fixture::yaml(&with_figures(&figures));
+    write_pictures(&f, "img/", 900, 600);
+    f.write(
+        "img/wechat.jpg",
+        encode(&upright, image::ImageFormat::WebP, None),
+    );
+    let built = f.build("material.yaml");
+    assert!(!built.stderr.contains("IN-IMAGE"), "{}", built.stderr);
+    let pics = pictures(&built.pdf(BODY));
+    assert_eq!(pics.len(), figures.len(), "{pics:?}");
+    for (p, (caption, _)) in pics.iter().zip(&figures) {
+        assert_close(
+            p.width() / p.height(),
+            1.5,
+            0.02,
+            &format!("{caption}: shape"),
+        );
+        assert!(
+            p.top < 80.0 && p.bottom > 180.0,
+            "{caption} is not the right way up: {p:?}"
+        );
+    }
+}
+
+/// An iPhone HEIC photo is refused at its figure, with the way to a JPEG.
+#[test]
+fn in_image_heic_says_how_to_save_as_jpeg() {
+    let yaml = with_figures(&[("现场照片", "img/iphone.heic")]);
+    let f = Fixture::yaml(&yaml);
+    f.write("img/iphone.heic", heic());
+    let err = f.reject("material.yaml");
+    assert_cause(
+        &err,
+        "IN-IMAGE",
+        "material.yaml",
+        line_of(&yaml, "iphone.heic"),
+        col_of(&yaml, "![现场照片]"),
+        "HEIC",
+    );
+    for way in ["“照片”应用", "另存为", "兼容性最佳"] {
+        assert!(err.contains(way), "{way}: {err}");
+    }
+}

@@ -4,6 +4,7 @@
 Usage: pdfprobe.py FILE.pdf [FILE.pdf ...]
        pdfprobe.py --toc FILE.pdf [FILE.pdf ...]
        pdfprobe.py --digest FILE.pdf
+       pdfprobe.py --pictures FILE.pdf
 
 Prints a JSON list, one object per file: "fonts" (every font of every page,
 with whether it is embedded) and "pages", each with its width and height,
@@ -15,6 +16,11 @@ are PDF points from the top-left corner, y growing downwards.
 With --toc, prints instead each file's outline (bookmarks) as a list of
 [level, title, page] (PyMuPDF's get_toc(), pages from 1; -1 when an entry
 points nowhere).
+
+With --pictures, prints one PDF's pictures as they look on the page: for
+each, its page (from 1), its bbox and the mean grey (0 black .. 255 white)
+of the top, bottom, left and right quarters of the page rendered inside
+it, so a test can tell which way up a picture is printed.
 
 With --digest, prints one PDF's page content as plain text lines, a line per
 page size, span (text, font without its subset tag, size, origin), rule and
@@ -96,6 +102,29 @@ def toc(path):
     return pymupdf.open(path).get_toc(simple=True)
 
 
+def pictures(path):
+    out = []
+    for n, page in enumerate(pymupdf.open(path), 1):
+        for info in page.get_image_info():
+            box = pymupdf.Rect(info["bbox"])
+            pix = page.get_pixmap(clip=box, dpi=36, colorspace=pymupdf.csGRAY)
+            w, h, data = pix.width, pix.height, pix.samples
+
+            def mean(x0, y0, x1, y1):
+                vals = [data[y * pix.stride + x] for y in range(y0, y1) for x in range(x0, x1)]
+                return r(sum(vals) / max(len(vals), 1))
+
+            out.append({
+                "page": n,
+                "bbox": [r(v) for v in box],
+                "top": mean(0, 0, w, h // 4),
+                "bottom": mean(0, h - h // 4, w, h),
+                "left": mean(0, 0, w // 4, h),
+                "right": mean(w - w // 4, 0, w, h),
+            })
+    return out
+
+
 def digest(path):
     f = lambda v: f"{float(v):.2f}"
     out = []
@@ -115,6 +144,8 @@ if __name__ == "__main__":
     args = sys.argv[1:]
     if args[:1] == ["--digest"]:
         sys.stdout.write(digest(args[1]))
+    elif args[:1] == ["--pictures"]:
+        json.dump(pictures(args[1]), sys.stdout)
     elif args[:1] == ["--toc"]:
         json.dump([toc(p) for p in args[1:]], sys.stdout, ensure_ascii=False)
     else:

@@ -244,3 +244,60 @@ fn county_materials_roundtrip() {
     }
     assert_eq!(n, 2, "the county example's two clean materials");
 }
+
+/// A copy of the example folder of `material` in which every text file
+/// (the material, its parts) is saved as UTF-16; the pictures as they are.
+fn utf16_copy(material: &Path, big_endian: bool) -> tempfile::TempDir {
+    fn copy(from: &Path, to: &Path, big_endian: bool) {
+        std::fs::create_dir_all(to).expect("mkdir");
+        for entry in std::fs::read_dir(from).expect("read dir") {
+            let path = entry.expect("entry").path();
+            let target = to.join(path.file_name().expect("name"));
+            if path.is_dir() {
+                copy(&path, &target, big_endian);
+            } else if path.extension().is_some_and(|e| e == "md" || e == "yaml") {
+                let text = std::fs::read_to_string(&path).expect("utf-8 example");
+                std::fs::write(&target, utf16(&text, big_endian)).expect("write");
+            } else {
+                std::fs::copy(&path, &target).expect("copy");
+            }
+        }
+    }
+    let tmp = tempfile::tempdir().expect("temp dir");
+    copy(material.parent().unwrap(), tmp.path(), big_endian);
+    tmp
+}
+
+/// Issue 23: the examples saved by Notepad as UTF-16 build with a warning,
+/// and every character of them reaches the page: the YAML example and its
+/// part files in UTF-16 LE, the Markdown example in UTF-16 BE.
+#[test]
+fn utf16_materials_roundtrip() {
+    for (material, big_endian) in [
+        (example_yaml(), false),
+        (root().join("examples/luoyang-bearing-md/material.md"), true),
+    ] {
+        let copy = utf16_copy(&material, big_endian);
+        let name = material.file_name().unwrap();
+        let out = tempfile::tempdir().expect("temp dir");
+        let built = must_succeed(&mut build_cmd(&copy.path().join(name), out.path()));
+        let warned = stderr(&built);
+        let files = if name == "material.yaml" { 3 } else { 1 };
+        assert_eq!(
+            warned.matches("warning[IN-ENCODING]").count(),
+            files,
+            "one warning per file:\n{warned}"
+        );
+        let folders: Vec<PathBuf> = std::fs::read_dir(out.path())
+            .expect("output folder")
+            .map(|e| e.expect("dir entry").path())
+            .collect();
+        let built = Built {
+            stdout: stdout(&built),
+            stderr: warned,
+            folder: folders[0].clone(),
+        };
+        // What must be printed is read from the UTF-8 original.
+        roundtrip::assert_roundtrip(&material, &built);
+    }
+}

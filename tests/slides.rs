@@ -455,7 +455,7 @@ fn an_overlong_deck_warns_with_its_talk_time() {
 
 /// A small material with `slides.md` as given: refused with exit 1, nothing
 /// written. Returns stderr.
-fn refused_slides(slides_md: &str) -> String {
+fn refused_slides(slides_md: impl AsRef<[u8]>) -> String {
     let f = Fixture::yaml(SMALL_YAML);
     f.write("slides.md", slides_md);
     let out = must_fail(&mut slides_cmd(&f.path("material.yaml"), &f.out(), &[]));
@@ -515,14 +515,7 @@ fn every_figure_of_any_part_is_a_picture() {
         img.write_to(&mut c, format).unwrap();
         f.write(&format!("img/f{i}.{ext}"), c.into_inner());
     }
-    must_succeed(&mut slides_cmd(
-        &f.path("material.yaml"),
-        &f.out(),
-        &["--draft"],
-    ));
-    let dir = folder(&f.out());
-    let pdf = probe(&dir.join("答辩.pdf"));
-    let deck = pptx(&dir.join("答辩.pptx"));
+    let (_, pdf, deck) = draft_deck(&f);
     let text = page_texts(&pdf).concat();
     for c in captions {
         assert!(text.contains(c), "caption “{c}” missing");
@@ -540,4 +533,72 @@ fn a_character_no_font_has_is_f3_in_slides_md() {
     let err = refused_slides("## 一\n\n- 甲\n\n---\n\n## 二\n\n- 乙\u{20000}丙\n");
     assert!(err.contains("F3") && err.contains("U+20000"), "{err}");
     assert!(at_slides_md(&err, 9, 4), "{err}");
+}
+
+/// Builds the deck of `f`'s material as a draft; its folder and both files
+/// read back.
+fn draft_deck(f: &Fixture) -> (PathBuf, Probe, Pptx) {
+    must_succeed(&mut slides_cmd(
+        &f.path("material.yaml"),
+        &f.out(),
+        &["--draft"],
+    ));
+    let dir = folder(&f.out());
+    let pdf = probe(&dir.join("答辩.pdf"));
+    let deck = pptx(&dir.join("答辩.pptx"));
+    (dir, pdf, deck)
+}
+
+/// Issue 23: a slides.md saved by Notepad as UTF-16 is read, with a
+/// warning, and its diagnostics point at its own lines.
+#[test]
+fn a_utf16_slides_md_is_read_and_pointed_into() {
+    let md = "## 一\n\n- 甲\n\n---\n\n## 二 {.fancy}\n\n- 乙\n";
+    let err = refused_slides(utf16(md, false));
+    assert!(err.contains("warning[IN-ENCODING]"), "{err}");
+    assert!(err.contains("D4-SYNTAX"), "{err}");
+    assert!(at_slides_md(&err, 7, 1), "{err}");
+}
+
+/// Issue 23: WebP, GIF and BMP figures reach both files of the automatic
+/// deck; the PPTX holds them as PNG, which every PowerPoint opens.
+#[test]
+fn webp_gif_and_bmp_figures_are_pictures_in_the_deck() {
+    let files = ["web.webp", "old.gif", "scan.bmp", "phone.webp"];
+    let mut yaml = SMALL_YAML.to_string();
+    for (part, file) in [
+        "摘要正文。",
+        "企业概况正文。",
+        "推进实施正文。",
+        "实施效果正文。",
+    ]
+    .iter()
+    .zip(files)
+    {
+        yaml = yaml.replacen(
+            &format!("  {part}"),
+            &format!("  {part}\n\n  ![{file} 的图](img/{file})"),
+            1,
+        );
+    }
+    let f = Fixture::yaml(&yaml);
+    write_pictures(&f, "img/", 1200, 800);
+    let (dir, pdf, deck) = draft_deck(&f);
+    let pdf_pictures: usize = pdf.pages.iter().map(|p| p.images.len()).sum();
+    let pptx_pictures: usize = deck.slides.iter().map(|s| s.pictures).sum();
+    assert_eq!(pdf_pictures, 4);
+    assert_eq!(pptx_pictures, 4);
+    let out = Command::new("python3")
+        .arg("-c")
+        .arg("import sys, zipfile; print(*zipfile.ZipFile(sys.argv[1]).namelist())")
+        .arg(dir.join("答辩.pptx"))
+        .output()
+        .expect("python3");
+    let names = String::from_utf8_lossy(&out.stdout).into_owned();
+    let media: Vec<&str> = names
+        .split_whitespace()
+        .filter(|n| n.starts_with("ppt/media/"))
+        .collect();
+    assert_eq!(media.len(), 4, "{names}");
+    assert!(media.iter().all(|n| n.ends_with(".png")), "{media:?}");
 }

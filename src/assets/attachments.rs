@@ -10,6 +10,7 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 
+use crate::assets::images;
 use crate::diag::{Code, Diagnostic, Sources};
 use crate::material::Loaded;
 use crate::source::yaml::yaml_span;
@@ -81,20 +82,32 @@ pub fn settle(loaded: &Loaded, sources: &Sources, diags: &mut Vec<Diagnostic>) -
         };
         let title = a.title.value.trim().to_string();
         let found = if bytes.starts_with(b"%PDF") || has_pdf_header(&bytes) {
-            pdf_pages(&bytes).map(|pages| (Kind::Pdf, pages))
+            pdf_pages(&bytes).map(|pages| (Kind::Pdf, format!("/material/{rel}"), pages))
         } else {
-            match crate::assets::images::probe(&real, 30_000) {
-                Ok(p) => Ok((Kind::Image, vec![[f64::from(p.width), f64::from(p.height)]])),
+            match images::probe(&real, images::MAX_SIDE) {
+                Ok(p) => Ok((
+                    Kind::Image,
+                    images::world_path(&rel, p.format),
+                    vec![[f64::from(p.width), f64::from(p.height)]],
+                )),
+                // A picture that cannot be used (HEIC, truncated) says why.
+                Err(d) if images::looks_like_picture(&bytes) => {
+                    diags.push(bad(
+                        format!("证实性材料“{}”：{}", a.file.value.trim(), d.message),
+                        d.help.as_deref().unwrap_or_default(),
+                    ));
+                    continue;
+                }
                 Err(_) => Err((
-                    "不是 PDF，也不是 PNG 或 JPEG 图片".to_string(),
-                    "证实性材料请附 PDF（如从“信用中国”下载的报告）或 PNG、JPEG 图片（证书、照片）",
+                    "不是 PDF，也不是 PNG、JPEG、GIF、WebP 或 BMP 图片".to_string(),
+                    "证实性材料请附 PDF（如从“信用中国”下载的报告）或图片（证书、照片）：PNG、JPEG、GIF、WebP 或 BMP",
                 )),
             }
         };
         match found {
-            Ok((kind, pages)) => out.push(Attachment {
+            Ok((kind, path, pages)) => out.push(Attachment {
                 title,
-                path: format!("/material/{rel}"),
+                path,
                 kind,
                 pages,
                 file: real,

@@ -1,5 +1,9 @@
-//! Images a material names (V3): PNG or JPEG that decodes in full, of sane
-//! size. Decoding is cached by path, size and mtime so `watch` pays once.
+//! Images a material names (V3): PNG, JPEG, GIF, WebP or BMP that decodes
+//! in full, of sane size. Decoding is cached by path, size and mtime so
+//! `watch` pays once. Typst reads the first four itself; a BMP, or a picture
+//! whose extension names another format (a WebP saved as `photo.jpg`, which
+//! Typst would decode as JPEG because it trusts the extension), is served to
+//! it converted to PNG (see [`world_path`]).
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -98,7 +102,7 @@ fn settle_blocks(
                 Ok((p, real, rel)) => {
                     *number += 1;
                     *n = *number;
-                    *path = format!("/material/{rel}");
+                    *path = world_path(&rel, p.format);
                     (*px_width, *px_height, *dpi) = (p.width, p.height, p.dpi);
                     files.push(real);
                     true
@@ -126,27 +130,80 @@ fn settle_blocks(
 /// Largest picture accepted: 100 megapixels (a 12 000 × 8 000 scan).
 const MAX_PIXELS: u64 = 100_000_000;
 
-type Key = (PathBuf, u64, Option<SystemTime>);
-type Probed = Result<Probe, String>;
+/// The picture formats a material may use.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Png,
+    Jpeg,
+    Gif,
+    WebP,
+    Bmp,
+}
+
+impl Format {
+    fn of(f: image::ImageFormat) -> Option<Self> {
+        Some(match f {
+            image::ImageFormat::Png => Self::Png,
+            image::ImageFormat::Jpeg => Self::Jpeg,
+            image::ImageFormat::Gif => Self::Gif,
+            image::ImageFormat::WebP => Self::WebP,
+            image::ImageFormat::Bmp => Self::Bmp,
+            _ => return None,
+        })
+    }
+
+    /// The extensions Typst takes for this format (lower case only, as
+    /// Typst matches them); empty for a format Typst does not read.
+    fn typst_extensions(self) -> &'static [&'static str] {
+        match self {
+            Self::Png => &["png"],
+            Self::Jpeg => &["jpg", "jpeg"],
+            Self::Gif => &["gif"],
+            Self::WebP => &["webp"],
+            Self::Bmp => &[],
+        }
+    }
+}
 
 /// What a picture tells about itself.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Probe {
+    /// Pixel size as the picture is shown: turned as its EXIF orientation
+    /// says, as Typst turns it.
     pub width: u32,
     pub height: u32,
-    /// The resolution saved in the file (PNG pHYs, JPEG JFIF), which Word
-    /// uses for an inserted picture's natural size.
+    /// The resolution saved in the file (PNG pHYs, JPEG JFIF, BMP header),
+    /// which Word uses for an inserted picture's natural size.
     pub dpi: Option<f64>,
+    pub format: Format,
 }
+
+/// Why a picture cannot be used, and what to do.
+#[derive(Clone, Debug)]
+struct Refusal {
+    why: String,
+    help: &'static str,
+}
+
+impl From<String> for Refusal {
+    fn from(why: String) -> Self {
+        Self {
+            why,
+            help: "请用 PNG、JPEG、GIF、WebP 或 BMP 格式的图片；可用画图等软件打开后“另存为”PNG",
+        }
+    }
+}
+
+type Key = (PathBuf, u64, Option<SystemTime>);
+type Probed = Result<Probe, Refusal>;
+
 static CACHE: Mutex<Option<HashMap<Key, Probed>>> = Mutex::new(None);
 
-/// The pixel size and resolution of a PNG or JPEG that decodes completely.
+/// The pixel size and resolution of a picture that decodes completely.
 pub fn probe(path: &Path, max_side: u32) -> Result<Probe, Diagnostic> {
-    let bad = |why: String| {
-        Diagnostic::error(Code::BadImage, why)
-            .help("请用 PNG 或 JPEG 格式的图片；可用画图等软件打开后“另存为”PNG")
-    };
-    let meta = std::fs::metadata(path).map_err(|e| bad(format!("无法打开图片：{e}")))?;
+    let bad = |r: Refusal| Diagnostic::error(Code::BadImage, r.why).help(r.help);
+    let meta =
+        std::fs::metadata(path).map_err(|e| bad(Refusal::from(format!("无法打开图片：{e}"))))?;
     let key = (path.to_path_buf(), meta.len(), meta.modified().ok());
     if let Some(hit) = CACHE
         .lock()
@@ -165,7 +222,7 @@ pub fn probe(path: &Path, max_side: u32) -> Result<Probe, Diagnostic> {
     result.map_err(bad)
 }
 
-fn decode(path: &Path, max_side: u32) -> Result<Probe, String> {
+fn decode(path: &Path, max_side: u32) -> Result<Probe, Refusal> {
     // Read once: the header, the full decode and the saved resolution all
     // come from these bytes.
     let bytes = std::fs::read(path).map_err(|e| format!("无法打开图片：{e}"))?;
@@ -175,22 +232,47 @@ fn decode(path: &Path, max_side: u32) -> Result<Probe, String> {
             .map_err(|e| format!("无法打开图片：{e}"))
     };
     let header = reader()?;
-    match header.format() {
-        Some(image::ImageFormat::Png | image::ImageFormat::Jpeg) => {}
-        Some(f) => return Err(format!("不支持的图片格式 {f:?}（只支持 PNG 和 JPEG）")),
-        None => return Err("无法识别的图片格式（不是 PNG 或 JPEG）".into()),
-    }
-    let (w, h) = header
-        .into_dimensions()
+    let format = match header.format() {
+        Some(f) => Format::of(f)
+            .ok_or_else(|| format!("不支持的图片格式 {f:?}（支持 PNG、JPEG、GIF、WebP、BMP）"))?,
+        None if is_heic(&bytes) => {
+            return Err(Refusal {
+                why: "这是 iPhone 拍的 HEIC 格式照片，不能直接使用".into(),
+                help: HEIC_HELP,
+            });
+        }
+        None => {
+            return Err("无法识别的图片格式（支持 PNG、JPEG、GIF、WebP、BMP）"
+                .to_string()
+                .into());
+        }
+    };
+    let mut decoder = header
+        .into_decoder()
         .map_err(|e| format!("图片已损坏，无法读取尺寸：{e}"))?;
+    let (w, h) = image::ImageDecoder::dimensions(&decoder);
+    // Typst turns a picture as its EXIF orientation says; the size that is
+    // laid out (and checked for resolution) is the turned one.
+    let turned = matches!(
+        image::ImageDecoder::orientation(&mut decoder),
+        Ok(image::metadata::Orientation::Rotate90
+            | image::metadata::Orientation::Rotate270
+            | image::metadata::Orientation::Rotate90FlipH
+            | image::metadata::Orientation::Rotate270FlipH)
+    );
+    drop(decoder);
     if w == 0 || h == 0 || w > max_side || h > max_side || u64::from(w) * u64::from(h) > MAX_PIXELS
     {
         return Err(format!(
             "图片尺寸 {w}×{h} 像素不合理（每边不超过 {max_side}，总计不超过 1 亿像素）"
-        ));
+        )
+        .into());
     }
     // Decode it all: a truncated file has a good header and a broken body.
-    let broken = |e: &dyn std::fmt::Display| format!("图片已损坏，无法完整读取：{e}");
+    let broken = |e: &dyn std::fmt::Display| Refusal {
+        why: format!("图片已损坏，无法完整读取：{e}"),
+        help: "重新导出、下载或拍摄这张图片，确认能用看图软件完整打开后再用",
+    };
     if bytes.starts_with(b"\x89PNG") {
         // As stored (palette indices, 16-bit samples): every byte of the
         // image data is still read and checked, without the cost of turning
@@ -214,15 +296,126 @@ fn decode(path: &Path, max_side: u32) -> Result<Probe, String> {
         full.limits(limits);
         full.decode().map_err(|e| broken(&e))?;
     }
+    let (width, height) = if turned { (h, w) } else { (w, h) };
     Ok(Probe {
-        width: w,
-        height: h,
+        width,
+        height,
         dpi: saved_dpi(&bytes),
+        format,
     })
 }
 
-/// The horizontal resolution saved in a PNG (pHYs, per metre) or JPEG (JFIF
-/// density), if any and plausible.
+const HEIC_HELP: &str = "HEIC 需要专利编码器才能解码，shenbao 读不了。在 Windows 上用“照片”应用打开这张照片，\
+     点“…”→“另存为”，保存类型选 .jpg；或在 iPhone 上打开“设置 → 相机 → 格式”，选“兼容性最佳”，\
+     以后拍的照片就是 JPEG（已拍的照片：“设置 → 照片 → 传输到 Mac 或 PC”选“自动”，传到电脑上就是 JPEG）";
+
+/// Whether `bytes` begin like a picture of some format (usable or not), so
+/// that a refusal can say what is wrong with the picture rather than that
+/// it is none.
+pub fn looks_like_picture(bytes: &[u8]) -> bool {
+    image::guess_format(bytes).is_ok() || is_heic(bytes)
+}
+
+/// An HEIF picture (iPhone's HEIC): an ISO media file whose brand is one of
+/// HEIF's.
+fn is_heic(bytes: &[u8]) -> bool {
+    bytes.len() >= 12
+        && &bytes[4..8] == b"ftyp"
+        && matches!(
+            &bytes[8..12],
+            b"heic" | b"heix" | b"hevc" | b"hevx" | b"heim" | b"heis" | b"mif1" | b"msf1"
+        )
+}
+
+/// Where the Typst world serves the picture at `rel` (relative to the
+/// material's folder): as saved when Typst reads it so — its format is one
+/// Typst decodes, and its extension, which Typst trusts before the content,
+/// names no other — else converted to PNG below `/png/` (see [`to_png`]).
+pub fn world_path(rel: &str, format: Format) -> String {
+    let ext = Path::new(rel)
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("");
+    // The extensions Typst decides a format by (typst-library's
+    // `determine_format_from_path`); any other makes it look at the content.
+    const TYPST_EXTENSIONS: [&str; 8] = ["png", "jpg", "jpeg", "gif", "webp", "svg", "svgz", "pdf"];
+    let as_saved = !format.typst_extensions().is_empty()
+        && (!TYPST_EXTENSIONS.contains(&ext) || format.typst_extensions().contains(&ext));
+    if as_saved {
+        format!("/material/{rel}")
+    } else {
+        format!("{CONVERTED}{rel}.png")
+    }
+}
+
+/// The folder of the Typst world holding converted pictures:
+/// `/png/img/scan.bmp.png` is `img/scan.bmp` as PNG.
+const CONVERTED: &str = "/png/";
+
+/// The picture (relative to the material's folder) a world path below
+/// `/png/` stands for.
+pub fn converted_source(world: &str) -> Option<&str> {
+    world.strip_prefix(CONVERTED)?.strip_suffix(".png")
+}
+
+/// The picture at `file` (`rel` in the material's folder) as the Typst
+/// world serves it: its path there and its bytes.
+pub fn as_served(file: &Path, rel: &str) -> Result<(String, Vec<u8>), String> {
+    let bytes = std::fs::read(file).map_err(|e| e.to_string())?;
+    let format = image::guess_format(&bytes)
+        .ok()
+        .and_then(Format::of)
+        .ok_or("无法识别的图片格式")?;
+    let world = world_path(rel, format);
+    if converted_source(&world).is_some() {
+        Ok((world, to_png(&bytes)?))
+    } else {
+        Ok((world, bytes))
+    }
+}
+
+/// The picture (relative to the material's folder) a world path set by
+/// [`world_path`] stands for.
+pub fn material_rel(world: &str) -> Option<&str> {
+    world
+        .strip_prefix("/material/")
+        .or_else(|| converted_source(world))
+}
+
+/// A picture as PNG, losslessly: decoded (a GIF's first frame), turned
+/// upright as its EXIF orientation says (PNG keeps no orientation here), and
+/// encoded with every pixel as decoded.
+pub fn to_png(bytes: &[u8]) -> Result<Vec<u8>, String> {
+    let mut reader = image::ImageReader::new(std::io::Cursor::new(bytes))
+        .with_guessed_format()
+        .map_err(|e| e.to_string())?;
+    let mut limits = image::Limits::default();
+    limits.max_alloc = Some(MAX_PIXELS * 8 + (1 << 20));
+    reader.limits(limits);
+    let mut decoder = reader.into_decoder().map_err(|e| e.to_string())?;
+    let orientation = image::ImageDecoder::orientation(&mut decoder)
+        .unwrap_or(image::metadata::Orientation::NoTransforms);
+    let mut picture = image::DynamicImage::from_decoder(decoder).map_err(|e| e.to_string())?;
+    picture.apply_orientation(orientation);
+    let mut out = std::io::Cursor::new(Vec::new());
+    picture
+        .write_to(&mut out, image::ImageFormat::Png)
+        .map_err(|e| e.to_string())?;
+    Ok(out.into_inner())
+}
+
+/// A picture's bytes as PNG or JPEG, for a file format that takes only
+/// those (PPTX): as saved when it is one of them, else converted.
+pub fn png_or_jpeg(path: &Path) -> std::io::Result<Vec<u8>> {
+    let bytes = std::fs::read(path)?;
+    match image::guess_format(&bytes).ok().and_then(Format::of) {
+        Some(Format::Png | Format::Jpeg) => Ok(bytes),
+        _ => to_png(&bytes).map_err(std::io::Error::other),
+    }
+}
+
+/// The horizontal resolution saved in a PNG (pHYs, per metre), JPEG (JFIF
+/// density) or BMP (per metre), if any and plausible.
 fn saved_dpi(bytes: &[u8]) -> Option<f64> {
     let be16 = |b: &[u8]| u16::from_be_bytes([b[0], b[1]]);
     let be32 = |b: &[u8]| u32::from_be_bytes([b[0], b[1], b[2], b[3]]);
@@ -245,6 +438,10 @@ fn saved_dpi(bytes: &[u8]) -> Option<f64> {
             pos = pos.checked_add(12 + len)?;
         }
         found
+    } else if bytes.starts_with(b"BM") && bytes.len() >= 46 {
+        // BITMAPINFOHEADER (and its successors): horizontal pixels per metre.
+        let ppm = u32::from_le_bytes([bytes[38], bytes[39], bytes[40], bytes[41]]);
+        (ppm > 0).then(|| f64::from(ppm) * 0.0254)
     } else if bytes.starts_with(&[0xFF, 0xD8]) && bytes.len() > 18 && &bytes[6..11] == b"JFIF\0" {
         let density = f64::from(be16(&bytes[14..]));
         match bytes[13] {
@@ -260,7 +457,22 @@ fn saved_dpi(bytes: &[u8]) -> Option<f64> {
 
 #[cfg(test)]
 mod tests {
-    use super::saved_dpi;
+    use super::{Format, converted_source, material_rel, saved_dpi, world_path};
+
+    #[test]
+    fn typst_gets_what_it_reads_by_the_extension() {
+        assert_eq!(world_path("img/a.png", Format::Png), "/material/img/a.png");
+        assert_eq!(world_path("img/a.JPG", Format::Jpeg), "/material/img/a.JPG");
+        assert_eq!(world_path("a.webp", Format::WebP), "/material/a.webp");
+        assert_eq!(world_path("a.gif", Format::Gif), "/material/a.gif");
+        // Typst would decode these by the extension, or cannot at all.
+        assert_eq!(world_path("img/a.bmp", Format::Bmp), "/png/img/a.bmp.png");
+        assert_eq!(world_path("a.jpg", Format::WebP), "/png/a.jpg.png");
+        assert_eq!(world_path("a.png", Format::Jpeg), "/png/a.png.png");
+        assert_eq!(converted_source("/png/img/a.bmp.png"), Some("img/a.bmp"));
+        assert_eq!(material_rel("/png/img/a.bmp.png"), Some("img/a.bmp"));
+        assert_eq!(material_rel("/material/img/a.png"), Some("img/a.png"));
+    }
 
     #[test]
     fn png_and_jpeg_resolution() {
@@ -275,6 +487,10 @@ mod tests {
             0xFF, 0xD8, 0xFF, 0xE0, 0, 16, b'J', b'F', b'I', b'F', 0, 1, 1, 1, 0, 72, 0, 72, 0, 0,
         ];
         assert_eq!(saved_dpi(&jpeg), Some(72.0));
+        let mut bmp = b"BM".to_vec();
+        bmp.resize(46, 0);
+        bmp[38..42].copy_from_slice(&11811u32.to_le_bytes());
+        assert_eq!(saved_dpi(&bmp).map(f64::round), Some(300.0));
         assert_eq!(saved_dpi(b"nothing"), None);
     }
 }

@@ -9,7 +9,8 @@ use crate::diag::{Code, Diagnostic, Sources, Span};
 pub const MAX_TEXT_BYTES: u64 = 5 * 1024 * 1024;
 
 /// Reads a text file the way a Windows writer saves it: UTF-8 with or without
-/// BOM, or GB18030/GBK from Notepad (with a warning); CRLF and CR become LF.
+/// BOM, or, with a warning, UTF-16 with a BOM (Notepad's "Unicode") or
+/// GB18030/GBK (Notepad's "ANSI" on a Chinese Windows); CRLF and CR become LF.
 /// File-level problems (empty, not text) point at the place in the file, so
 /// the writer sees `file:line:col` like every other diagnostic.
 pub fn read_text(
@@ -39,11 +40,11 @@ pub fn read_text(
     let bytes = std::fs::read(path).map_err(|e| io_error(path, &e))?;
     let text = match decode(&bytes, path, diags) {
         Ok(t) => t,
-        Err((d, offset)) => {
-            let file = sources.add(path, String::from_utf8_lossy(&bytes).into_owned());
-            return Err(d.at(Span {
+        Err(bad) => {
+            let file = sources.add(path, bad.shown);
+            return Err(bad.diag.at(Span {
                 file,
-                range: offset..offset,
+                range: bad.at..bad.at,
             }));
         }
     };
@@ -135,28 +136,33 @@ fn office_file(path: &Path, sources: &mut Sources) -> Option<Diagnostic> {
     )
 }
 
-/// Text of a file as saved on Windows; on failure, the diagnostic and the
-/// byte offset of the first bad byte.
+/// A file that cannot be read as text: why, the text to show it in (the
+/// file as far as it could be read) and the byte offset in that text where
+/// reading stopped.
+struct Unreadable {
+    diag: Diagnostic,
+    shown: String,
+    at: usize,
+}
+
+/// Text of a file as saved on Windows.
 fn decode(
     bytes: &[u8],
     path: &Path,
     diags: &mut Vec<Diagnostic>,
-) -> Result<String, (Diagnostic, usize)> {
-    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
-        return Err((
-            Diagnostic::error(Code::Encoding, "文件是 UTF-16 编码，无法读取")
-                .in_file(path)
-                .help("请在记事本中“另存为”，编码选择“UTF-8”"),
-            0,
-        ));
+) -> Result<String, Box<Unreadable>> {
+    if let Some(text) = utf16(bytes, path, diags)? {
+        return Ok(normalize_newlines(text));
     }
+    let shown = || String::from_utf8_lossy(bytes).into_owned();
     if let Some(nul) = bytes.iter().position(|&b| b == 0) {
-        return Err((
-            Diagnostic::error(Code::Encoding, "文件含有空字节（NUL），不是文本文件")
+        return Err(Box::new(Unreadable {
+            diag: Diagnostic::error(Code::Encoding, "文件含有空字节（NUL），不是文本文件")
                 .in_file(path)
                 .help("请确认选择的是材料的文本文件，并另存为 UTF-8 编码"),
-            nul,
-        ));
+            shown: shown(),
+            at: nul,
+        }));
     }
     let bom = if bytes.starts_with(b"\xEF\xBB\xBF") {
         3
@@ -182,20 +188,69 @@ fn decode(
                     s.into_owned()
                 }
                 None => {
-                    return Err((
-                        Diagnostic::error(
+                    return Err(Box::new(Unreadable {
+                        diag: Diagnostic::error(
                             Code::Encoding,
                             "文件既不是 UTF-8 也不是 GBK/GB18030 编码，无法读取（从这里开始的字节无法识别）",
                         )
                         .in_file(path)
                         .help("请在记事本中“另存为”，编码选择“UTF-8”"),
-                        bom + utf8.valid_up_to(),
-                    ));
+                        shown: shown(),
+                        at: bom + utf8.valid_up_to(),
+                    }));
                 }
             }
         }
     };
     Ok(normalize_newlines(text))
+}
+
+/// UTF-16 with a byte-order mark, as Notepad saves "Unicode" (little
+/// endian) and "Unicode big endian": the text, with a warning that it was
+/// converted, or `None` when the file has no UTF-16 BOM. Positions are
+/// taken in the decoded text, so diagnostics still give the line and column
+/// the writer sees in Notepad.
+fn utf16(
+    bytes: &[u8],
+    path: &Path,
+    diags: &mut Vec<Diagnostic>,
+) -> Result<Option<String>, Box<Unreadable>> {
+    let (encoding, name, notepad) = if bytes.starts_with(&[0xFF, 0xFE]) {
+        (encoding_rs::UTF_16LE, "UTF-16 LE", "Unicode")
+    } else if bytes.starts_with(&[0xFE, 0xFF]) {
+        (encoding_rs::UTF_16BE, "UTF-16 BE", "Unicode big endian")
+    } else {
+        return Ok(None);
+    };
+    let body = &bytes[2..];
+    // An odd byte at the end is malformed too: no text is made of it.
+    if let Some(text) = encoding.decode_without_bom_handling_and_without_replacement(body) {
+        diags.push(
+            Diagnostic::warning(
+                Code::Encoding,
+                format!("文件是 {name} 编码（记事本的“{notepad}”），已转换读取"),
+            )
+            .in_file(path)
+            .help("建议在记事本中“另存为”，编码选择“UTF-8”"),
+        );
+        return Ok(Some(text.into_owned()));
+    }
+    // A lone surrogate or an odd byte at the end: show the text as far as
+    // it reads, pointing at the first character that does not.
+    let (lossy, _) = encoding.decode_without_bom_handling(body);
+    let at = lossy.find('\u{FFFD}').unwrap_or(lossy.len());
+    Err(Box::new(Unreadable {
+        diag: Diagnostic::error(
+            Code::Encoding,
+            format!(
+                "文件是 {name} 编码（记事本的“{notepad}”），但从这里开始的内容已损坏，无法读取"
+            ),
+        )
+        .in_file(path)
+        .help("请在记事本中打开后“另存为”，编码选择“UTF-8”，再检查这里的文字"),
+        shown: lossy.into_owned(),
+        at,
+    }))
 }
 
 fn normalize_newlines(text: String) -> String {

@@ -1,7 +1,8 @@
 //! The usual causes of a YAML error in a material typed by hand, found in
 //! the text around the place the parser stopped: a Tab used for indentation,
-//! a line of `abstract: |` that lost its indentation, a full-width colon after
-//! a key, a thousands separator in a number. The parser often stops a line
+//! a key's colon without the space after it, a line of `abstract: |` that
+//! lost its indentation, a value that itself holds `: `, a full-width colon
+//! after a key, a thousands separator in a number. The parser often stops a line
 //! before or after the cause (or at the key of a block); these point at the
 //! cause itself.
 
@@ -209,6 +210,133 @@ pub fn unindented_block_line(yaml: &str, err_line: usize) -> Option<Hint> {
     None
 }
 
+/// A key as a material writes it (`name`, `quality_head`, `2022` is not
+/// one): lowercase ASCII, so that text such as `ISO:9001` is not taken for
+/// a key. Returns its length at the start of `t`.
+fn material_key(t: &str) -> Option<usize> {
+    let n = t
+        .find(|c: char| !(c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_'))
+        .unwrap_or(t.len());
+    t.starts_with(|c: char| c.is_ascii_lowercase()).then_some(n)
+}
+
+/// Where a line's key starts: after its indentation and a list dash.
+fn key_start(line: &str) -> usize {
+    let lead = spaces(line);
+    let rest = &line[lead..];
+    lead + (rest.len() - rest.trim_start_matches("- ").trim_start_matches(' ').len())
+}
+
+/// Lines of block scalar text (`abstract: |`), where anything goes.
+fn in_block_text(blocks: &[Block], n: usize) -> bool {
+    blocks.iter().any(|b| b.header < n && n < b.end)
+}
+
+/// Cause 2b: `name:洛阳…` — no space after a key's colon, so YAML reads the
+/// whole line as one piece of text where a key was due. Looks at the error
+/// line and its neighbours (the parser often stops at the next key).
+pub fn missing_space(yaml: &str, err_line: usize) -> Option<Hint> {
+    let lines: Vec<&str> = yaml.split('\n').collect();
+    let blocks = blocks(&lines);
+    for n in [err_line, err_line.saturating_sub(1), err_line + 1] {
+        let Some(line) = lines.get(n) else { continue };
+        if in_block_text(&blocks, n) {
+            continue;
+        }
+        let start = key_start(line);
+        let Some(len) = material_key(&line[start..]) else {
+            continue;
+        };
+        let colon = start + len;
+        let after = &line[colon..];
+        // `key:value`: a colon straight after the key, then text (not
+        // `http://`, not `key::`).
+        let Some(value) = after.strip_prefix(':') else {
+            continue;
+        };
+        if value.is_empty() || value.starts_with([' ', '\t', ':', '/']) {
+            continue;
+        }
+        let key = &line[start..colon];
+        let fixed = format!("{}: {}", &line[start..colon], value.trim_end());
+        return Some(Hint {
+            diag: Diagnostic::error(
+                Code::YamlSyntax,
+                format!("键 `{key}` 后面的冒号“:”后面少了一个空格"),
+            )
+            .help(format!(
+                "YAML 的键和值之间要用“英文冒号+空格”隔开，这一行应写成 `{fixed}`"
+            )),
+            line: n,
+            cols: colon..colon + 1,
+        });
+    }
+    None
+}
+
+/// Cause 2c: `brief: 质量目标: 零缺陷…` — a value that itself contains `: `
+/// (or ends with `:`), which YAML reads as a second key on the line. Points
+/// at that inner colon.
+pub fn colon_in_value(yaml: &str, err_line: usize) -> Option<Hint> {
+    let lines: Vec<&str> = yaml.split('\n').collect();
+    let blocks = blocks(&lines);
+    for n in [err_line, err_line.saturating_sub(1), err_line + 1] {
+        let Some(line) = lines.get(n) else { continue };
+        if in_block_text(&blocks, n) || !is_structure(line) {
+            continue;
+        }
+        let start = key_start(line);
+        let Some(len) = material_key(&line[start..]) else {
+            continue;
+        };
+        let key = &line[start..start + len];
+        let Some(after) = line[start + len..].strip_prefix(':') else {
+            continue;
+        };
+        let value_start = start + len + 1 + (after.len() - after.trim_start().len());
+        let value = line[value_start..].trim_end();
+        // Only a plain value: quoted, block, flow or tagged ones are read
+        // by other rules.
+        if value.is_empty()
+            || value.starts_with(['"', '\'', '|', '>', '{', '[', '&', '*', '!', '#'])
+        {
+            continue;
+        }
+        let value = value.find(" #").map_or(value, |i| value[..i].trim_end());
+        let inner = value
+            .find(": ")
+            .or_else(|| value.ends_with(':').then(|| value.len() - 1));
+        let Some(inner) = inner else { continue };
+        // A long value shortened: the writer only needs to see where the
+        // quotes go.
+        let shown: String = if value.chars().count() > 16 {
+            value.chars().take(12).chain("…".chars()).collect()
+        } else {
+            value.to_string()
+        };
+        let quoted = if shown.contains('"') {
+            format!("'{}'", shown.replace('\'', "''"))
+        } else {
+            format!("\"{shown}\"")
+        };
+        let at = value_start + inner;
+        return Some(Hint {
+            diag: Diagnostic::error(
+                Code::YamlSyntax,
+                format!("`{key}` 的值里有“: ”（英文冒号+空格），YAML 会把它当成又一个键"),
+            )
+            .help(format!(
+                "两种改法任选其一：① 给整个值加上引号，写成 `{key}: {quoted}`；\
+                 ② 写成多行文字：这一行只写 `{key}: |`，值移到下一行，比 `{key}` 多缩进两格。\
+                 （也可以把这个冒号改成中文冒号“：”）"
+            )),
+            line: n,
+            cols: at..at + 1,
+        });
+    }
+    None
+}
+
 /// Cause 3a: `key：` — a full-width colon after a key, also inside `{…}` where the
 /// line has other, correct colons. Looks at the error line and its
 /// neighbours.
@@ -344,6 +472,36 @@ mod tests {
         assert!(grouped_number("5600, revenue").is_none());
         assert!(grouped_number("1,23").is_none());
         assert!(grouped_number("1234,567").is_none());
+    }
+
+    #[test]
+    fn missing_space_only_after_a_key() {
+        let at = |yaml: &str, line: usize| missing_space(yaml, line).map(|h| (h.line, h.cols));
+        assert_eq!(
+            at("company:\n  name:洛阳\n  address: 洛阳", 2),
+            Some((1, 6..7))
+        );
+        assert_eq!(at("- date:2023-03-20\n", 0), Some((0, 6..7)));
+        // Not keys: text, a URL, a time, a key with its space.
+        assert_eq!(at("brief: ISO:9001\n", 0), None);
+        assert_eq!(at("ISO:9001 认证\n", 0), None);
+        assert_eq!(at("web: http://example.com\n", 0), None);
+        assert_eq!(at("url:http://example.com\n", 0), Some((0, 3..4)));
+        assert_eq!(at("http://example.com\n", 0), None);
+        assert_eq!(at("name: 张三\n", 0), None);
+        // A line of block text may read anything.
+        assert_eq!(at("abstract: |\n  note:这是正文\n", 1), None);
+    }
+
+    #[test]
+    fn colon_in_value_points_inside() {
+        let at = |yaml: &str| colon_in_value(yaml, 0).map(|h| h.cols);
+        assert_eq!(at("brief: 目标: 零缺陷"), Some(13..14));
+        assert_eq!(at("  brief: 目标:"), Some(15..16));
+        assert_eq!(at("brief: ISO 9001:2015 认证"), None);
+        assert_eq!(at("brief: \"目标: 零缺陷\""), None);
+        assert_eq!(at("brief: |"), None);
+        assert_eq!(at("brief: 目标 # 注: 说明"), None);
     }
 
     #[test]

@@ -81,7 +81,9 @@ fn yaml_error(e: &YamlError, yaml: &str, file: FileIdx, sources: &Sources) -> Di
     if !matches!(inner.as_ref_error(), YamlError::Budget { .. }) {
         let err_line = sources.line_col(file, span.range.start).0.saturating_sub(1);
         let hint = hints::tab_indent(yaml)
+            .or_else(|| hints::missing_space(yaml, err_line))
             .or_else(|| hints::unindented_block_line(yaml, err_line))
+            .or_else(|| hints::colon_in_value(yaml, err_line))
             .or_else(|| hints::fullwidth_colon(yaml, err_line))
             .or_else(|| hints::thousands_separator(yaml, err_line));
         if let Some(h) = hint {
@@ -112,6 +114,24 @@ fn yaml_error(e: &YamlError, yaml: &str, file: FileIdx, sources: &Sources) -> Di
             None
         };
     let d = match inner.as_ref_error() {
+        YamlError::SerdeUnknownField {
+            field, expected, ..
+        } if missing_space_key(field, expected).is_some() => {
+            // `{name:王五}`: in braces YAML takes `name:王五` for one key.
+            let (key, value) = missing_space_key(field, expected).unwrap_or_default();
+            let colon = span.range.start + key.len();
+            return Diagnostic::error(
+                Code::YamlSyntax,
+                format!("键 `{key}` 后面的冒号“:”后面少了一个空格"),
+            )
+            .help(format!(
+                "YAML 的键和值之间要用“英文冒号+空格”隔开，写成 `{key}: {value}`"
+            ))
+            .at(Span {
+                file,
+                range: colon..colon + 1,
+            });
+        }
         YamlError::SerdeUnknownField {
             field, expected, ..
         } => {
@@ -229,7 +249,7 @@ fn yaml_error(e: &YamlError, yaml: &str, file: FileIdx, sources: &Sources) -> Di
                 )
             } else {
                 Diagnostic::error(Code::YamlSyntax, "YAML 格式错误")
-                    .help(fullwidth_hint.unwrap_or("检查这一行：键后面是“英文冒号+空格”，缩进用空格且同一层对齐，多行文字用 `|` 开头").to_string())
+                    .help(fullwidth_hint.unwrap_or(LIKELY_CAUSES).to_string())
             }
         }
     };
@@ -239,6 +259,25 @@ fn yaml_error(e: &YamlError, yaml: &str, file: FileIdx, sources: &Sources) -> Di
     };
     d.at(span)
 }
+
+/// `name:王五` read as one key where `name` is expected: the key and the
+/// value the writer meant.
+fn missing_space_key<'a>(field: &'a str, expected: &[&str]) -> Option<(&'a str, &'a str)> {
+    let (key, value) = field.split_once(':')?;
+    (expected.contains(&key) && !value.is_empty() && !value.starts_with(' '))
+        .then_some((key, value))
+}
+
+/// The help of a YAML error no hint explains: the usual causes, in the
+/// order someone used to Word makes them — punctuation typed the Chinese
+/// way, text pasted with its own colons, indentation done by eye or with
+/// Tab, then pairs left open.
+const LIKELY_CAUSES: &str = "检查这一行和上一行，常见原因依次是：\
+     ① 键后面用了中文冒号“：”，或英文冒号后面没有空格（应写成 `name: 张三`）；\
+     ② 值里有“: ”或以 #、-、@、* 等符号开头，要给整个值加引号；\
+     ③ 多行文字没有写成 `键: |`，或其中某行没有和上面的行一样缩进；\
+     ④ 用了 Tab 缩进，或同一层的键没有对齐（只能用空格）；\
+     ⑤ 引号、花括号、方括号没有成对";
 
 /// The key of the block mapping that contains the line at `offset`: the
 /// nearest line above with less indentation. `None` (and offset 0) at the

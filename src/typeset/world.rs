@@ -1,7 +1,8 @@
 //! The Typst world shenbao compiles in: templates from `templates/` (or the
 //! maintainer's override), the render data served from memory at
-//! `/data.json`, images from the material's folder at `/material/…`, and the
-//! fonts chosen for the roles. No packages, no network, no other files.
+//! `/data.json`, images from the material's folder at `/material/…` (those
+//! Typst cannot read as saved converted to PNG at `/png/…`), and the fonts
+//! chosen for the roles. No packages, no network, no other files.
 
 use std::sync::Arc;
 
@@ -60,19 +61,36 @@ impl FileLoader for Loader {
                 .map(|(_, t)| Bytes::from_string(t))
                 .ok_or_else(|| FileError::NotFound(name.into()));
         }
+        if let Some(rel) = crate::assets::images::converted_source(path) {
+            // A picture Typst cannot read as saved (a BMP, a WebP named
+            // `.jpg`): converted in memory, the file left as it is.
+            let real = self.material_file(rel)?;
+            let bytes = std::fs::read(&real).map_err(|e| FileError::from_io(e, &real))?;
+            return crate::assets::images::to_png(&bytes)
+                .map(Bytes::new)
+                .map_err(|e| FileError::Other(Some(e.into())));
+        }
         if let Some(rel) = path.strip_prefix("/material/") {
-            // Checked again here, not only when the Markdown was read: the
-            // jail holds whatever a template asks for.
-            let real = self
-                .material
-                .resolve(self.material.path(), rel)
-                .map_err(|_| FileError::AccessDenied)?;
-            self.read.lock().expect("poisoned").insert(real.clone());
+            let real = self.material_file(rel)?;
             return std::fs::read(&real)
                 .map(Bytes::new)
                 .map_err(|e| FileError::from_io(e, &real));
         }
         Err(FileError::AccessDenied)
+    }
+}
+
+impl Loader {
+    /// The file at `rel` in the material's folder, noted for `watch`.
+    fn material_file(&self, rel: &str) -> FileResult<PathBuf> {
+        // Checked again here, not only when the Markdown was read: the
+        // jail holds whatever a template asks for.
+        let real = self
+            .material
+            .resolve(self.material.path(), rel)
+            .map_err(|_| FileError::AccessDenied)?;
+        self.read.lock().expect("poisoned").insert(real.clone());
+        Ok(real)
     }
 }
 

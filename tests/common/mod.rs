@@ -638,7 +638,133 @@ pub fn toc_all(paths: &[PathBuf]) -> Vec<Vec<TocEntry>> {
     pdfprobe(&args)
 }
 
+/// A picture as printed on a page (`pdfprobe.py --pictures`): where, and
+/// how dark each quarter of it looks (mean grey, 0 black .. 255 white).
+#[derive(Clone, Debug, Deserialize)]
+pub struct Picture {
+    pub page: usize,
+    pub bbox: [f64; 4],
+    pub top: f64,
+    pub bottom: f64,
+    pub left: f64,
+    pub right: f64,
+}
+
+impl Picture {
+    pub fn width(&self) -> f64 {
+        self.bbox[2] - self.bbox[0]
+    }
+    pub fn height(&self) -> f64 {
+        self.bbox[3] - self.bbox[1]
+    }
+}
+
+/// The pictures of a PDF, page by page.
+#[track_caller]
+pub fn pictures(path: &Path) -> Vec<Picture> {
+    pdfprobe(&["--pictures".as_ref(), path.as_os_str()])
+}
+
 #[track_caller]
 pub fn probe(path: &Path) -> Probe {
     probe_all(&[path.to_path_buf()]).pop().expect("one probe")
+}
+
+/// `text` as Notepad saves "Unicode" (UTF-16 LE) or "Unicode big endian"
+/// (UTF-16 BE): a byte-order mark, then the text, with Windows line ends
+/// (the text may come with its own UTF-8 BOM and line ends).
+pub fn utf16(text: &str, big_endian: bool) -> Vec<u8> {
+    let mut out = if big_endian {
+        vec![0xFE, 0xFF]
+    } else {
+        vec![0xFF, 0xFE]
+    };
+    let text = text.trim_start_matches('\u{FEFF}').replace("\r\n", "\n");
+    for unit in text.replace('\n', "\r\n").encode_utf16() {
+        out.extend_from_slice(&if big_endian {
+            unit.to_be_bytes()
+        } else {
+            unit.to_le_bytes()
+        });
+    }
+    out
+}
+
+// ---------------------------------------------------------------------------
+// Pictures
+
+/// The start of an iPhone photo (HEIF, brand `heic`): enough for a reader
+/// to tell what it is.
+pub fn heic() -> Vec<u8> {
+    let mut heic = b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic".to_vec();
+    heic.extend_from_slice(&[0; 64]);
+    heic
+}
+
+/// A picture `w`×`h` whose one half is dark and the other light: the top
+/// half dark when `dark_top`, else the left half. Printed, it shows which
+/// way up it went.
+pub fn two_tone(w: u32, h: u32, dark_top: bool) -> image::RgbImage {
+    image::RgbImage::from_fn(w, h, |x, y| {
+        let dark = if dark_top { y < h / 2 } else { x < w / 2 };
+        if dark {
+            image::Rgb([30, 30, 30])
+        } else {
+            image::Rgb([230, 230, 230])
+        }
+    })
+}
+
+/// An EXIF block (TIFF, little endian) holding only an orientation.
+pub fn exif_orientation(orientation: u16) -> Vec<u8> {
+    let mut t = b"II*\x00".to_vec();
+    t.extend_from_slice(&8u32.to_le_bytes());
+    t.extend_from_slice(&1u16.to_le_bytes());
+    t.extend_from_slice(&0x0112u16.to_le_bytes());
+    t.extend_from_slice(&3u16.to_le_bytes());
+    t.extend_from_slice(&1u32.to_le_bytes());
+    t.extend_from_slice(&u32::from(orientation).to_le_bytes());
+    t.extend_from_slice(&0u32.to_le_bytes());
+    t
+}
+
+/// `img` encoded as `format` (WebP lossless), with `exif` when given
+/// (WebP only).
+pub fn encode(img: &image::RgbImage, format: image::ImageFormat, exif: Option<Vec<u8>>) -> Vec<u8> {
+    use image::ImageEncoder;
+    let mut out = std::io::Cursor::new(Vec::new());
+    match exif {
+        Some(exif) => {
+            assert_eq!(format, image::ImageFormat::WebP, "EXIF only in WebP here");
+            let mut enc = image::codecs::webp::WebPEncoder::new_lossless(&mut out);
+            enc.set_exif_metadata(exif).expect("WebP takes EXIF");
+            enc.write_image(
+                img,
+                img.width(),
+                img.height(),
+                image::ExtendedColorType::Rgb8,
+            )
+            .expect("encode WebP");
+        }
+        None => img.write_to(&mut out, format).expect("encode picture"),
+    }
+    out.into_inner()
+}
+
+/// Writes into `f`, below `dir` (`""` or `img/`), a picture saved each way
+/// writers have them, all showing `w`×`h` with the dark half on top:
+/// web.webp, old.gif, scan.bmp, and phone.webp, stored turned (`h`×`w`,
+/// dark half left) with EXIF orientation 6, which turns it 90° clockwise
+/// to show.
+pub fn write_pictures(f: &Fixture, dir: &str, w: u32, h: u32) {
+    use image::ImageFormat::{Bmp, Gif, WebP};
+    let upright = two_tone(w, h, true);
+    f.write(&format!("{dir}web.webp"), encode(&upright, WebP, None));
+    f.write(&format!("{dir}old.gif"), encode(&upright, Gif, None));
+    f.write(&format!("{dir}scan.bmp"), encode(&upright, Bmp, None));
+    let turned = two_tone(h, w, false);
+    f.write(
+        &format!("{dir}phone.webp"),
+        encode(&turned, WebP, Some(exif_orientation(6))),
+    );
 }

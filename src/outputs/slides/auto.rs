@@ -144,7 +144,7 @@ struct Digest {
     tables: Vec<TableSrc>,
 }
 
-fn digest(blocks: &[Block], root: &str, d: &mut Digest) {
+fn digest(blocks: &[Block], d: &mut Digest) {
     for b in blocks {
         match b {
             Block::Para { content } => {
@@ -159,12 +159,16 @@ fn digest(blocks: &[Block], root: &str, d: &mut Digest) {
             }
             Block::List { items, .. } => {
                 for item in items {
-                    digest(item, root, d);
+                    digest(item, d);
                 }
             }
-            Block::Quote { blocks } => digest(blocks, root, d),
+            Block::Quote { blocks } => digest(blocks, d),
             Block::Figure { caption, path, .. } => d.figures.push(PictureSrc {
-                dest: path.strip_prefix(root).unwrap_or(path).to_string(),
+                // Back to the picture's own path in the material's folder, which
+                // `find_picture` opens (a converted one is served elsewhere).
+                dest: crate::assets::images::material_rel(path)
+                    .unwrap_or(path)
+                    .to_string(),
                 caption: plain_text(caption),
                 span: None,
             }),
@@ -228,9 +232,9 @@ fn bullets(slide: SlideSrc, leads: &[String]) -> SlideSrc {
 /// A content slide for a run of blocks (a `##` section or a `###`
 /// subsection), with its figures: the first beside the bullets, the rest
 /// on picture slides of the same title.
-fn section_slide(title: &str, blocks: &[Block], root: &str, fuller: bool) -> Draft {
+fn section_slide(title: &str, blocks: &[Block], fuller: bool) -> Draft {
     let mut d = Digest::default();
-    digest(blocks, root, &mut d);
+    digest(blocks, &mut d);
     let subs: Vec<(String, Vec<Block>)> = split_at(blocks, subsection_level(blocks))
         .into_iter()
         .filter(|(t, _)| !t.is_empty())
@@ -243,7 +247,7 @@ fn section_slide(title: &str, blocks: &[Block], root: &str, fuller: bool) -> Dra
         for (t, b) in subs.iter().take(BULLETS) {
             slide = slide.bullet(phrase(t));
             let mut sd = Digest::default();
-            digest(b, root, &mut sd);
+            digest(b, &mut sd);
             if room && let Some(lead) = sd.leads.first() {
                 slide.paras.push(Para {
                     text: lead.clone(),
@@ -288,7 +292,6 @@ pub fn outline(p: &Prepared, minutes: u32) -> Outline {
     let fuller = minutes >= FULLER_FROM;
     let company = m.company.name.value.trim().to_string();
     let title = m.benchmark.title.value.trim().to_string();
-    let root = "/material/";
     let mut drafts: Vec<Draft> = Vec::new();
 
     let mut cover = SlideSrc::new(Kind::Title, title.clone());
@@ -365,7 +368,7 @@ pub fn outline(p: &Prepared, minutes: u32) -> Outline {
         }
     }
     let mut od = Digest::default();
-    digest(part(p, PartKind::Overview), root, &mut od);
+    digest(part(p, PartKind::Overview), &mut od);
     let room = BULLETS.saturating_sub(facts.len()).max(1);
     facts.extend(od.leads.iter().take(room).cloned());
     let mut overview = bullets(
@@ -418,7 +421,7 @@ pub fn outline(p: &Prepared, minutes: u32) -> Outline {
 
     // 经验概述: the 摘要.
     let mut ad = Digest::default();
-    digest(part(p, PartKind::Abstract), root, &mut ad);
+    digest(part(p, PartKind::Abstract), &mut ad);
     let mut summary = bullets(SlideSrc::new(Kind::Content, "经验概述"), &ad.leads);
     // Every figure of the material is on some slide, wherever it stands.
     summary.pictures = ad.figures;
@@ -448,10 +451,10 @@ pub fn outline(p: &Prepared, minutes: u32) -> Outline {
                 } else {
                     format!("{title}：{sub}")
                 };
-                drafts.push(section_slide(&t, b, root, fuller));
+                drafts.push(section_slide(&t, b, fuller));
             }
         } else {
-            drafts.push(section_slide(title, blocks, root, fuller));
+            drafts.push(section_slide(title, blocks, fuller));
         }
     }
 
@@ -466,7 +469,7 @@ pub fn outline(p: &Prepared, minutes: u32) -> Outline {
         } else {
             title
         };
-        let mut d = section_slide(&title, &blocks, root, true);
+        let mut d = section_slide(&title, &blocks, true);
         if !d.slide.tables.is_empty() && !fuller {
             // The figures speak; the text goes to the script.
             d.slide.paras.clear();
@@ -477,7 +480,7 @@ pub fn outline(p: &Prepared, minutes: u32) -> Outline {
     // 特色亮点 / 推广价值.
     if !highlights.is_empty() {
         for (title, blocks) in &highlights {
-            drafts.push(section_slide(title, blocks, root, fuller));
+            drafts.push(section_slide(title, blocks, fuller));
         }
     } else if let Some(brief) = &m.benchmark.brief {
         let sents = sentences(brief.value.trim());

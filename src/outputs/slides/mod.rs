@@ -17,6 +17,7 @@ use std::path::Path;
 use serde::Serialize;
 
 use super::{Input, Product, Renderer, Scope};
+use crate::assets::images;
 use crate::diag::{Code, Diagnostic, Span};
 use crate::document::Prepared;
 use crate::typeset::compile;
@@ -154,22 +155,17 @@ fn theme(p: &Prepared) -> Theme {
 fn find_picture(p: &Prepared, dest: &str) -> Result<place::Picture, Diagnostic> {
     let root = &p.loaded.root;
     let file = root.resolve(root.path(), dest)?;
-    let probe = crate::assets::images::probe(&file, crate::assets::images::MAX_SIDE)?;
+    let probe = images::probe(&file, images::MAX_SIDE)?;
     let rel = root.relative(&file).unwrap_or_default();
-    // PNG or JPEG (probe decoded it): the PNG signature tells them apart.
-    let mut head = [0u8; 4];
-    let _ = std::io::Read::read(
-        &mut std::fs::File::open(&file).map_err(|e| crate::source::decode::io_error(&file, &e))?,
-        &mut head,
-    );
-    let format = if head == [0x89, b'P', b'N', b'G'] {
-        "png"
-    } else {
-        "jpeg"
+    // A PPTX holds PNG and JPEG: any other picture goes in as PNG (see
+    // `images::png_or_jpeg`, which the PPTX is written with).
+    let format = match probe.format {
+        images::Format::Jpeg => "jpeg",
+        _ => "png",
     };
     Ok(place::Picture {
         file,
-        world_path: format!("/material/{rel}"),
+        world_path: images::world_path(&rel, probe.format),
         px_width: probe.width,
         px_height: probe.height,
         format: format.into(),
@@ -334,7 +330,7 @@ impl Renderer for SlidesOutput {
                 .text(&format!("{PPTX_PARTS}{name}"))
                 .map(|(_, t)| t)
         };
-        let pptx = pptx::pptx(&deck, &parts, &|path| std::fs::read(path)).map_err(|e| {
+        let pptx = pptx::pptx(&deck, &parts, &images::png_or_jpeg).map_err(|e| {
             vec![Diagnostic::error(
                 Code::Output,
                 format!("无法生成 {PPTX_FILE}：{e}"),
