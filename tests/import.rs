@@ -437,3 +437,145 @@ fn noise_png(side: u32) -> Vec<u8> {
         .expect("png");
     out
 }
+
+/// A draft written by another tool: pandoc's .docx of the Markdown example
+/// (`pandoc.source.md`: the example's parts after typed cover lines; pandoc
+/// 2.17 names its styles "First Paragraph", "Compact", "Image Caption"…).
+/// Every unit of the example's four parts prints whole, in order.
+#[test]
+fn draft_written_by_pandoc() {
+    let imp = import(&["pandoc.docx"]);
+    let fm = front_matter(&imp.md);
+    assert_eq!(
+        fm.get("contact.phone").map(as_text).as_deref(),
+        Some("15937912345")
+    );
+    assert_eq!(fm.get("date").map(as_text).as_deref(), Some("2023-03-22"));
+    assert!(
+        imp.md
+            .contains("![2019—2022年烧成一次合格率与关键特性Cpk](img/"),
+        "{}",
+        imp.md
+    );
+    let built = imp.build(true);
+    let source = root().join("examples/luoyang-bearing-md/material.md");
+    let exp = roundtrip::expected(&source);
+    let (body, notes) = roundtrip::streams(&built.probe().body);
+    let missing = roundtrip::check(&exp.units, &body, &notes);
+    assert!(missing.is_empty(), "{}", roundtrip::report(&missing));
+}
+
+/// A Word file with its document.xml cut or spliced anywhere imports or is
+/// refused with a diagnostic — never a panic (the library, called directly).
+mod mangled {
+    use super::*;
+    use proptest::prelude::*;
+    use std::io::{Read, Write};
+
+    fn parts() -> &'static Vec<(String, Vec<u8>)> {
+        static PARTS: std::sync::OnceLock<Vec<(String, Vec<u8>)>> = std::sync::OnceLock::new();
+        PARTS.get_or_init(|| {
+            let f = std::fs::File::open(corpus("word-full.docx")).expect("docx");
+            let mut zip = zip::ZipArchive::new(f).expect("zip");
+            (0..zip.len())
+                .map(|i| {
+                    let mut e = zip.by_index(i).expect("entry");
+                    let mut b = Vec::new();
+                    e.read_to_end(&mut b).expect("read");
+                    (e.name().expect("name").to_string(), b)
+                })
+                .collect()
+        })
+    }
+
+    fn pack(edit: impl Fn(&str, &[u8]) -> Vec<u8>) -> Vec<u8> {
+        let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        for (name, bytes) in parts() {
+            out.start_file(name.as_str(), zip::write::SimpleFileOptions::default())
+                .expect("start");
+            out.write_all(&edit(name, bytes)).expect("write");
+        }
+        out.finish().expect("finish").into_inner()
+    }
+
+    fn run(bytes: &[u8]) {
+        let draft = shenbao::import::Draft {
+            name: "x.docx".into(),
+            bytes,
+        };
+        if let Err((_, e)) =
+            shenbao::import::import(&draft, &[], shenbao::import::Limits::default())
+        {
+            let d = e.diagnostic(Path::new("x.docx"));
+            assert!(d.code.as_str().starts_with("IM-"), "{d:?}");
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(48))]
+
+        #[test]
+        fn spliced_xml(part in 0usize..4, a in 0.0f64..1.0, b in 0.0f64..1.0, dup in any::<bool>()) {
+            let target = ["word/document.xml", "word/styles.xml", "word/numbering.xml", "word/footnotes.xml"][part];
+            let bytes = pack(|name, bytes| {
+                if name != target {
+                    return bytes.to_vec();
+                }
+                let (x, y) = ((a * bytes.len() as f64) as usize, (b * bytes.len() as f64) as usize);
+                let (x, y) = (x.min(y), x.max(y));
+                if dup {
+                    // A range repeated: unbalanced or doubled elements.
+                    [&bytes[..y], &bytes[x..]].concat()
+                } else {
+                    [&bytes[..x], &bytes[y..]].concat()
+                }
+            });
+            run(&bytes);
+        }
+
+        #[test]
+        fn flipped_bytes(at in 0.0f64..1.0, v in any::<u8>()) {
+            let mut bytes = std::fs::read(corpus("word-full.docx")).expect("docx");
+            let i = (at * (bytes.len() - 1) as f64) as usize;
+            bytes[i] = v;
+            run(&bytes);
+        }
+    }
+}
+
+/// A legacy .doc (here written by LibreOffice from the corpus) is converted
+/// with LibreOffice and imported like the .docx it came from. Skipped only
+/// where LibreOffice is not installed and CI is not set.
+#[test]
+fn legacy_doc_through_libreoffice() {
+    let have = std::process::Command::new("soffice")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !have {
+        assert!(std::env::var_os("CI").is_none(), "CI must have LibreOffice");
+        return;
+    }
+    let tmp = tempfile::tempdir().expect("tmp");
+    let profile = tempfile::tempdir().expect("profile");
+    must_succeed(
+        std::process::Command::new("soffice")
+            .arg(format!(
+                "-env:UserInstallation=file://{}",
+                profile.path().display()
+            ))
+            .args(["--headless", "--convert-to", "doc", "--outdir"])
+            .arg(tmp.path())
+            .arg(corpus("wps-style.docx")),
+    );
+    let doc = tmp.path().join("wps-style.doc");
+    let dir = tmp.path().join("材料");
+    must_succeed(&mut import_cmd(&[doc], &dir));
+    let md = std::fs::read_to_string(dir.join("material.md")).expect("md");
+    let exp = expect("wps-style");
+    let title = exp["fields"]["benchmark.title"].as_str().expect("title");
+    assert!(md.contains(title), "{md}");
+    for h in exp["headings"].as_array().expect("headings").iter().take(3) {
+        assert!(md.contains(h["text"].as_str().expect("text")), "{md}");
+    }
+}

@@ -217,26 +217,37 @@ fn part_heading(p: &Para) -> Option<(PartKind, Option<String>)> {
     Some((kind, None))
 }
 
+/// What a caption paragraph captions.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Captions {
+    Table,
+    Figure,
+    /// A caption style without `表`/`图`: whatever stands next to it.
+    Either,
+}
+
 /// A caption paragraph: `表1 …`, `表 2：…`, `图3-1 …`, a 题注 style or a SEQ
-/// field. Returns whether it is a table's and the text without its number.
-fn caption(p: &Para) -> Option<(bool, Vec<Piece>)> {
+/// field. Returns what it captions and the text without its number.
+fn caption(p: &Para) -> Option<(Captions, Vec<Piece>)> {
     let text = p.text();
     let t = text.trim_start();
-    let (table, rest) = if let Some(r) = t.strip_prefix('表') {
-        (true, r)
+    let styled = p.style.kind == super::styles::StyleKind::Caption || p.seq.is_some();
+    let (kind, rest) = if let Some(r) = t.strip_prefix('表') {
+        (Captions::Table, r)
     } else if let Some(r) = t.strip_prefix('图') {
-        (false, r)
+        (Captions::Figure, r)
     } else if let Some(r) = t.strip_prefix("Table") {
-        (true, r)
+        (Captions::Table, r)
     } else if let Some(r) = t.strip_prefix("Figure") {
-        (false, r)
+        (Captions::Figure, r)
+    } else if styled && !t.is_empty() && t.chars().count() <= 80 {
+        return Some((Captions::Either, plain(trim(p.pieces.clone()))));
     } else {
         return None;
     };
     let numbered = rest
         .trim_start()
         .starts_with(|c: char| c.is_ascii_digit() || CN_DIGITS.contains(c));
-    let styled = p.style.kind == super::styles::StyleKind::Caption || p.seq.is_some();
     let colon = rest.trim_start().starts_with(['：', ':']);
     if !(numbered || styled || colon) || t.chars().count() > 80 {
         return None;
@@ -252,7 +263,7 @@ fn caption(p: &Para) -> Option<(bool, Vec<Piece>)> {
         return None;
     }
     let skip = text.len() - caption_text.len();
-    Some((table, plain(trim(drop_prefix(&p.pieces, skip)))))
+    Some((kind, plain(trim(drop_prefix(&p.pieces, skip)))))
 }
 
 /// The pieces without their first `bytes` bytes of text (a number).
@@ -665,9 +676,9 @@ fn blocks(items: &[&Item], lead: Option<String>, ctx: &mut Ctx) -> Vec<Block> {
                     None => {
                         // A caption typed below the table.
                         let below = items.get(i + 1).and_then(|n| match n {
-                            Item::Para(p) => {
-                                caption(p).filter(|(table, _)| *table).map(|(_, c)| (c, p))
-                            }
+                            Item::Para(p) => caption(p)
+                                .filter(|(k, _)| *k == Captions::Table)
+                                .map(|(_, c)| (c, p)),
                             _ => None,
                         });
                         match below {
@@ -691,26 +702,24 @@ fn blocks(items: &[&Item], lead: Option<String>, ctx: &mut Ctx) -> Vec<Block> {
                     continue;
                 }
                 flush(&mut out, &mut pending_caption);
-                if let Some((is_table, c)) = caption(p) {
-                    if is_table {
-                        let next_is_table = items[i + 1..]
-                            .iter()
-                            .find(|n| !matches!(n, Item::Para(q) if q.is_blank()))
-                            .is_some_and(|n| matches!(n, Item::Table(_)));
-                        if next_is_table {
-                            pending_caption = Some((c, p.clone()));
-                            i += 1;
-                            continue;
-                        }
-                    } else if let Some(Block::Figure {
-                        caption: slot @ None,
-                        ..
-                    }) = out.last_mut()
-                    {
-                        *slot = Some(c);
+                if let Some((kind, c)) = caption(p) {
+                    let next_is_table = items[i + 1..]
+                        .iter()
+                        .find(|n| !matches!(n, Item::Para(q) if q.is_blank()))
+                        .is_some_and(|n| matches!(n, Item::Table(_)));
+                    let after_figure =
+                        matches!(out.last(), Some(Block::Figure { caption: None, .. }));
+                    if kind != Captions::Figure && next_is_table {
+                        pending_caption = Some((c, p.clone()));
                         i += 1;
                         continue;
-                    } else if para_is_figure(items.get(i + 1)) {
+                    } else if kind != Captions::Table && after_figure {
+                        if let Some(Block::Figure { caption: slot, .. }) = out.last_mut() {
+                            *slot = Some(c);
+                        }
+                        i += 1;
+                        continue;
+                    } else if kind == Captions::Figure && para_is_figure(items.get(i + 1)) {
                         // A caption above its figure: moved below, as B6 wants.
                         ctx.note(
                             Kind::CaptionMoved,
@@ -990,8 +999,8 @@ mod tests {
 
     #[test]
     fn captions() {
-        let (table, c) = caption(&para("表1 2020—2022年主要质量指标")).unwrap();
-        assert!(table);
+        let (kind, c) = caption(&para("表1 2020—2022年主要质量指标")).unwrap();
+        assert_eq!(kind, Captions::Table);
         assert_eq!(
             super::super::word::Para {
                 pieces: c,
@@ -1000,8 +1009,8 @@ mod tests {
             .text(),
             "2020—2022年主要质量指标"
         );
-        let (table, c) = caption(&para("图 3：质量管理组织架构图")).unwrap();
-        assert!(!table);
+        let (kind, c) = caption(&para("图 3：质量管理组织架构图")).unwrap();
+        assert_eq!(kind, Captions::Figure);
         assert_eq!(
             super::super::word::Para {
                 pieces: c,

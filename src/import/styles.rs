@@ -93,7 +93,9 @@ impl Styles {
             style.heading = heading_level(&lower);
             style.kind = if lower == "title" || lower == "标题" || lower == "subtitle" {
                 StyleKind::Title
-            } else if lower == "caption" || lower == "题注" {
+            } else if lower.contains("caption") || lower.contains("题注") {
+                // Word's 题注, and converters' own (pandoc's "Image Caption",
+                // "Table Caption").
                 StyleKind::Caption
             } else if lower.starts_with("toc ")
                 || lower.starts_with("目录 ")
