@@ -27,6 +27,7 @@ pub mod pipeline;
 pub mod profile;
 pub mod scaffold;
 pub mod schema;
+pub mod serve;
 pub mod source;
 pub mod text;
 pub mod timing;

@@ -2,6 +2,7 @@
 //! (as does `watch` for its own loop; the library only collects them).
 
 mod import_cmd;
+mod serve_cmd;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -242,6 +243,8 @@ enum Command {
     },
     /// 输出材料格式的 JSON Schema，供 VS Code 等编辑器补全和校验（print the JSON Schema）
     Schema,
+    /// 启动网页工作台：企业在浏览器里写材料，县区、市里查看（start the web workspace）
+    Serve(serve_cmd::ServeArgs),
     /// 把 Word 稿（.docx）导入为材料文件夹：material.md、img/ 和 导入报告.txt（import a Word draft）
     Import {
         /// Word 稿；其后可再给装有申报表的 Word 文件
@@ -436,6 +439,7 @@ fn main() -> ExitCode {
                 }
             }
         }
+        Command::Serve(args) => serve_cmd::run(args),
         Command::Import { files, out, format } => import_cmd::run(&files, out.as_deref(), format),
         Command::Schema => {
             say!(

@@ -69,6 +69,21 @@ impl Engine {
         }
     }
 
+    /// The same engine writing into `out_dir` (and as a draft or not),
+    /// sharing the fonts already loaded: the server builds each version in
+    /// its own folder without loading fonts again.
+    pub fn writing_to(&self, out_dir: PathBuf, draft: bool) -> Engine {
+        Engine {
+            config: BuildConfig {
+                out_dir,
+                draft,
+                ..self.config.clone()
+            },
+            templates: self.templates.clone(),
+            fonts: self.fonts.clone(),
+        }
+    }
+
     pub fn fonts(&self) -> Result<Arc<Fonts>, Diagnostic> {
         let loaded = self.fonts.get_or_init(|| {
             match Fonts::load(&self.config.font_paths, self.config.system_fonts) {

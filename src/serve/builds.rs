@@ -1,0 +1,279 @@
+//! Checks and builds of material versions, done once per version and
+//! shared: the same version asked for by two tabs (or a preview and a
+//! download) is built once. At most `slots` builds run at a time, on
+//! blocking threads, so a burst of builds never stalls the server's other
+//! requests; one material's slow build costs only its own callers.
+
+use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use serde::Serialize;
+use tokio::sync::{OnceCell, Semaphore};
+
+use crate::check::lengths;
+use crate::diag::{Diagnostic, Severity, Sources};
+use crate::pipeline::{self, Engine};
+
+/// A file of a material version, to be written into a build folder.
+pub type Files = Vec<(String, Vec<u8>)>;
+
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Counts {
+    pub errors: usize,
+    pub warnings: usize,
+}
+
+/// What `shenbao check` says of a version, as the API returns it.
+#[derive(Clone, Debug, Serialize)]
+pub struct Checked {
+    pub version: i64,
+    /// Diagnostic objects exactly as `--format json` prints them, with
+    /// file paths relative to the material's folder.
+    pub diagnostics: Vec<serde_json::Value>,
+    pub counts: Counts,
+    /// 字数 of the title and each part against its limit (V1, V2).
+    pub lengths: Vec<serde_json::Value>,
+}
+
+/// A built version: every file the CLI writes, by its path in the
+/// enterprise's folder (`正文.pdf`, `印刷/书脊.pdf`).
+#[derive(Debug)]
+pub struct Built {
+    pub version: i64,
+    pub checked: Checked,
+    /// The enterprise's folder name (E1).
+    pub folder: Option<String>,
+    pub files: BTreeMap<String, Vec<u8>>,
+    /// Pages of each PDF, as the CLI reports them.
+    pub pages: BTreeMap<String, usize>,
+    /// Built as a draft (every page marked 草稿) because of content errors.
+    pub draft: bool,
+}
+
+type Key = (i64, i64, bool);
+type Cell = Arc<OnceCell<Arc<Built>>>;
+
+pub struct Builds {
+    engine: Engine,
+    work: PathBuf,
+    slots: Semaphore,
+    /// The versions asked for, and the order they were first asked in
+    /// (the oldest is forgotten first).
+    cells: Mutex<(HashMap<Key, Cell>, VecDeque<Key>)>,
+}
+
+/// Versions kept built in memory.
+const KEEP: usize = 48;
+
+impl Builds {
+    pub fn new(engine: Engine, work: PathBuf, slots: usize) -> Builds {
+        Builds {
+            engine,
+            work,
+            slots: Semaphore::new(slots.max(1)),
+            cells: Mutex::new((HashMap::new(), VecDeque::new())),
+        }
+    }
+
+    fn cell(&self, key: Key) -> Cell {
+        let mut guard = self.cells.lock().expect("poisoned");
+        let (map, order) = &mut *guard;
+        if let Some(c) = map.get(&key) {
+            return c.clone();
+        }
+        let c = Arc::new(OnceCell::new());
+        map.insert(key, c.clone());
+        order.push_back(key);
+        while order.len() > KEEP {
+            if let Some(old) = order.pop_front() {
+                map.remove(&old);
+            }
+        }
+        c
+    }
+
+    /// The check (`render` false) or build of a version; `files` is called
+    /// only when it has not been done yet.
+    pub async fn get(
+        self: &Arc<Self>,
+        material: i64,
+        version: i64,
+        render: bool,
+        files: impl FnOnce() -> Files + Send + 'static,
+    ) -> Arc<Built> {
+        let cell = self.cell((material, version, render));
+        cell.get_or_init(|| async {
+            let _slot = self.slots.acquire().await.expect("never closed");
+            let me = self.clone();
+            tokio::task::spawn_blocking(move || me.run(material, version, render, files()))
+                .await
+                .unwrap_or_else(|_| Arc::new(failed(version)))
+        })
+        .await
+        .clone()
+    }
+
+    /// Whether a version is already built or checked (the lists show its
+    /// counts only then, never waiting for a build).
+    pub fn ready(&self, material: i64, version: i64) -> Option<Arc<Built>> {
+        let guard = self.cells.lock().expect("poisoned");
+        [false, true]
+            .iter()
+            .filter_map(|r| guard.0.get(&(material, version, *r)))
+            .find_map(|c| c.get().cloned())
+    }
+
+    fn run(&self, material: i64, version: i64, render: bool, files: Files) -> Arc<Built> {
+        let dir = match tempfile::Builder::new()
+            .prefix(&format!("m{material}-v{version}-"))
+            .tempdir_in(&self.work)
+        {
+            Ok(d) => d,
+            Err(_) => return Arc::new(failed(version)),
+        };
+        let src = dir.path().join("材料");
+        let out = dir.path().join("out");
+        for (path, bytes) in &files {
+            let p = src.join(path);
+            if let Some(parent) = p.parent() {
+                let _ = std::fs::create_dir_all(parent);
+            }
+            let _ = std::fs::write(&p, bytes);
+        }
+        let _ = std::fs::create_dir_all(&src);
+        let mut sources = Sources::default();
+        let mut diags: Vec<Diagnostic> = Vec::new();
+        let prepared = pipeline::prepare(&self.engine, &src, &mut sources, &mut diags);
+        let lengths_json = prepared
+            .as_ref()
+            .map(|p| {
+                lengths(&p.loaded, &p.parts, &p.profile.limits)
+                    .iter()
+                    .map(|l| l.json())
+                    .collect()
+            })
+            .unwrap_or_default();
+        let mut built_files = BTreeMap::new();
+        let mut pages = BTreeMap::new();
+        let mut folder = None;
+        let mut draft = false;
+        if render && let Some(p) = &prepared {
+            let errors = diags.iter().any(|d| d.severity == Severity::Error);
+            let blocked = diags.iter().any(|d| d.blocks_draft());
+            if !blocked {
+                // With content errors the pages are still shown, marked 草稿.
+                draft = errors;
+                let engine = self.engine.writing_to(out.clone(), draft);
+                let mut render_diags = Vec::new();
+                if let Some(report) = pipeline::render(&engine, p, &sources, &mut render_diags) {
+                    folder = report
+                        .folder
+                        .file_name()
+                        .map(|n| n.to_string_lossy().into_owned());
+                    collect(&report.folder, &report.folder, &mut built_files);
+                    for (path, n) in &report.files {
+                        if let Ok(rel) = path.strip_prefix(&report.folder) {
+                            let rel = rel.to_string_lossy().replace('\\', "/");
+                            pages.insert(rel, *n);
+                        }
+                    }
+                }
+                // Warnings of rendering (a folder name changed) are the
+                // material's too; a draft's errors are already listed.
+                diags.extend(
+                    render_diags
+                        .into_iter()
+                        .filter(|d| !draft || d.severity == Severity::Warning),
+                );
+            }
+        }
+        let checked = Checked {
+            version,
+            diagnostics: diags
+                .iter()
+                .map(|d| relative(sources.to_json(d), &src))
+                .collect(),
+            counts: Counts {
+                errors: diags
+                    .iter()
+                    .filter(|d| d.severity == Severity::Error)
+                    .count(),
+                warnings: diags
+                    .iter()
+                    .filter(|d| d.severity == Severity::Warning)
+                    .count(),
+            },
+            lengths: lengths_json,
+        };
+        Arc::new(Built {
+            version,
+            checked,
+            folder,
+            files: built_files,
+            pages,
+            draft,
+        })
+    }
+}
+
+fn failed(version: i64) -> Built {
+    Built {
+        version,
+        checked: Checked {
+            version,
+            diagnostics: vec![serde_json::json!({
+                "code": "OUT", "severity": "error", "file": null, "line": null, "column": null,
+                "message": "服务器无法生成这个版本", "help": "请稍后再试；若一直如此，请联系管理员", "data": null
+            })],
+            counts: Counts {
+                errors: 1,
+                warnings: 0,
+            },
+            lengths: Vec::new(),
+        },
+        folder: None,
+        files: BTreeMap::new(),
+        pages: BTreeMap::new(),
+        draft: false,
+    }
+}
+
+/// Every file under `dir`, by its path relative to `root` (`/` separated).
+fn collect(root: &Path, dir: &Path, out: &mut BTreeMap<String, Vec<u8>>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            collect(root, &p, out);
+        } else if let (Ok(rel), Ok(bytes)) = (p.strip_prefix(root), std::fs::read(&p)) {
+            let rel = rel
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/");
+            out.insert(rel, bytes);
+        }
+    }
+}
+
+/// A diagnostic's file as the writer knows it: relative to the material's
+/// folder, never the server's temporary path.
+fn relative(mut v: serde_json::Value, src: &Path) -> serde_json::Value {
+    if let Some(file) = v.get("file").and_then(|f| f.as_str()) {
+        let base = src.to_string_lossy().into_owned();
+        let rel = file
+            .strip_prefix(&base)
+            .map(|r| r.trim_start_matches(['/', '\\']).to_string())
+            .or_else(|| {
+                // `display_path` may have made it relative to the current
+                // folder: keep what follows the material's folder name.
+                file.split_once("材料/").map(|(_, r)| r.to_string())
+            })
+            .unwrap_or_else(|| file.to_string());
+        v["file"] = rel.into();
+    }
+    v
+}

@@ -1,0 +1,221 @@
+// shenbao serve: the writer's workspace and the offices' list.
+// Every piece of user text is put into the page with textContent or as a
+// form value, never as HTML. The rules and messages are the server's (the
+// same diagnostics `shenbao check` prints); nothing is checked twice here.
+"use strict";
+
+const $ = (id) => document.getElementById(id);
+const state = { me: null, material: null, version: 0, file: null, saved: "", timer: null, saving: false };
+
+async function api(method, path, body, headers = {}) {
+  const opts = { method, headers: { ...headers }, credentials: "same-origin" };
+  if (body !== undefined) {
+    if (body instanceof Blob || body instanceof ArrayBuffer || typeof body === "string") {
+      opts.body = body;
+    } else {
+      opts.body = JSON.stringify(body);
+      opts.headers["Content-Type"] = "application/json";
+    }
+  }
+  const res = await fetch(path, opts);
+  let data = null;
+  const type = res.headers.get("Content-Type") || "";
+  if (type.includes("json")) data = await res.json();
+  return { status: res.status, ok: res.ok, data };
+}
+
+function show(id) {
+  for (const m of ["login", "desk", "work"]) $(m).hidden = m !== id;
+  $("logout").hidden = id === "login";
+}
+
+function text(el, t) { el.textContent = t == null ? "" : String(t); return el; }
+function make(tag, t, cls) { const e = document.createElement(tag); text(e, t); if (cls) e.className = cls; return e; }
+
+async function start() {
+  const me = await api("GET", "/api/me");
+  if (me.status === 401) { show("login"); return; }
+  state.me = me.data;
+  text($("who"), `${me.data.login}（${{ enterprise: "企业", county: "县区", city: "市" }[me.data.role] || me.data.role}）`);
+  const list = await api("GET", "/api/materials");
+  if (me.data.role === "enterprise" && list.data.length > 0) {
+    openMaterial(list.data[0]);
+  } else {
+    showDesk(list.data);
+  }
+}
+
+function showDesk(rows) {
+  show("desk");
+  const body = $("desk-table").querySelector("tbody");
+  body.replaceChildren();
+  for (const r of rows) {
+    const tr = document.createElement("tr");
+    for (const v of [r.company, r.county, r.status, r.version, r.errors, r.warnings, r.updated]) tr.append(make("td", v));
+    tr.addEventListener("click", () => openMaterial(r));
+    body.append(tr);
+  }
+}
+
+async function openMaterial(m) {
+  state.material = m;
+  show("work");
+  text($("company"), m.company);
+  const readOnly = state.me.role !== "enterprise";
+  $("editor").readOnly = readOnly;
+  for (const id of ["new-md", "upload", "import"]) $(id).closest("label, button").hidden = readOnly;
+  $("zip").href = `/api/materials/${m.id}/download/all.zip`;
+  await loadFiles();
+  refresh();
+}
+
+async function loadFiles(keep) {
+  const m = state.material;
+  const res = await api("GET", `/api/materials/${m.id}/files`);
+  state.version = res.data.version;
+  const select = $("file-select");
+  select.replaceChildren();
+  const texts = res.data.files.filter((f) => /\.(md|ya?ml|txt)$/i.test(f.path));
+  for (const f of texts) select.append(make("option", f.path));
+  const main = keep || (texts.find((f) => /^material\.(md|ya?ml)$/.test(f.path)) || texts[0] || {}).path;
+  $("new-md").hidden = state.me.role !== "enterprise" || texts.some((f) => /^material\./.test(f.path));
+  if (main) { select.value = main; await loadText(main); } else { state.file = null; $("editor").value = ""; }
+}
+
+async function loadText(path) {
+  const res = await fetch(`/api/materials/${state.material.id}/files/${encodeURI(path)}`, { credentials: "same-origin" });
+  const t = await res.text();
+  state.file = path; state.saved = t;
+  $("editor").value = t;
+  setState("已载入第 " + state.version + " 版");
+}
+
+function setState(t) { text($("state"), t); }
+
+async function save() {
+  if (!state.file || state.saving) return;
+  const t = $("editor").value;
+  if (t === state.saved) return;
+  state.saving = true;
+  setState("正在保存…");
+  const res = await api("PUT", `/api/materials/${state.material.id}/files/${encodeURI(state.file)}`, t, { "If-Match": String(state.version) });
+  state.saving = false;
+  if (res.ok) {
+    state.version = res.data.version; state.saved = t;
+    setState(`已保存（第 ${state.version} 版）`);
+    refresh();
+  } else {
+    setState(res.data ? res.data.message : "保存失败（" + res.status + "）");
+  }
+}
+
+async function refresh() {
+  const m = state.material;
+  const res = await api("GET", `/api/materials/${m.id}/preview?version=${state.version}`);
+  if (!res.ok) { setState(res.data ? res.data.message : "预览失败"); return; }
+  const d = res.data;
+  showChecks(d);
+  const docs = $("docs");
+  docs.replaceChildren();
+  for (const doc of d.documents) {
+    const a = make("a", `${doc.file}（${doc.pages} 页）`);
+    a.href = doc.url; a.target = "_blank";
+    docs.append(a, document.createTextNode(" "));
+  }
+  text($("draft-mark"), d.draft ? "（有错误，页面标“草稿”）" : "");
+  const body = d.documents.find((x) => x.file === "正文.pdf");
+  if (body) $("preview").src = body.url;
+  loadHistory();
+}
+
+function showChecks(d) {
+  text($("counts"), `（错误 ${d.counts.errors}，警告 ${d.counts.warnings}）`);
+  const ul = $("diagnostics");
+  ul.replaceChildren();
+  for (const g of d.diagnostics) {
+    const where = g.file ? `${g.file}${g.line ? ":" + g.line + ":" + g.column : ""} ` : "";
+    const li = make("li", `${where}[${g.code}] ${g.message}${g.help ? "（" + g.help + "）" : ""}`, g.severity);
+    if (g.line && g.file === state.file) li.addEventListener("click", () => jump(g.line, g.column));
+    ul.append(li);
+  }
+  const tb = $("lengths").querySelector("tbody");
+  tb.replaceChildren();
+  for (const l of d.lengths || []) {
+    const tr = document.createElement("tr");
+    tr.append(make("td", l.part), make("td", l.count, l.count > l.limit ? "over" : ""), make("td", l.limit));
+    tb.append(tr);
+  }
+}
+
+function jump(line, column) {
+  const ed = $("editor");
+  const lines = ed.value.split("\n");
+  let at = 0;
+  for (let i = 0; i < line - 1 && i < lines.length; i++) at += lines[i].length + 1;
+  at += Math.max(0, (column || 1) - 1);
+  ed.focus();
+  ed.setSelectionRange(at, at);
+}
+
+async function loadHistory() {
+  const res = await api("GET", `/api/materials/${state.material.id}/history`);
+  const ul = $("history");
+  ul.replaceChildren();
+  for (const h of res.data.slice(0, 30)) {
+    const li = make("li", `第 ${h.version} 版 ${h.created} ${h.who || ""} ${h.summary} `);
+    if (state.me.role === "enterprise" && h.version !== state.version) {
+      const b = make("button", "恢复");
+      b.addEventListener("click", async () => {
+        const r = await api("POST", `/api/materials/${state.material.id}/restore`, { version: h.version }, { "If-Match": String(state.version) });
+        if (r.ok) { state.version = r.data.version; await loadFiles(state.file); refresh(); } else setState(r.data.message);
+      });
+      li.append(b);
+    }
+    ul.append(li);
+  }
+}
+
+async function upload(files) {
+  for (const f of files) {
+    const name = /\.(png|jpe?g|gif|webp|bmp)$/i.test(f.name) ? "img/" + f.name : f.name;
+    const res = await api("PUT", `/api/materials/${state.material.id}/files/${encodeURI(name)}`, f, { "If-Match": String(state.version) });
+    if (res.ok) { state.version = res.data.version; setState(`已上传 ${name}（第 ${state.version} 版）`); }
+    else { setState(`${name}：${res.data ? res.data.message : res.status}`); return; }
+  }
+  refresh();
+}
+
+async function importWord(file) {
+  const res = await api("POST", `/api/materials/${state.material.id}/import`, file, { "If-Match": String(state.version) });
+  if (!res.ok) { setState(res.data ? res.data.message : "导入失败"); return; }
+  state.version = res.data.version;
+  const pre = $("import-report");
+  pre.hidden = false;
+  text(pre, res.data.text);
+  await loadFiles("material.md");
+  refresh();
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  $("login-form").addEventListener("submit", async (e) => {
+    e.preventDefault();
+    const res = await api("POST", "/api/session", { user: $("login-user").value, password: $("login-password").value });
+    if (res.ok) { text($("login-error"), ""); start(); }
+    else text($("login-error"), res.data ? res.data.message : "登录失败");
+  });
+  $("logout").addEventListener("click", async () => { await api("DELETE", "/api/session"); location.reload(); });
+  $("editor").addEventListener("input", () => {
+    setState("有未保存的修改");
+    clearTimeout(state.timer);
+    state.timer = setTimeout(save, 800);
+  });
+  $("file-select").addEventListener("change", async (e) => { await save(); loadText(e.target.value); });
+  $("upload").addEventListener("change", (e) => upload(e.target.files));
+  $("import").addEventListener("change", (e) => importWord(e.target.files[0]));
+  $("new-md").addEventListener("click", async () => {
+    const res = await api("PUT", `/api/materials/${state.material.id}/files/material.md`, "---\ncompany:\n  name: \ncontact:\n  name: \n  phone: \"\"\nbenchmark:\n  title: \ndate: \n---\n\n# 摘要\n\n# 企业概况\n\n# 管理方法（技术）的推进实施与运行\n\n# 管理方法（技术）的实施效果\n", { "If-Match": String(state.version) });
+    if (res.ok) { state.version = res.data.version; await loadFiles("material.md"); refresh(); }
+  });
+  window.addEventListener("beforeunload", (e) => { if ($("editor").value !== state.saved) e.preventDefault(); });
+  start();
+});

@@ -1,0 +1,760 @@
+//! `shenbao serve` (issue 20) through its HTTP API, with the real binary:
+//! accounts, login, upload of the bundled example, check, preview,
+//! download, history and restore, conflicts, authorisation between two
+//! enterprises and the offices, CSRF, upload limits, the login rate limit,
+//! and acknowledged saves surviving a SIGKILL.
+
+mod common;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Stdio};
+
+use common::*;
+use serde_json::{Value, json};
+
+struct Server {
+    child: Child,
+    base: String,
+    data: PathBuf,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn add_user(data: &Path, login: &str, password: &str, args: &[&str]) {
+    let mut child = bin()
+        .args(["serve", "--data"])
+        .arg(data)
+        .args(["user", "add", login])
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    writeln!(child.stdin.take().expect("stdin"), "{password}").expect("password");
+    let out = child.wait_with_output().expect("wait");
+    assert!(
+        out.status.success(),
+        "user add {login}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+fn start(data: &Path, extra: &[&str]) -> Server {
+    let mut child = bin()
+        .args(["serve", "--data"])
+        .arg(data)
+        .args(["--listen", "127.0.0.1:0", "--no-system-fonts"])
+        .args(extra)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn serve");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().expect("stdout"))
+        .read_line(&mut line)
+        .expect("the server says where it listens");
+    let base = line
+        .trim()
+        .split_once("http://")
+        .map(|(_, a)| format!("http://{}", a.trim_end_matches('/')))
+        .unwrap_or_else(|| panic!("no address in {line:?}"));
+    Server {
+        child,
+        base,
+        data: data.to_path_buf(),
+    }
+}
+
+fn agent() -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .build()
+        .into()
+}
+
+/// A signed-in client.
+struct Client {
+    agent: ureq::Agent,
+    base: String,
+    cookie: String,
+}
+
+struct Reply {
+    status: u16,
+    body: Vec<u8>,
+    headers: Vec<(String, String)>,
+}
+
+impl Reply {
+    fn json(&self) -> Value {
+        serde_json::from_slice(&self.body).unwrap_or(Value::Null)
+    }
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+fn reply(res: Result<ureq::http::Response<ureq::Body>, ureq::Error>) -> Reply {
+    let mut res = res.expect("request");
+    let headers = res
+        .headers()
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_str().unwrap_or("").to_string()))
+        .collect();
+    let mut body = Vec::new();
+    res.body_mut()
+        .as_reader()
+        .read_to_end(&mut body)
+        .expect("body");
+    Reply {
+        status: res.status().as_u16(),
+        body,
+        headers,
+    }
+}
+
+fn login_raw(base: &str, user: &str, password: &str) -> Reply {
+    reply(
+        agent()
+            .post(format!("{base}/api/session"))
+            .send_json(json!({"user": user, "password": password})),
+    )
+}
+
+fn login(base: &str, user: &str, password: &str) -> Client {
+    let r = login_raw(base, user, password);
+    assert_eq!(
+        r.status,
+        204,
+        "login {user}: {}",
+        String::from_utf8_lossy(&r.body)
+    );
+    let set = r
+        .header("set-cookie")
+        .expect("a session cookie")
+        .to_string();
+    assert!(
+        set.contains("HttpOnly") && set.contains("SameSite=Strict"),
+        "{set}"
+    );
+    Client {
+        agent: agent(),
+        base: base.to_string(),
+        cookie: set.split(';').next().expect("cookie").to_string(),
+    }
+}
+
+impl Client {
+    fn get(&self, path: &str) -> Reply {
+        reply(
+            self.agent
+                .get(format!("{}{path}", self.base))
+                .header("Cookie", &self.cookie)
+                .call(),
+        )
+    }
+
+    fn put(&self, path: &str, version: i64, bytes: &[u8]) -> Reply {
+        reply(
+            self.agent
+                .put(format!("{}{path}", self.base))
+                .header("Cookie", &self.cookie)
+                .header("If-Match", version.to_string())
+                .send(bytes),
+        )
+    }
+
+    fn post(&self, path: &str, body: Value) -> Reply {
+        reply(
+            self.agent
+                .post(format!("{}{path}", self.base))
+                .header("Cookie", &self.cookie)
+                .send_json(body),
+        )
+    }
+
+    /// Uploads a whole folder as the material's files, one save each.
+    fn upload_dir(&self, id: i64, dir: &Path) -> i64 {
+        let mut version = self.get(&format!("/api/materials/{id}/files")).json()["version"]
+            .as_i64()
+            .expect("version");
+        // A material's files (the example's folder also holds the script
+        // that drew its pictures, which is no part of the material).
+        for (rel, bytes) in walk(dir).into_iter().filter(|(r, _)| !r.ends_with(".py")) {
+            let r = self.put(
+                &format!("/api/materials/{id}/files/{}", enc(&rel)),
+                version,
+                &bytes,
+            );
+            assert_eq!(r.status, 200, "{rel}: {}", String::from_utf8_lossy(&r.body));
+            version = r.json()["version"].as_i64().expect("version");
+        }
+        version
+    }
+}
+
+/// Percent-encodes a path for a URL, keeping its slashes.
+fn enc(path: &str) -> String {
+    path.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+fn walk(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).expect("dir").flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                let rel = p
+                    .strip_prefix(dir)
+                    .expect("inside")
+                    .to_string_lossy()
+                    .replace('\\', "/");
+                out.push((rel, std::fs::read(&p).expect("read")));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+const PW: &str = "correct horse 电池";
+
+/// A data folder with two enterprises of 涧西区, one of 洛龙区, their
+/// county office and the city.
+fn setup() -> (tempfile::TempDir, Server) {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let data = tmp.path().join("data");
+    add_user(
+        &data,
+        "a",
+        PW,
+        &[
+            "--role",
+            "enterprise",
+            "--county",
+            "涧西区",
+            "--company",
+            "洛阳示例精密轴承股份有限公司",
+        ],
+    );
+    add_user(
+        &data,
+        "b",
+        PW,
+        &[
+            "--role",
+            "enterprise",
+            "--county",
+            "涧西区",
+            "--company",
+            "<script>alert(1)</script>有限公司",
+        ],
+    );
+    add_user(
+        &data,
+        "c",
+        PW,
+        &[
+            "--role",
+            "enterprise",
+            "--county",
+            "洛龙区",
+            "--company",
+            "洛龙某公司",
+        ],
+    );
+    add_user(
+        &data,
+        "jianxi",
+        PW,
+        &["--role", "county", "--county", "涧西区"],
+    );
+    add_user(&data, "city", PW, &["--role", "city"]);
+    let server = start(&data, &["--max-file-mb", "8"]);
+    (tmp, server)
+}
+
+fn material_of(c: &Client) -> i64 {
+    let list = c.get("/api/materials").json();
+    list[0]["id"].as_i64().expect("one material")
+}
+
+#[test]
+fn writer_uploads_checks_previews_downloads_and_restores() {
+    let (_tmp, server) = setup();
+    assert_eq!(
+        reply(agent().get(format!("{}/api/materials", server.base)).call()).status,
+        401
+    );
+    assert_eq!(login_raw(&server.base, "a", "wrong password").status, 401);
+    let a = login(&server.base, "a", PW);
+    let id = material_of(&a);
+    // An empty material has its current version and no files.
+    let files = a.get(&format!("/api/materials/{id}/files")).json();
+    assert_eq!(files["version"], 0);
+    assert_eq!(files["files"], json!([]));
+    let version = a.upload_dir(id, &root().join("examples/luoyang-bearing"));
+    let check = a.get(&format!("/api/materials/{id}/check")).json();
+    assert_eq!(check["version"], version);
+    assert_eq!(check["counts"]["errors"], 0, "{check}");
+    assert!(
+        check["lengths"].as_array().is_some_and(|l| l.len() == 5),
+        "{check}"
+    );
+    let preview = a
+        .get(&format!("/api/materials/{id}/preview?version={version}"))
+        .json();
+    assert_eq!(preview["draft"], false, "{preview}");
+    let body = preview["documents"]
+        .as_array()
+        .expect("documents")
+        .iter()
+        .find(|d| d["file"] == "正文.pdf")
+        .expect("正文.pdf")
+        .clone();
+    assert_eq!(body["pages"], 13, "{preview}");
+    let pdf = a.get(body["url"].as_str().expect("url"));
+    assert_eq!(pdf.status, 200);
+    assert!(pdf.body.starts_with(b"%PDF-"));
+    // The electronic submission: one folder named after the enterprise.
+    let zip = a.get(&format!("/api/materials/{id}/download/all.zip"));
+    assert_eq!(zip.status, 200);
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(zip.body.clone())).expect("zip");
+    let names: Vec<String> = (0..archive.len())
+        .map(|i| {
+            archive
+                .by_index(i)
+                .expect("entry")
+                .name()
+                .expect("name")
+                .to_string()
+        })
+        .collect();
+    for f in ["封面.pdf", "正文.pdf", "申报材料.pdf", "申报表.pdf"] {
+        assert!(
+            names.contains(&format!("洛阳示例精密轴承股份有限公司/{f}")),
+            "{f} in {names:?}"
+        );
+    }
+    // The same zip twice is the same bytes.
+    assert_eq!(
+        a.get(&format!("/api/materials/{id}/download/all.zip")).body,
+        zip.body
+    );
+    // The material's own files download as a folder the CLI builds.
+    let src = a.get(&format!("/api/materials/{id}/download/material.zip"));
+    assert_eq!(src.status, 200);
+    let tmp = tempfile::tempdir().expect("tmp");
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(src.body)).expect("zip");
+    archive.extract(tmp.path()).expect("extract");
+    let folder = std::fs::read_dir(tmp.path())
+        .expect("dir")
+        .next()
+        .expect("one")
+        .expect("entry")
+        .path();
+    must_succeed(&mut build_cmd(
+        &folder.join("material.yaml"),
+        &tmp.path().join("out"),
+    ));
+
+    // A mistake: the check says where; the preview is a draft.
+    let yaml = std::fs::read_to_string(root().join("examples/luoyang-bearing/material.yaml"))
+        .expect("yaml");
+    let bad = yaml.replace("phone: \"13912345678\"", "phone: \"12345\"");
+    let r = a.put(
+        &format!("/api/materials/{id}/files/material.yaml"),
+        version,
+        bad.as_bytes(),
+    );
+    assert_eq!(r.status, 200);
+    let bad_version = r.json()["version"].as_i64().expect("v");
+    let check = a.get(&format!("/api/materials/{id}/check")).json();
+    let v4 = check["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .find(|d| d["code"] == "V4")
+        .unwrap_or_else(|| panic!("V4 in {check}"))
+        .clone();
+    assert_eq!(v4["file"], "material.yaml");
+    assert_eq!(
+        v4["line"].as_u64(),
+        Some(line_of(&bad, "phone: \"12345\"") as u64)
+    );
+    let preview = a
+        .get(&format!(
+            "/api/materials/{id}/preview?version={bad_version}"
+        ))
+        .json();
+    assert_eq!(preview["draft"], true);
+    assert_eq!(
+        a.get(&format!("/api/materials/{id}/download/正文.pdf"))
+            .status,
+        422
+    );
+    // A save based on an old version is refused, with the current one.
+    let stale = a.put(
+        &format!("/api/materials/{id}/files/material.yaml"),
+        version,
+        yaml.as_bytes(),
+    );
+    assert_eq!(stale.status, 409);
+    assert_eq!(stale.json()["version"], bad_version);
+    // History, and restoring the good version as a new one.
+    let history = a.get(&format!("/api/materials/{id}/history")).json();
+    assert!(
+        history
+            .as_array()
+            .is_some_and(|h| h.len() as i64 == bad_version + 1),
+        "{history}"
+    );
+    let r = reply(
+        a.agent
+            .post(format!("{}/api/materials/{id}/restore", a.base))
+            .header("Cookie", &a.cookie)
+            .header("If-Match", bad_version.to_string())
+            .send_json(json!({"version": version})),
+    );
+    assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
+    let restored = r.json()["version"].as_i64().expect("v");
+    assert_eq!(restored, bad_version + 1);
+    let now = a.get(&format!("/api/materials/{id}/files/material.yaml"));
+    assert_eq!(now.body, yaml.as_bytes());
+}
+
+#[test]
+fn who_sees_what() {
+    let (_tmp, server) = setup();
+    let a = login(&server.base, "a", PW);
+    let b = login(&server.base, "b", PW);
+    let c = login(&server.base, "c", PW);
+    let county = login(&server.base, "jianxi", PW);
+    let city = login(&server.base, "city", PW);
+    let (ida, idb, idc) = (material_of(&a), material_of(&b), material_of(&c));
+    let v = a.upload_dir(ida, &root().join("examples/luoyang-bearing"));
+    // A writer sees only its own material, and gets 404 for another's,
+    // by id, by file, by every route.
+    assert_eq!(
+        a.get("/api/materials").json().as_array().map(Vec::len),
+        Some(1)
+    );
+    for path in [
+        format!("/api/materials/{idb}/files"),
+        format!("/api/materials/{idb}/files/material.yaml"),
+        format!("/api/materials/{idb}/check"),
+        format!("/api/materials/{idb}/preview"),
+        format!("/api/materials/{idb}/history"),
+        format!("/api/materials/{idb}/download/all.zip"),
+    ] {
+        assert_eq!(a.get(&path).status, 404, "{path}");
+    }
+    assert_eq!(
+        b.get(&format!("/api/materials/{ida}/files/material.yaml"))
+            .status,
+        404
+    );
+    assert_eq!(
+        b.put(&format!("/api/materials/{ida}/files/x.md"), v, b"x")
+            .status,
+        404
+    );
+    assert_eq!(
+        b.post(
+            &format!("/api/materials/{ida}/restore"),
+            json!({"version": 0})
+        )
+        .status,
+        404
+    );
+    // The county sees its two enterprises, not 洛龙区's; it does not edit.
+    let list = county.get("/api/materials").json();
+    let ids: Vec<i64> = list
+        .as_array()
+        .expect("list")
+        .iter()
+        .map(|m| m["id"].as_i64().expect("id"))
+        .collect();
+    assert_eq!(ids, vec![ida, idb]);
+    assert_eq!(
+        county.get(&format!("/api/materials/{idc}/files")).status,
+        404
+    );
+    assert_eq!(
+        county
+            .get(&format!("/api/materials/{ida}/files/material.yaml"))
+            .status,
+        200
+    );
+    assert_eq!(
+        county
+            .put(&format!("/api/materials/{ida}/files/x.md"), v, b"x")
+            .status,
+        403
+    );
+    // The city sees all three and edits none.
+    assert_eq!(
+        city.get("/api/materials").json().as_array().map(Vec::len),
+        Some(3)
+    );
+    assert_eq!(
+        city.put(&format!("/api/materials/{idc}/files/x.md"), 0, b"x")
+            .status,
+        403
+    );
+    // A company named like a script is data: JSON carries it as text.
+    let list = b.get("/api/materials").json();
+    assert_eq!(list[0]["company"], "<script>alert(1)</script>有限公司");
+    // The page itself carries no user data and allows only its own script.
+    let page = reply(agent().get(format!("{}/", server.base)).call());
+    assert!(!String::from_utf8_lossy(&page.body).contains("alert(1)"));
+    assert!(
+        page.header("content-security-policy")
+            .is_some_and(|c| c.contains("script-src 'self'"))
+    );
+}
+
+#[test]
+fn requests_that_must_be_refused() {
+    let (_tmp, server) = setup();
+    let a = login(&server.base, "a", PW);
+    let id = material_of(&a);
+    let files = format!("{}/api/materials/{id}/files", server.base);
+    // CSRF: a browser request from another site.
+    let r = reply(
+        a.agent
+            .put(format!("{files}/material.md"))
+            .header("Cookie", &a.cookie)
+            .header("If-Match", "0")
+            .header("Origin", "http://evil.example")
+            .send(&b"# x"[..]),
+    );
+    assert_eq!(r.status, 403);
+    let r = reply(
+        a.agent
+            .put(format!("{files}/material.md"))
+            .header("Cookie", &a.cookie)
+            .header("If-Match", "0")
+            .header("Sec-Fetch-Site", "cross-site")
+            .send(&b"# x"[..]),
+    );
+    assert_eq!(r.status, 403);
+    // Without If-Match, a save says what it lacks.
+    let r = reply(
+        a.agent
+            .put(format!("{files}/material.md"))
+            .header("Cookie", &a.cookie)
+            .send(&b"# x"[..]),
+    );
+    assert_eq!(r.status, 428);
+    // A path out of the material.
+    assert_eq!(
+        a.put(&format!("/api/materials/{id}/files/%2E%2E/x.md"), 0, b"x")
+            .status,
+        422
+    );
+    assert_eq!(
+        a.put(&format!("/api/materials/{id}/files/.hidden.md"), 0, b"x")
+            .status,
+        422
+    );
+    // The type is taken from the bytes: a PNG named .md, text named .png.
+    let png = std::fs::read(
+        root()
+            .join("examples/luoyang-bearing/img")
+            .read_dir()
+            .expect("img")
+            .flatten()
+            .find(|e| e.path().extension().is_some_and(|x| x == "png"))
+            .expect("a png")
+            .path(),
+    )
+    .expect("png");
+    assert_eq!(
+        a.put(&format!("/api/materials/{id}/files/a.md"), 0, &png)
+            .status,
+        415
+    );
+    assert_eq!(
+        a.put(
+            &format!("/api/materials/{id}/files/img/a.png"),
+            0,
+            b"not a picture"
+        )
+        .status,
+        415
+    );
+    // Too large (the server runs with --max-file-mb 8).
+    let big = vec![b'a'; 8 * 1024 * 1024 + 10];
+    let r = a.put(&format!("/api/materials/{id}/files/big.md"), 0, &big);
+    assert_eq!(r.status, 413);
+    // Nothing above made a version.
+    assert_eq!(
+        a.get(&format!("/api/materials/{id}/files")).json()["version"],
+        0
+    );
+    // Failed logins are limited per account; the right password then waits too.
+    for _ in 0..5 {
+        assert_eq!(login_raw(&server.base, "b", "wrong").status, 401);
+    }
+    let r = login_raw(&server.base, "b", PW);
+    assert_eq!(r.status, 429);
+    assert!(r.header("retry-after").is_some());
+    // Logging out ends the session.
+    let r = reply(
+        a.agent
+            .delete(format!("{}/api/session", server.base))
+            .header("Cookie", &a.cookie)
+            .call(),
+    );
+    assert_eq!(r.status, 204);
+    assert_eq!(a.get("/api/materials").status, 401);
+}
+
+/// 导入 Word 稿 in the workspace: the draft becomes the material's files in
+/// one new version, and the report comes back.
+#[test]
+fn import_a_word_draft() {
+    let (_tmp, server) = setup();
+    let a = login(&server.base, "a", PW);
+    let id = material_of(&a);
+    let docx = std::fs::read(root().join("tests/import-corpus/word-full.docx")).expect("docx");
+    let r = reply(
+        a.agent
+            .post(format!("{}/api/materials/{id}/import", server.base))
+            .header("Cookie", &a.cookie)
+            .header("If-Match", "0")
+            .send(&docx[..]),
+    );
+    assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
+    assert_eq!(r.json()["version"], 1);
+    assert!(
+        r.json()["text"]
+            .as_str()
+            .is_some_and(|t| t.contains("批注未导入"))
+    );
+    let files = a.get(&format!("/api/materials/{id}/files")).json();
+    let paths: Vec<&str> = files["files"]
+        .as_array()
+        .expect("files")
+        .iter()
+        .map(|f| f["path"].as_str().expect("path"))
+        .collect();
+    assert!(
+        paths.contains(&"material.md") && paths.iter().any(|p| p.starts_with("img/")),
+        "{paths:?}"
+    );
+    let check = a.get(&format!("/api/materials/{id}/check")).json();
+    assert_eq!(check["counts"]["errors"], 0, "{check}");
+    // A file that is not a draft: the import's own diagnostic, 422.
+    let r = reply(
+        a.agent
+            .post(format!("{}/api/materials/{id}/import", server.base))
+            .header("Cookie", &a.cookie)
+            .header("If-Match", "1")
+            .send(&b"not a word file"[..]),
+    );
+    assert_eq!(r.status, 422);
+    assert_eq!(r.json()["code"], "IM-DOCX");
+}
+
+/// Kill the server with SIGKILL in a burst of saves, start it again: every
+/// acknowledged version is there, byte for byte.
+#[test]
+fn acknowledged_saves_survive_sigkill() {
+    let (_tmp, mut server) = setup();
+    let a = login(&server.base, "a", PW);
+    let id = material_of(&a);
+    let base = server.base.clone();
+    let cookie = a.cookie.clone();
+    let saver = std::thread::spawn(move || {
+        let agent = agent();
+        let mut acked: Vec<(i64, Vec<u8>)> = Vec::new();
+        let mut version = 0;
+        for i in 0..400 {
+            let body = format!("# 第 {i} 次保存\n{}", "内容".repeat(i % 50)).into_bytes();
+            let res = agent
+                .put(format!("{base}/api/materials/{id}/files/notes.md"))
+                .header("Cookie", &cookie)
+                .header("If-Match", version.to_string())
+                .send(&body[..]);
+            match res {
+                Ok(mut r) if r.status() == 200 => {
+                    let v: Value = r.body_mut().read_json().expect("json");
+                    version = v["version"].as_i64().expect("v");
+                    acked.push((version, body));
+                }
+                _ => break,
+            }
+        }
+        acked
+    });
+    std::thread::sleep(std::time::Duration::from_millis(700));
+    server.child.kill().expect("SIGKILL");
+    let _ = server.child.wait();
+    let acked = saver.join().expect("saver");
+    assert!(
+        acked.len() > 3,
+        "some saves were acknowledged before the kill"
+    );
+    let again = start(&server.data, &[]);
+    let a = login(&again.base, "a", PW);
+    let current = a.get(&format!("/api/materials/{id}/files")).json()["version"]
+        .as_i64()
+        .expect("v");
+    let (last, last_body) = acked.last().expect("one");
+    assert!(current >= *last, "version {current} < acknowledged {last}");
+    // Every acknowledged version is in the history; the last one's file
+    // is exactly what was sent (and restorable).
+    let history = a.get(&format!("/api/materials/{id}/history")).json();
+    let versions: Vec<i64> = history
+        .as_array()
+        .expect("h")
+        .iter()
+        .map(|h| h["version"].as_i64().expect("v"))
+        .collect();
+    for (v, _) in &acked {
+        assert!(versions.contains(v), "version {v} lost");
+    }
+    if current == *last {
+        assert_eq!(
+            &a.get(&format!("/api/materials/{id}/files/notes.md")).body,
+            last_body
+        );
+    }
+    let (v, body) = &acked[acked.len() / 2];
+    let r = reply(
+        a.agent
+            .post(format!("{}/api/materials/{id}/restore", a.base))
+            .header("Cookie", &a.cookie)
+            .header("If-Match", current.to_string())
+            .send_json(json!({"version": v})),
+    );
+    assert_eq!(r.status, 200);
+    assert_eq!(
+        &a.get(&format!("/api/materials/{id}/files/notes.md")).body,
+        body
+    );
+    drop(server);
+}
