@@ -174,7 +174,6 @@ pub fn prepare(
     // Layout decisions.
     for (_, blocks) in &mut parts {
         layout::settle_alignments(blocks);
-        layout::allow_breaks(blocks);
         if let Some(profile) = &profile {
             layout::place_figures(blocks, profile);
         }
