@@ -108,7 +108,11 @@ pub fn build_lines(r: &BuildReport, errors: usize, warnings: usize, fonts: bool)
         out.push("字体：".into());
         out.extend(r.fonts.iter().map(|f| format!("  {}", font_line(f))));
     }
-    out.extend(r.fallbacks.iter().map(|f| format!("  {}", fallback_line(f))));
+    out.extend(
+        r.fallbacks
+            .iter()
+            .map(|f| format!("  {}", fallback_line(f))),
+    );
     out.extend(r.binding.iter().map(binding_line));
     out.extend(r.notes.iter().map(note_line));
     if form_written(r) {
@@ -276,10 +280,7 @@ pub fn inspect_lines(r: &inspect::Report) -> Vec<String> {
         let list: Vec<String> = r.blank_pages.iter().map(|p| p.to_string()).collect();
         out.push(format!("空白页：第 {} 页", list.join("、")));
     }
-    let shenbao = r
-        .producer
-        .as_deref()
-        .is_some_and(|p| p.contains("shenbao"));
+    let shenbao = r.producer.as_deref().is_some_and(|p| p.contains("shenbao"));
     match (&r.author, shenbao) {
         (Some(a), true) => out.push(format!("书脊应印：{a}")),
         (Some(a), false) => out.push(format!("作者（元数据）：{a}")),

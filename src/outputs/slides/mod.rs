@@ -85,8 +85,7 @@ pub fn clock(seconds: u32) -> String {
     format!("{}分{:02}秒", seconds / 60, seconds % 60)
 }
 
-impl TalkTime {
-}
+impl TalkTime {}
 
 /// Reads the writer's `slides.md` beside the material, if there is one
 /// (D4): from then on it is the deck's source.
