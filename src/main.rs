@@ -1,5 +1,7 @@
-//! The `shenbao` command line: turns diagnostics into text and exit codes
-//! (as does `watch` for its own loop; the library only collects them).
+//! The `shenbao` command line: parses the arguments, calls the library,
+//! turns diagnostics into text and exit codes (as does `watch` for its own
+//! loop; the library only collects them) and hands the values the library
+//! returns to [`report`], which words them or writes them as JSON.
 
 mod import_cmd;
 
