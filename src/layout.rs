@@ -1,9 +1,9 @@
 //! Layout decisions made before Typst sees the document: table columns'
-//! longest unbreakable runs and alignment, break opportunities in long runs,
-//! and each figure's printed width. Pure functions of the document and the
+//! longest unbreakable runs and alignment, which runs may break anywhere
+//! (a pattern the body template applies), and each figure's printed width. Pure functions of the document and the
 //! profile; the page layout itself is the templates'.
 
-use crate::markdown::{Block, Inline, Width, plain_text};
+use crate::markdown::{Block, Width, plain_text};
 use crate::profile::Profile;
 
 /// Cells of an unaligned column are centred unless the column holds running
@@ -49,66 +49,28 @@ pub fn settle_alignments(blocks: &mut [Block]) {
 /// past the margin, or the line before it be stretched letter by letter.
 const LONG_RUN: usize = 20;
 
-/// Lets long unbreakable runs in running text break anywhere (a zero-width
-/// space between their characters: it prints nothing). Tables size their
-/// columns to such runs instead (`runs`), so they are left alone.
-pub fn allow_breaks(blocks: &mut [Block]) {
-    fn inlines(content: &mut [Inline]) {
-        for i in content.iter_mut() {
-            match i {
-                Inline::Text { v } => {
-                    if let Some(broken) = break_long_runs(v) {
-                        *v = broken;
-                    }
-                }
-                other => {
-                    if let Some(c) = other.children_mut() {
-                        inlines(c);
-                    }
-                }
-            }
-        }
+/// The pattern (the `regex` crate's syntax, which Typst's `regex()` takes)
+/// of a run that may break between any two characters: more than
+/// [`LONG_RUN`] characters, none of them white space or CJK. The body
+/// template breaks such runs in running text with a zero-width box between
+/// clusters (see `templates/book/body.typ`), so the PDF's text is the text
+/// as typed (T3); the document keeps the writer's text untouched, for every
+/// renderer. Tables size their columns to such runs instead (`runs`).
+pub fn long_run_pattern() -> String {
+    use std::fmt::Write as _;
+    let mut class = String::from(r"[^\s");
+    for (a, b) in crate::text::CJK_RANGES {
+        let _ = write!(
+            class,
+            r"\x{{{:X}}}-\x{{{:X}}}",
+            u32::from(*a),
+            u32::from(*b)
+        );
     }
-    for b in blocks.iter_mut() {
-        match b {
-            Block::Para { content } | Block::Heading { content, .. } => inlines(content),
-            Block::List { items, .. } => items.iter_mut().for_each(|it| allow_breaks(it)),
-            Block::Quote { blocks } => allow_breaks(blocks),
-            _ => {}
-        }
+    for c in crate::text::CJK_MARKS.chars() {
+        let _ = write!(class, r"\x{{{:X}}}", u32::from(c));
     }
-}
-
-fn break_long_runs(v: &str) -> Option<String> {
-    let unbreakable = |c: char| !c.is_whitespace() && !crate::text::is_cjk(c) && c != '\u{200B}';
-    let mut run = 0;
-    let mut long = false;
-    for c in v.chars() {
-        run = if unbreakable(c) { run + 1 } else { 0 };
-        long |= run > LONG_RUN;
-    }
-    if !long {
-        return None;
-    }
-    let chars: Vec<char> = v.chars().collect();
-    let mut out = String::with_capacity(v.len() * 2);
-    let mut i = 0;
-    while i < chars.len() {
-        let n = chars[i..].iter().take_while(|c| unbreakable(**c)).count();
-        if n > LONG_RUN {
-            for (k, c) in chars[i..i + n].iter().enumerate() {
-                if k > 0 {
-                    out.push('\u{200B}');
-                }
-                out.push(*c);
-            }
-            i += n;
-        } else {
-            out.push(chars[i]);
-            i += 1;
-        }
-    }
-    Some(out)
+    format!("{class}]{{{},}}", LONG_RUN + 1)
 }
 
 /// The longest run of a column that a line cannot break: a Latin word or
@@ -185,11 +147,15 @@ mod tests {
     use super::*;
 
     #[test]
-    fn long_runs_may_break() {
-        assert_eq!(break_long_runs("ISO 9001认证"), None);
+    fn long_runs_are_runs_of_more_than_twenty_non_cjk_characters() {
+        let re = regex::Regex::new(&long_run_pattern()).expect("a valid pattern");
         let url = "https://example.org/a/very/long/path";
-        let broken = break_long_runs(&format!("见{url}。")).expect("long");
-        assert_eq!(broken.replace('\u{200B}', ""), format!("见{url}。"));
-        assert_eq!(broken.matches('\u{200B}').count(), url.chars().count() - 1);
+        let text = format!("见{url}。ISO 9001认证，⒆⒇①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳");
+        let found: Vec<&str> = re.find_iter(&text).map(|m| m.as_str()).collect();
+        assert_eq!(found, [url, "⒆⒇①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"]);
+        assert!(!re.is_match("a".repeat(LONG_RUN).as_str()));
+        assert!(re.is_match("a".repeat(LONG_RUN + 1).as_str()));
+        assert!(!re.is_match(&"国".repeat(40)));
+        assert!(!re.is_match(&"“”—…".repeat(10)));
     }
 }

@@ -1,5 +1,7 @@
-//! The `shenbao` command line: turns diagnostics into text and exit codes
-//! (as does `watch` for its own loop; the library only collects them).
+//! The `shenbao` command line: parses the arguments, calls the library,
+//! turns diagnostics into text and exit codes (as does `watch` for its own
+//! loop; the library only collects them) and hands the values the library
+//! returns to [`report`], which words them or writes them as JSON.
 
 mod import_cmd;
 mod serve_cmd;
@@ -8,7 +10,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use shenbao::batch::{self, Outcome};
+use shenbao::batch;
 use shenbao::check::lengths;
 use shenbao::diag::{Diagnostic, Severity, Sources};
 use shenbao::pipeline::{self, BuildConfig, Engine};
@@ -27,6 +29,8 @@ macro_rules! say_err {
         let _ = writeln!(std::io::stderr(), $($t)*);
     }};
 }
+
+mod report;
 
 #[derive(Parser)]
 #[command(
@@ -197,6 +201,9 @@ enum Command {
         /// 不查找系统字体
         #[arg(long = "no-system-fonts")]
         no_system_fonts: bool,
+        /// 输出格式：human（默认）或 json
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
     },
     /// 只生成县区的汇总表（附件4）：汇总表.pdf 和 汇总表.xlsx，不生成各企业的 PDF（write only the county summary）
     Summary {
@@ -346,7 +353,7 @@ fn main() -> ExitCode {
             } else {
                 shenbao::watch::OUTPUTS.map(String::from).to_vec()
             });
-            shenbao::watch::watch(&engine, &common.materials[0])
+            shenbao::watch::watch(&engine, &common.materials[0], &report::note_line)
         }
         Command::Check { common } => {
             let engine = engine(&common, PathBuf::new(), false);
@@ -368,19 +375,7 @@ fn main() -> ExitCode {
         }
         Command::Init { dir, markdown } => match shenbao::scaffold::init(&dir, markdown) {
             Ok(files) => {
-                say!("已新建材料文件夹：{}", pipeline::display(&dir));
-                for f in files {
-                    say!("  {}", pipeline::display(&f));
-                }
-                let name = if markdown {
-                    "material.md"
-                } else {
-                    "material.yaml"
-                };
-                say!(
-                    "下一步：编辑 {name}，然后运行 shenbao build {}",
-                    pipeline::display(&dir.join(name))
-                );
+                report::say(report::init_lines(&dir, &files, markdown));
                 ExitCode::SUCCESS
             }
             Err(d) => {
@@ -397,6 +392,7 @@ fn main() -> ExitCode {
             templates,
             font_paths,
             no_system_fonts,
+            format,
         } => spine(
             &name,
             pages,
@@ -406,39 +402,26 @@ fn main() -> ExitCode {
             templates,
             font_paths,
             !no_system_fonts,
+            format,
         ),
         Command::Inspect {
             file,
             paper,
             spine,
             format,
-        } => {
-            use shenbao::outputs::{Input, PdfJob, Renderer, inspect};
-            let print = paper.options();
-            let job = PdfJob {
-                path: &file,
-                print: &print,
-                spine: spine.as_deref(),
-            };
-            match inspect::INSPECT.render(Input::Pdf(&job)) {
-                Ok((products, _)) => {
-                    let wanted = match format {
-                        Format::Human => inspect::REPORT_TEXT,
-                        Format::Json => inspect::REPORT_JSON,
-                    };
-                    if let Some(p) = products.iter().find(|p| p.name == wanted) {
-                        use std::io::Write;
-                        // A closed pipe (`| head`) is not a crash.
-                        let _ = std::io::stdout().write_all(&p.bytes);
-                    }
-                    ExitCode::SUCCESS
+        } => match shenbao::outputs::inspect::inspect(&file, &paper.options(), spine.as_deref()) {
+            Ok(r) => {
+                match format {
+                    Format::Human => report::say(report::inspect_lines(&r)),
+                    Format::Json => report::say_json(&report::inspect_json(&r)),
                 }
-                Err(diags) => {
-                    emit(&Sources::default(), &diags, format);
-                    ExitCode::from(1)
-                }
+                ExitCode::SUCCESS
             }
-        }
+            Err(d) => {
+                emit(&Sources::default(), &[d], format);
+                ExitCode::from(1)
+            }
+        },
         Command::Serve(args) => serve_cmd::run(args),
         Command::Import { files, out, format } => import_cmd::run(&files, out.as_deref(), format),
         Command::Schema => {
@@ -530,10 +513,11 @@ fn build(
     let mut failed = 0;
     let mut fonts_shown = false;
     for o in &outcomes {
+        emit(&o.sources, &o.diags, format);
         let ok = if render {
-            print_outcome(engine, o, format, &mut fonts_shown, materials.len() > 1)
+            let batch = materials.len() > 1;
+            report::print_outcome(o, engine.config.draft, format, &mut fonts_shown, batch)
         } else {
-            emit(&o.sources, &o.diags, format);
             o.errors() == 0
         };
         if !ok {
@@ -547,23 +531,10 @@ fn build(
         let report = batch::summarize(engine, dir, &outcomes, county, &mut sources, &mut diags);
         emit(&sources, &diags, format);
         match report {
-            Some(r) if format == Format::Human => {
-                say!("已生成县区汇总表（{} 家企业）：", r.rows);
-                for (path, pages) in &r.files {
-                    match pages {
-                        Some(n) => say!("  {}  {n} 页", pipeline::display(path)),
-                        None => say!("  {}", pipeline::display(path)),
-                    }
-                }
-            }
-            Some(r) => {
-                let files: Vec<serde_json::Value> = r
-                    .files
-                    .iter()
-                    .map(|(p, pages)| serde_json::json!({"path": pipeline::display(p), "pages": pages}))
-                    .collect();
-                say!("{}", serde_json::json!({"summary": files, "rows": r.rows}));
-            }
+            Some(r) => match format {
+                Format::Human => report::say(report::summary_lines(&r)),
+                Format::Json => report::say_json(&report::summary_json(&r)),
+            },
             None => {
                 summary_failed = true;
                 say_err!("未生成汇总表：发现 {} 个错误。", error_count(&diags));
@@ -571,159 +542,12 @@ fn build(
         }
     }
     if (materials.len() > 1 || county_dir.is_some()) && format == Format::Human {
-        end_table(&outcomes, render, county_dir.is_some());
+        report::say(report::end_table(&outcomes, render, county_dir.is_some()));
     }
     if failed > 0 || summary_failed {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
-    }
-}
-
-/// The table at the end of a run of many materials: each one's result, and
-/// for a failed one its first error's code and place.
-fn end_table(outcomes: &[Outcome], render: bool, county: bool) {
-    let ok = outcomes
-        .iter()
-        .filter(|o| o.errors() == 0 && (o.report.is_some() || !render))
-        .count();
-    say!(
-        "共 {} 份材料：成功 {ok}，失败 {}。",
-        outcomes.len(),
-        outcomes.len() - ok
-    );
-    for (i, o) in outcomes.iter().enumerate() {
-        let name = o
-            .prepared
-            .as_ref()
-            .map(|p| p.loaded.material.company.name.value.trim().to_string())
-            .unwrap_or_else(|| pipeline::display(&o.input));
-        let errors = o.errors();
-        let listed = match (county, o.prepared.is_some()) {
-            (false, _) => "",
-            (true, true) => "；列入汇总表",
-            (true, false) => "；未列入汇总表（材料读不懂）",
-        };
-        let state = if errors == 0 {
-            if render {
-                "已生成".to_string()
-            } else {
-                "检查通过".to_string()
-            }
-        } else {
-            let first = o
-                .diags
-                .iter()
-                .find(|d| d.severity == Severity::Error)
-                .map(|d| {
-                    let place = o
-                        .sources
-                        .place(d)
-                        .map(|p| format!(" {p}"))
-                        .unwrap_or_default();
-                    format!("{}{place}", d.code.as_str())
-                })
-                .unwrap_or_default();
-            let built = if o.report.is_some() {
-                "生成了草稿"
-            } else if render {
-                "未生成"
-            } else {
-                "有错误"
-            };
-            format!("{built}：{errors} 个错误（{first}）")
-        };
-        say!("  {:>3}  {name}  {state}{listed}", i + 1);
-    }
-}
-
-/// Prints one material's diagnostics and report; true when it was written.
-fn print_outcome(
-    engine: &Engine,
-    o: &Outcome,
-    format: Format,
-    fonts_shown: &mut bool,
-    batch: bool,
-) -> bool {
-    emit(&o.sources, &o.diags, format);
-    let errors = error_count(&o.diags);
-    let human = format == Format::Human;
-    match &o.report {
-        Some(r) if errors == 0 || engine.config.draft => {
-            if human {
-                if errors > 0 {
-                    say!(
-                        "注意：有 {errors} 个错误，按 --draft 生成了草稿（每页标“草稿”），不能用于报送。"
-                    );
-                }
-                say!("已生成：{}", pipeline::display(&r.folder));
-                for (path, pages) in &r.files {
-                    let name = path
-                        .file_name()
-                        .map(|n| n.to_string_lossy().into_owned())
-                        .unwrap_or_default();
-                    say!("  {name}  {pages} 页");
-                }
-                if !*fonts_shown {
-                    say!("字体：");
-                    for line in &r.fonts {
-                        say!("  {line}");
-                    }
-                    *fonts_shown = true;
-                }
-                for f in &r.fallbacks {
-                    say!("  {}", f.line());
-                }
-                if let Some(b) = &r.binding {
-                    say!("{}", b.line());
-                }
-                for note in &r.notes {
-                    say!("{note}");
-                }
-                let form_written = r.files.iter().any(|(p, _)| {
-                    p.file_name().is_some_and(|n| {
-                        n == shenbao::outputs::book::BOOK_FILE || n == "申报表.pdf"
-                    })
-                });
-                if form_written {
-                    say!(
-                        "提醒：申报表打印后须签字、加盖公章（声明里的公司全称手工填写），再与其他部分一起装订。"
-                    );
-                }
-                if r.attachments > 0 {
-                    say!(
-                        "提醒：{} 份证实性材料已装订在正文之后，打印后须加盖单位公章。",
-                        r.attachments
-                    );
-                }
-                let warnings = o.diags.len() - errors;
-                if warnings > 0 {
-                    say!("有 {warnings} 条警告，见上方。");
-                }
-            } else {
-                let files: Vec<serde_json::Value> = r
-                    .files
-                    .iter()
-                    .map(|(p, pages)| serde_json::json!({"path": pipeline::display(p), "pages": pages}))
-                    .collect();
-                say!(
-                    "{}",
-                    serde_json::json!({"built": pipeline::display(&r.folder), "draft": errors > 0, "files": files, "fonts": r.fonts, "fallbacks": r.fallbacks})
-                );
-            }
-            true
-        }
-        _ => {
-            if human {
-                let what = if batch {
-                    format!("{}：", pipeline::display(&o.input))
-                } else {
-                    String::new()
-                };
-                say_err!("{what}未生成任何文件：发现 {errors} 个错误，请按上面的提示修改后重试。");
-            }
-            false
-        }
     }
 }
 
@@ -738,6 +562,7 @@ fn spine(
     templates: Option<PathBuf>,
     font_paths: Vec<PathBuf>,
     system_fonts: bool,
+    format: Format,
 ) -> ExitCode {
     let engine = Engine::new(BuildConfig {
         out_dir: PathBuf::new(),
@@ -753,7 +578,7 @@ fn spine(
     });
     let mut sources = Sources::default();
     let fail = |sources: &Sources, diags: Vec<Diagnostic>| {
-        sources.emit(&diags, std::env::var_os("NO_COLOR").is_none());
+        emit(sources, &diags, format);
         ExitCode::from(1)
     };
     if name.trim().is_empty() {
@@ -793,7 +618,7 @@ fn spine(
         Ok(x) => x,
         Err(errors) => return fail(&sources, errors),
     };
-    sources.emit(&warnings, std::env::var_os("NO_COLOR").is_none());
+    emit(&sources, &warnings, format);
     let dir = out
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -804,8 +629,10 @@ fn spine(
         .unwrap_or_else(|| "书脊.pdf".into());
     match shenbao::outputs::write::write_all(dir, &[(file.as_str(), pdf.as_slice())], &[], true) {
         Ok(_) => {
-            say!("已生成：{}", pipeline::display(out));
-            say!("{}", binding.line());
+            match format {
+                Format::Human => report::say(report::spine_lines(out, &binding)),
+                Format::Json => report::say_json(&report::spine_json(out, &binding)),
+            }
             ExitCode::SUCCESS
         }
         Err(d) => fail(&sources, vec![d]),
@@ -827,18 +654,9 @@ fn slides_init(engine: &Engine, input: &std::path::Path, format: Format) -> Exit
     emit(&sources, &diags, format);
     match written {
         Some(Ok((path, slides))) => {
-            if format == Format::Human {
-                say!("已写出 {}（{slides} 页幻灯片）。", pipeline::display(&path));
-                say!(
-                    "写法：单独一行 --- 分页；“## 标题”开始一页；“- ”是要点（前面空两格是子要点）；"
-                );
-                say!(
-                    "  ![图题](img/图.png) 是图片；“表：表题 {{.chart}}”加表格画成柱状图；::: 讲稿 … ::: 之间是讲稿。"
-                );
-                say!(
-                    "下一步：修改其中的标题、要点、图片和讲稿，然后运行 shenbao slides {}；此后演示稿以 slides.md 为准。",
-                    pipeline::display(input)
-                );
+            match format {
+                Format::Human => report::say(report::slides_init_lines(&path, slides, input)),
+                Format::Json => report::say_json(&report::slides_init_json(&path, slides)),
             }
             ExitCode::SUCCESS
         }
@@ -852,13 +670,10 @@ fn check(engine: &Engine, input: &std::path::Path, format: Format) -> ExitCode {
     let _ = pipeline::prepare(engine, input, &mut sources, &mut diags);
     emit(&sources, &diags, format);
     let errors = error_count(&diags);
-    if format == Format::Human {
-        let warnings = diags.len() - errors;
-        if errors == 0 && warnings == 0 {
-            say!("检查通过：没有发现问题。");
-        } else {
-            say!("发现 {errors} 个错误、{warnings} 条警告。");
-        }
+    let warnings = diags.len() - errors;
+    match format {
+        Format::Human => report::say([report::check_line(errors, warnings)]),
+        Format::Json => report::say_json(&report::check_json(input, errors, warnings)),
     }
     if errors > 0 {
         ExitCode::from(1)
@@ -878,29 +693,8 @@ fn count_words(engine: &Engine, input: &std::path::Path, format: Format) -> Exit
     // The same numbers V1 and V2 report (and carry as `data`).
     let rows = lengths(&p.loaded, &p.parts, &p.profile.limits);
     match format {
-        Format::Json => {
-            let parts: Vec<serde_json::Value> = rows.iter().map(|r| r.json()).collect();
-            say!("{}", serde_json::Value::Array(parts));
-        }
-        Format::Human => {
-            say!("{:<34}{:>8}{:>8}  状态", "部分", "字数", "上限");
-            for r in &rows {
-                let (name, n, max) = (r.part, r.count, r.limit);
-                let state = if r.over() {
-                    format!("超出 {} 字", n - max)
-                } else if r.near() {
-                    format!("接近上限（余 {} 字）", max - n)
-                } else {
-                    "符合".to_string()
-                };
-                // Pad by display width: CJK characters take two columns.
-                let width: usize = name.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum();
-                say!(
-                    "{name}{}{n:>8}{max:>8}  {state}",
-                    " ".repeat(34usize.saturating_sub(width))
-                );
-            }
-        }
+        Format::Human => report::say(report::count_lines(&rows)),
+        Format::Json => report::say_json(&report::count_json(input, &rows)),
     }
     if rows.iter().any(|r| r.over()) {
         ExitCode::from(1)

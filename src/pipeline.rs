@@ -103,8 +103,10 @@ impl Engine {
 /// What a successful build wrote.
 pub struct BuildReport {
     pub folder: PathBuf,
+    /// The files written, with their pages (0 for a file without pages).
     pub files: Vec<(PathBuf, usize)>,
-    pub fonts: Vec<String>,
+    /// Which face printed each role (F2).
+    pub fonts: Vec<crate::typeset::fonts::RoleReport>,
     /// Characters a later font of a role's chain printed (F3 report).
     pub fallbacks: Vec<crate::typeset::fonts::Fallback>,
     /// Files the build read besides the text sources (pictures, template
@@ -114,8 +116,8 @@ pub struct BuildReport {
     pub attachments: usize,
     /// The bound book's sheets and spine (when the book was written).
     pub binding: Option<outputs::print::Binding>,
-    /// Lines the renderers add to the report (the deck's talk time).
-    pub notes: Vec<String>,
+    /// What the renderers add to the report (the deck's talk time).
+    pub notes: Vec<outputs::Note>,
 }
 
 /// Reads and checks a material; every problem found goes into `diags`.
@@ -189,7 +191,6 @@ pub fn prepare(
     // Layout decisions.
     for (_, blocks) in &mut parts {
         layout::settle_alignments(blocks);
-        layout::allow_breaks(blocks);
         if let Some(profile) = &profile {
             layout::place_figures(blocks, profile);
         }

@@ -5,21 +5,29 @@
 /// and the Chinese marks Unicode files under General Punctuation
 /// (GB/T 15834: “ ” ‘ ’ — … ·).
 pub fn is_cjk(c: char) -> bool {
-    let u = c as u32;
-    matches!(u,
-        0x1100..=0x11FF        // Hangul Jamo
-        | 0x2E80..=0x2FDF      // CJK radicals, Kangxi
-        | 0x2FF0..=0x303F      // ideographic description, CJK symbols and punctuation
-        | 0x3040..=0x31FF      // kana, bopomofo, …
-        | 0x3200..=0x4DBF      // enclosed CJK, compatibility, Ext A
-        | 0x4E00..=0x9FFF      // URO
-        | 0xA960..=0xA97F | 0xAC00..=0xD7FF
-        | 0xF900..=0xFAFF      // compatibility ideographs
-        | 0xFE10..=0xFE1F | 0xFE30..=0xFE4F // vertical and compatibility forms
-        | 0xFF00..=0xFFEF      // full-width forms
-        | 0x20000..=0x3FFFF)   // Ext B and beyond
-        || matches!(c, '“' | '”' | '‘' | '’' | '—' | '…' | '·' | '–')
+    CJK_RANGES.iter().any(|&(a, b)| (a..=b).contains(&c)) || CJK_MARKS.contains(c)
 }
+
+/// The blocks of [`is_cjk`], also written into the pattern of a long
+/// unbreakable run (`layout::long_run_pattern`), so both agree.
+pub const CJK_RANGES: &[(char, char)] = &[
+    ('\u{1100}', '\u{11FF}'),   // Hangul Jamo
+    ('\u{2E80}', '\u{2FDF}'),   // CJK radicals, Kangxi
+    ('\u{2FF0}', '\u{303F}'),   // ideographic description, CJK symbols and punctuation
+    ('\u{3040}', '\u{31FF}'),   // kana, bopomofo, …
+    ('\u{3200}', '\u{4DBF}'),   // enclosed CJK, compatibility, Ext A
+    ('\u{4E00}', '\u{9FFF}'),   // URO
+    ('\u{A960}', '\u{A97F}'),   // Hangul Jamo Extended-A
+    ('\u{AC00}', '\u{D7FF}'),   // Hangul syllables
+    ('\u{F900}', '\u{FAFF}'),   // compatibility ideographs
+    ('\u{FE10}', '\u{FE1F}'),   // vertical forms
+    ('\u{FE30}', '\u{FE4F}'),   // compatibility forms
+    ('\u{FF00}', '\u{FFEF}'),   // full-width forms
+    ('\u{20000}', '\u{3FFFF}'), // Ext B and beyond
+];
+
+/// The Chinese marks Unicode files under General Punctuation.
+pub const CJK_MARKS: &str = "“”‘’—…·–";
 
 /// The candidate closest to `word` by edit distance, if it is close enough to
 /// be a typo (`abstarct` → `abstract`).

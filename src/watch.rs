@@ -21,7 +21,13 @@ pub const SLIDES_OUTPUTS: [&str; 1] = ["slides"];
 const POLL: Duration = Duration::from_millis(150);
 const SETTLE: Duration = Duration::from_millis(100);
 
-pub fn watch(engine: &Engine, input: &Path) -> ExitCode {
+/// `describe` words a renderer's note (the deck's talk time) for the
+/// writer: the front end's sentence, not the library's.
+pub fn watch(
+    engine: &Engine,
+    input: &Path,
+    describe: &dyn Fn(&crate::outputs::Note) -> String,
+) -> ExitCode {
     println!("正在监视 {}（按 Ctrl+C 结束）", pipeline::display(input));
     loop {
         let started = Instant::now();
@@ -47,7 +53,7 @@ pub fn watch(engine: &Engine, input: &Path) -> ExitCode {
                     pages.join("，")
                 );
                 for note in &r.notes {
-                    println!("  {note}");
+                    println!("  {}", describe(note));
                 }
             }
             _ => println!("[{ms} ms] 有 {errors} 个错误，PDF 保持上一版不变"),

@@ -71,6 +71,19 @@ const LIST: &str = "  - {file: report.pdf, title: 信用中国查询报告}
 fn attachments_follow_the_body_page_by_page() {
     let f = fixture(LIST);
     let built = f.build("material.yaml");
+    // Issue 18: the report counts them (and reminds of the seal).
+    assert!(
+        built
+            .stdout
+            .contains("提醒：3 份证实性材料已装订在正文之后，打印后须加盖单位公章。"),
+        "{}",
+        built.stdout
+    );
+    let json = stdout(&must_succeed(
+        f.cmd("material.yaml").args(["--format", "json"]),
+    ));
+    let report: serde_json::Value = serde_json::from_str(json.trim()).expect("one object");
+    assert_eq!(report["attachments"], 3, "{report}");
     let book = probe(&built.pdf(BOOK));
     let body = probe(&built.pdf(BODY));
     assert_eq!(body.pages.len(), 1, "正文.pdf is the body alone");

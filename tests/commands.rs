@@ -58,17 +58,41 @@ fn check_is_clean_on_the_example_and_counts_words() {
             .arg(example_yaml()),
     );
     assert!(stdout(&out).contains("检查通过"));
+    // Issue 18: the summary object also when the material is clean.
+    let out = must_succeed(
+        bin()
+            .args(["check", "--no-system-fonts", "--format", "json"])
+            .arg(example_yaml()),
+    );
+    let summary: serde_json::Value = serde_json::from_str(stdout(&out).trim()).unwrap();
+    assert_eq!(summary["errors"], 0, "{summary}");
+    assert_eq!(summary["warnings"], 0, "{summary}");
+    assert!(
+        summary["checked"]
+            .as_str()
+            .unwrap()
+            .ends_with("material.yaml"),
+        "{summary}"
+    );
     let out = must_succeed(
         bin()
             .args(["count", "--no-system-fonts", "--format", "json"])
             .arg(example_yaml()),
     );
-    let rows: serde_json::Value = serde_json::from_str(stdout(&out).trim()).unwrap();
-    let rows = rows.as_array().unwrap();
+    let rows = count_parts(&stdout(&out));
     assert_eq!(rows.len(), 5);
     assert_eq!(rows[1]["part"], "摘要");
     assert_eq!(rows[1]["limit"], 500);
     assert!(rows[1]["count"].as_u64().unwrap() > 300);
+    assert_eq!(rows[1]["state"], "ok");
+}
+
+/// The parts of `count --format json`'s one object (docs/json.md).
+#[track_caller]
+fn count_parts(stdout: &str) -> Vec<serde_json::Value> {
+    let v: serde_json::Value = serde_json::from_str(stdout.trim()).expect("one object");
+    assert!(v["counted"].is_string(), "{v}");
+    v["parts"].as_array().expect("parts").clone()
 }
 
 /// V1, V4, V5, V6, V7 all reported in one run, as JSON with positions.
@@ -86,10 +110,17 @@ fn check_reports_every_problem_in_one_run_as_json() {
         "--format",
         "json",
     ]));
-    let diags: Vec<serde_json::Value> = stdout(&out)
+    let mut diags: Vec<serde_json::Value> = stdout(&out)
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
+    // The last object sums the diagnostics up (issue 18).
+    let summary = diags.pop().expect("a summary");
+    assert_eq!(summary["checked"], "material.yaml", "{summary}");
+    let errors = diags.iter().filter(|d| d["severity"] == "error").count();
+    assert_eq!(summary["errors"], errors, "{summary}");
+    assert_eq!(summary["warnings"], diags.len() - errors, "{summary}");
+    assert!(errors >= 3, "{summary}");
     let codes: Vec<&str> = diags.iter().map(|d| d["code"].as_str().unwrap()).collect();
     for want in ["V4", "V5", "V7"] {
         assert!(codes.contains(&want), "{want} missing from {codes:?}");
@@ -180,7 +211,9 @@ fn v1_title_count_is_data() {
     assert_eq!(data["key"], "benchmark.title");
     assert_eq!(data["limit"], 40);
     assert!(data["count"].as_u64().unwrap() > 40, "{data}");
-    let rows: serde_json::Value = serde_json::from_str(run("count").trim()).unwrap();
+    let mut rows = count_parts(&run("count"));
+    assert_eq!(rows[0]["state"], "over");
+    rows[0].as_object_mut().unwrap().remove("state");
     assert_eq!(&rows[0], data);
 }
 
@@ -193,8 +226,7 @@ fn small_abstract_count() -> usize {
         "--format",
         "json",
     ]));
-    let rows: serde_json::Value = serde_json::from_str(stdout(&out).trim()).unwrap();
-    rows[1]["count"].as_u64().unwrap() as usize
+    count_parts(&stdout(&out))[1]["count"].as_u64().unwrap() as usize
 }
 
 #[test]
@@ -810,8 +842,10 @@ fn length_limits_come_from_the_profile() {
         "tpl",
     ]);
     let out = must_fail(&mut cmd);
-    let rows: serde_json::Value = serde_json::from_str(stdout(&out).trim()).expect("json");
-    assert_eq!(rows[1]["limit"], 4, "{rows}");
+    let rows = count_parts(&stdout(&out));
+    assert_eq!(rows[1]["limit"], 4, "{rows:?}");
+    assert_eq!(rows[1]["state"], "over", "{rows:?}");
+    assert_eq!(rows[2]["state"], "near", "{rows:?}");
 }
 
 /// `--outputs` runs only the renderers named: the book's three files

@@ -278,10 +278,25 @@ fn f2_with_real_simsun_the_chain_applies_per_character_and_is_reported() {
     let fallbacks = built["fallbacks"].as_array().expect("fallbacks array");
     let entry = fallbacks
         .iter()
-        .find(|e| e["font"] == "DejaVu Sans" && e["role"] == "宋体")
+        .find(|e| e["face"] == "DejaVu Sans" && e["role"] == "song")
         .unwrap_or_else(|| panic!("{built}"));
     assert_eq!(entry["missing_in"], "SimSun", "{entry}");
     assert_eq!(entry["chars"], "₂⌀✕‱☑", "{entry}");
+    // Issue 18: which face each role used, and whether it is a substitute.
+    let fonts = built["fonts"].as_array().expect("fonts array");
+    let roles: Vec<&str> = fonts.iter().map(|f| f["role"].as_str().unwrap()).collect();
+    assert_eq!(roles, ["song", "song_bold", "hei", "zhongsong"], "{built}");
+    let song = &fonts[0];
+    assert_eq!(song["substitute"], false, "{song}");
+    assert!(
+        song["face"].as_str().unwrap().starts_with("SimSun"),
+        "{song}"
+    );
+    assert_eq!(fonts[1]["synthetic_bold"], true, "{built}");
+    for f in &fonts[2..] {
+        assert_eq!(f["substitute"], true, "{f}");
+        assert!(f["face"].as_str().unwrap().starts_with("Noto"), "{f}");
+    }
 }
 
 /// 𠮷 (U+20BB7, CJK Extension B) is in no bundled font: F3 at its place,

@@ -359,7 +359,7 @@ fn detail_lists_become_numbered_tables_after_the_form() {
     let rest: String = form.pages[1..]
         .iter()
         .flat_map(|p| p.stream_text.chars())
-        .filter(|c| !c.is_whitespace() && *c != '\u{200B}')
+        .filter(|c| !c.is_whitespace())
         .collect();
     let mut at = 0;
     for title in [
@@ -428,5 +428,23 @@ fn counts_must_agree_with_the_lists() {
         locs.iter()
             .any(|l| l.0 == "material.yaml" && l.1 == list_line),
         "{locs:?}"
+    );
+}
+
+/// SPEC T3 (issue 18): a contact's e-mail too long for its cell breaks
+/// inside the cell and still copies out of 申报表.pdf as typed, with no
+/// zero-width space between its characters (a county official pastes it
+/// into a mail program).
+#[test]
+fn t3_a_long_email_copies_out_of_the_form_as_typed() {
+    let email = "zhiliang.guanli.bu@luoyang-bearing-example.com";
+    let yaml = SMALL_YAML.replace("lisi@example.com", email);
+    assert!(yaml.contains(email));
+    let f = Fixture::yaml(&yaml);
+    let form = probe(&f.build("material.yaml").pdf(FORM));
+    let lines = assert_copies_as_typed(&form.pages[0], email);
+    assert!(
+        lines >= 2,
+        "the address breaks inside its cell: {lines} line(s)"
     );
 }

@@ -892,10 +892,7 @@ fn b8_table_text_never_crosses_a_rule() {
         }
     }
     assert!(checked > 100, "only {checked} glyphs in the table");
-    let text: String = text
-        .chars()
-        .filter(|c| !c.is_whitespace() && *c != '\u{200B}')
-        .collect();
+    let text: String = text.chars().filter(|c| !c.is_whitespace()).collect();
     for whole in ["ZCuSn10Pb1", "ZGMn13Cr2", "锡青铜", "高锰钢"] {
         assert!(text.contains(whole), "{whole} printed whole: {text}");
     }
@@ -925,10 +922,37 @@ fn long_unbreakable_runs_stay_inside_the_margin() {
         );
         text.push_str(&s.text);
     }
-    let text: String = text
-        .chars()
-        .filter(|c| !c.is_whitespace() && *c != '\u{200B}')
-        .collect();
+    let text: String = text.chars().filter(|c| !c.is_whitespace()).collect();
     assert!(text.contains(symbols), "{text}");
     assert!(text.contains(url), "{text}");
+}
+
+/// SPEC T3 (issue 18): a URL and a long number in columns too narrow for
+/// them, and a URL in running text, break where they must and still copy
+/// out of 正文.pdf as typed: nothing but line ends between their
+/// characters, no zero-width space.
+#[test]
+fn t3_broken_runs_copy_out_of_the_body_as_typed() {
+    let url = "https://zhiliang.example.org/biaogan/2023/luoyang/index.html";
+    let number = "914103001234567890123456789012";
+    let text_url =
+        "https://example.org/quality/benchmark/2023/luoyang/application/material/index.html";
+    let table = format!(
+        "表：网址与编号\n\n\
+| 序号 | 网址 | 编号 | 说明 |\n\
+| --- | --- | --- | --- |\n\
+| 1 | {url} | {number} | 说明文字把前两列挤窄，网址和编号只好在格子里折行 |\n"
+    );
+    let part: String = table.lines().map(|l| format!("  {l}\n")).collect();
+    let yaml = SMALL_YAML.replace(
+        "  推进实施正文。\n",
+        &format!("  推进实施正文，网址{text_url}结束。\n\n{part}"),
+    );
+    let f = Fixture::yaml(&yaml);
+    let pdfs = f.build("material.yaml").probe();
+    let page = &pdfs.body.pages[0];
+    for typed in [url, number, text_url] {
+        let lines = assert_copies_as_typed(page, typed);
+        assert!(lines >= 2, "{typed} breaks: {lines} line(s)");
+    }
 }

@@ -237,7 +237,13 @@ fn clean_material_has_no_diagnostics() {
         "--format",
         "json",
     ]));
-    assert_eq!(stdout(&out).trim(), "", "no diagnostics expected");
+    // No diagnostic: only the summary object (issue 18), all zero.
+    let summary: serde_json::Value =
+        serde_json::from_str(stdout(&out).trim()).expect("one summary object");
+    assert_eq!(
+        summary,
+        serde_json::json!({"checked": "material.yaml", "errors": 0, "warnings": 0})
+    );
 }
 
 #[test]

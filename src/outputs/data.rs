@@ -46,6 +46,9 @@ pub struct Field {
 pub struct BodyData {
     pub title: String,
     pub parts: Vec<PartData>,
+    /// A run of running text that may break between any two characters
+    /// (`layout::long_run_pattern`), for the template's `regex()`.
+    pub long_run: String,
 }
 
 #[derive(Serialize)]
@@ -162,6 +165,7 @@ pub fn json(p: &Prepared, draft: bool, pdf_date: bool) -> Vec<u8> {
         attachments: &p.attachments,
         body: BodyData {
             title,
+            long_run: crate::layout::long_run_pattern(),
             parts: p
                 .parts
                 .iter()

@@ -240,72 +240,7 @@ pub fn inspect(
     })
 }
 
-impl Report {
-    /// The readable Chinese report.
-    pub fn lines(&self) -> Vec<String> {
-        let mut out = vec![
-            format!("文件：{}", self.file),
-            format!("页数：{}", self.pages),
-        ];
-        out.push("页面尺寸：".into());
-        for r in &self.sizes {
-            let pages = if r.first == r.last {
-                format!("第 {} 页", r.first)
-            } else {
-                format!("第 {}–{} 页", r.first, r.last)
-            };
-            let flag = if r.a4 {
-                "A4"
-            } else {
-                "不是 A4，装订前请确认"
-            };
-            out.push(format!(
-                "  {pages}：{} × {} mm（{flag}）",
-                r.width_mm, r.height_mm
-            ));
-        }
-        out.push(self.binding.line());
-        if self.fonts_not_embedded.is_empty() {
-            out.push("字体：全部嵌入".into());
-        } else {
-            out.push(format!(
-                "字体：{} 个没有嵌入，换一台电脑打印可能走样：{}",
-                self.fonts_not_embedded.len(),
-                self.fonts_not_embedded.join("、")
-            ));
-        }
-        if self.blank_pages.is_empty() {
-            out.push("空白页：无".into());
-        } else {
-            let list: Vec<String> = self.blank_pages.iter().map(|p| p.to_string()).collect();
-            out.push(format!("空白页：第 {} 页", list.join("、")));
-        }
-        let shenbao = self
-            .producer
-            .as_deref()
-            .is_some_and(|p| p.contains("shenbao"));
-        match (&self.author, shenbao) {
-            (Some(a), true) => out.push(format!("书脊应印：{a}")),
-            (Some(a), false) => out.push(format!("作者（元数据）：{a}")),
-            (None, _) => {}
-        }
-        if let Some(s) = &self.spine {
-            out.push(match (&s.name, s.matches) {
-                (Some(n), true) => format!("书脊文件 {}：印的是“{n}”，与本书一致", s.file),
-                (Some(n), false) => format!("书脊文件 {}：印的是“{n}”，与本书不一致！", s.file),
-                (None, _) => format!(
-                    "书脊文件 {}：看不出印的是什么（不是 shenbao 生成的书脊）",
-                    s.file
-                ),
-            });
-        }
-        out
-    }
-}
-
-/// The report as a readable Chinese table and as JSON, the command prints
-/// the one asked for.
-pub const REPORT_TEXT: &str = "inspect.txt";
+/// The report as data (docs/json.md); a front end words it for a person.
 pub const REPORT_JSON: &str = "inspect.json";
 
 pub struct InspectOutput;
@@ -326,7 +261,7 @@ impl Renderer for InspectOutput {
     }
 
     fn files(&self) -> Vec<&'static str> {
-        vec![REPORT_TEXT, REPORT_JSON]
+        vec![REPORT_JSON]
     }
 
     fn render(&self, input: Input) -> Result<(Vec<Product>, Vec<Diagnostic>), Vec<Diagnostic>> {
@@ -334,24 +269,14 @@ impl Renderer for InspectOutput {
             return Err(super::wrong_input(self.id()));
         };
         let report = inspect(job.path, job.print, job.spine).map_err(|d| vec![d])?;
-        let mut text = report.lines().join("\n");
-        text.push('\n');
         let json = serde_json::to_string(&report).expect("serialisable") + "\n";
         Ok((
-            vec![
-                Product {
-                    name: REPORT_TEXT.into(),
-                    bytes: text.into_bytes(),
-                    pages: None,
-                    note: None,
-                },
-                Product {
-                    name: REPORT_JSON.into(),
-                    bytes: json.into_bytes(),
-                    pages: Some(report.pages),
-                    note: None,
-                },
-            ],
+            vec![Product {
+                name: REPORT_JSON.into(),
+                bytes: json.into_bytes(),
+                pages: Some(report.pages),
+                note: None,
+            }],
             Vec::new(),
         ))
     }

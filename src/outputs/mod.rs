@@ -94,8 +94,27 @@ pub struct Product {
     pub bytes: Vec<u8>,
     /// Its page count, for the report (None for a file without pages).
     pub pages: Option<usize>,
-    /// A line for the build report about this file (the deck's talk time).
-    pub note: Option<String>,
+    /// What the build report says about this file (the deck's talk time).
+    pub note: Option<Note>,
+}
+
+/// A fact a renderer adds to the build report about its file, as data
+/// (docs/json.md); the front end words it.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+pub enum Note {
+    /// The deck and how long it takes to present (D2).
+    Talk {
+        slides: usize,
+        /// Estimated talk time: the script at the profile's pace plus a
+        /// fixed time per picture.
+        seconds: u32,
+        /// 字 of the speaker's script.
+        chars: usize,
+        pictures: usize,
+        /// The time allowed (`--minutes`, else the profile's).
+        limit_seconds: u32,
+    },
 }
 
 pub trait Renderer: Sync {

@@ -37,39 +37,19 @@ pub struct Binding {
     pub pages: usize,
     /// Sheets printed duplex: two pages a sheet.
     pub sheets: usize,
+    /// The paper's weight in g/m², when the paper was given by weight
+    /// (`--paper`, or the profile's default); None for `--caliper`.
+    pub paper_gsm: Option<u32>,
+    /// One sheet's thickness.
     pub caliper_mm: f64,
     pub cover_caliper_mm: f64,
     pub glue_mm: f64,
     /// sheets × caliper + 2 × cover caliper + glue.
     pub spine_mm: f64,
-    /// What the paper was given as, for the report (`80 g/m²`).
-    pub paper: String,
     /// Narrower than the profile's minimum: too thin for legible text.
     pub too_thin: bool,
-    pub min_mm: f64,
-}
-
-impl Binding {
-    /// The build report's line.
-    pub fn line(&self) -> String {
-        let mut line = format!(
-            "装订：整本 {} 页，双面打印 {} 张（{}，每张 {} mm）；书脊宽 {:.1} mm（含封面纸 2 × {} mm、胶 {} mm）",
-            self.pages,
-            self.sheets,
-            self.paper,
-            self.caliper_mm,
-            self.spine_mm,
-            self.cover_caliper_mm,
-            self.glue_mm
-        );
-        if self.too_thin {
-            line.push_str(&format!(
-                "。书脊窄于 {} mm，印上的字很难看清，是否在书脊印字请与文印店商量（书脊文件照样生成）",
-                self.min_mm
-            ));
-        }
-        line
-    }
+    /// The profile's narrowest spine that still takes legible text.
+    pub spine_min_mm: f64,
 }
 
 fn caliper(print: &Print, gsm: u32, what: &str) -> Result<f64, Diagnostic> {
@@ -86,8 +66,8 @@ fn caliper(print: &Print, gsm: u32, what: &str) -> Result<f64, Diagnostic> {
 /// The binding of a book of `pages` pages (blank pages for right-hand
 /// starts already counted: the book holds them).
 pub fn binding(pages: usize, print: &Print, opts: &PrintOptions) -> Result<Binding, Diagnostic> {
-    let (caliper_mm, paper) = match (opts.caliper_mm, opts.paper_gsm) {
-        (Some(c), _) if c > 0.0 && c < 2.0 => (c, format!("纸厚 {c} mm")),
+    let (caliper_mm, paper_gsm) = match (opts.caliper_mm, opts.paper_gsm) {
+        (Some(c), _) if c > 0.0 && c < 2.0 => (c, None),
         (Some(c), _) => {
             return Err(
                 Diagnostic::error(Code::Output, format!("纸张厚度 {c} mm 不合理"))
@@ -96,7 +76,7 @@ pub fn binding(pages: usize, print: &Print, opts: &PrintOptions) -> Result<Bindi
         }
         (None, gsm) => {
             let gsm = gsm.unwrap_or(print.paper_gsm);
-            (caliper(print, gsm, "纸")?, format!("{gsm} g/m² 纸"))
+            (caliper(print, gsm, "纸")?, Some(gsm))
         }
     };
     let cover_caliper_mm = caliper(print, opts.cover_gsm.unwrap_or(print.cover_gsm), "封面纸")?;
@@ -109,9 +89,9 @@ pub fn binding(pages: usize, print: &Print, opts: &PrintOptions) -> Result<Bindi
         cover_caliper_mm,
         glue_mm: print.glue_mm,
         spine_mm: (spine_mm * 100.0).round() / 100.0,
-        paper,
+        paper_gsm,
         too_thin: spine_mm < print.spine_min_mm,
-        min_mm: print.spine_min_mm,
+        spine_min_mm: print.spine_min_mm,
     })
 }
 

@@ -23,8 +23,10 @@ use typst_kit::fonts::FontStore;
 /// The last font of every role's chain (bundled `fonts/DejaVuSans.ttf`).
 pub const SYMBOL_FAMILY: &str = "DejaVu Sans";
 
-/// A role the notice names.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+/// A role the notice names; in JSON its key (`song`, `song_bold`, `hei`,
+/// `zhongsong`), the same the templates read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Role {
     /// 宋体: body text.
     Song,
@@ -49,7 +51,7 @@ impl Role {
     }
 
     /// Family names of the real font, English and Chinese (F1).
-    fn real_names(self) -> &'static [&'static str] {
+    pub fn real_names(self) -> &'static [&'static str] {
         match self {
             Role::Song | Role::SongBold => &["SimSun", "宋体"],
             Role::Hei => &["SimHei", "黑体"],
@@ -106,32 +108,34 @@ pub struct RoleFont {
     chain: Vec<Font>,
 }
 
+/// Which face printed a role (F2), for the build report.
+#[derive(Clone, Debug, Serialize)]
+pub struct RoleReport {
+    pub role: Role,
+    /// The face that prints the role's text: family and weight
+    /// (`Noto Serif CJK SC Regular`).
+    pub face: String,
+    /// The bundled substitute stands in: no real font was found.
+    pub substitute: bool,
+    /// Bold made by stroking the outline (SimSun has no bold face).
+    pub synthetic_bold: bool,
+    /// The font file the face was read from.
+    pub file: String,
+    /// The real font's family names, looked for in the font folders.
+    pub wanted: &'static [&'static str],
+}
+
 /// Characters of a role's text that a later font of its chain printed
 /// because the first one has no glyph for them (build report, F2/F3).
 #[derive(Clone, Debug, Serialize)]
 pub struct Fallback {
-    /// The role's label: 宋体, 黑体, 华文中宋.
-    pub role: &'static str,
+    pub role: Role,
     /// The family that printed them.
-    pub font: String,
+    pub face: String,
     /// The first family of the chain, which lacks them.
     pub missing_in: String,
     /// The characters, each once, in order of first use.
     pub chars: String,
-}
-
-impl Fallback {
-    /// `以下字符由 DejaVu Sans 印出（宋体 SimSun 没有）：₂ ⁻ ⌀`
-    pub fn line(&self) -> String {
-        let chars: Vec<String> = self.chars.chars().map(String::from).collect();
-        format!(
-            "以下字符由 {} 印出（{} {} 没有）：{}",
-            self.font,
-            self.role,
-            self.missing_in,
-            chars.join(" ")
-        )
-    }
 }
 
 /// The loaded fonts and the role table.
@@ -307,13 +311,13 @@ impl Fonts {
             let Some(i) = self.printed_by(role, c).filter(|&i| i > 0) else {
                 continue;
             };
-            let font = rf.chain[i].info().family.clone();
-            match out.iter_mut().find(|f| f.font == font) {
+            let face = rf.chain[i].info().family.clone();
+            match out.iter_mut().find(|f| f.face == face) {
                 Some(f) if f.chars.contains(c) => {}
                 Some(f) => f.chars.push(c),
                 None => out.push(Fallback {
-                    role: role.label(),
-                    font,
+                    role,
+                    face,
                     missing_in: rf.chain[0].info().family.clone(),
                     chars: c.to_string(),
                 }),
@@ -334,20 +338,20 @@ impl Fonts {
         serde_json::Value::Object(map)
     }
 
-    /// One line per role for the build report (F2).
-    pub fn report(&self) -> Vec<String> {
+    /// Which face printed each role, in the notice's order (F2).
+    pub fn report(&self) -> Vec<RoleReport> {
         Role::ALL
             .iter()
-            .map(|role| {
-                let rf = &self.roles[role];
-                let how = if rf.substitute {
-                    format!("替代字体（未找到 {}）", role.real_names().join("/"))
-                } else if rf.synthetic_bold {
-                    format!("真实字体，模拟加粗（同 Word），{}", rf.source.display())
-                } else {
-                    format!("真实字体，{}", rf.source.display())
-                };
-                format!("{}：{}，{}", role.label(), rf.face, how)
+            .map(|&role| {
+                let rf = &self.roles[&role];
+                RoleReport {
+                    role,
+                    face: rf.face.clone(),
+                    substitute: rf.substitute,
+                    synthetic_bold: rf.synthetic_bold,
+                    file: rf.source.display().to_string(),
+                    wanted: role.real_names(),
+                }
             })
             .collect()
     }

@@ -589,15 +589,58 @@ impl Probe {
         self.pages.iter().map(Page::text).collect()
     }
 
-    /// The text in content-stream order, without white space or the
-    /// zero-width spaces that let long runs break.
+    /// The text in content-stream order, without white space (and with any
+    /// invisible character: none may be inserted, T3).
     pub fn stream_text(&self) -> String {
         self.pages
             .iter()
             .flat_map(|p| p.stream_text.chars())
-            .filter(|c| !c.is_whitespace() && *c != '\u{200B}')
+            .filter(|c| !c.is_whitespace())
             .collect()
     }
+}
+
+/// SPEC T3 (issue 18): `typed` copies out of `page` as it was typed — the
+/// page's text in content order, without the white space a reader's copy
+/// makes of line ends, holds it whole — and the page's text has no
+/// invisible character at all (no zero-width space, joiner or object
+/// replacement character). Returns the number of lines `typed` was broken
+/// onto, so a test can make sure it really had to break.
+#[track_caller]
+pub fn assert_copies_as_typed(page: &Page, typed: &str) -> usize {
+    let text: String = page
+        .stream_text
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    assert!(
+        text.contains(typed),
+        "{typed:?} does not copy out as typed from: {text:?}"
+    );
+    let invisible = |c: char| matches!(c, '\u{200B}'..='\u{200F}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}' | '\u{FFFC}' | '\u{AD}');
+    if let Some(c) = page.stream_text.chars().find(|c| invisible(*c)) {
+        panic!(
+            "an invisible {c:?} in the page's text: {:?}",
+            page.stream_text
+        );
+    }
+    let mut lines: Vec<f64> = page
+        .spans
+        .iter()
+        .filter(|s| {
+            // A span holding a piece of `typed` (the piece may share the
+            // span with the text around it).
+            let t: Vec<char> = s.text.trim().chars().collect();
+            let n = t.len().min(6);
+            n >= 2
+                && t.windows(n)
+                    .any(|w| typed.contains(&w.iter().collect::<String>()))
+        })
+        .map(|s| s.y)
+        .collect();
+    lines.sort_by(f64::total_cmp);
+    lines.dedup_by(|a, b| (*a - *b).abs() < 0.5);
+    lines.len()
 }
 
 /// Runs `tests/pdfprobe.py` with `args` and parses the JSON it prints.

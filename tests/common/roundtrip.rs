@@ -16,7 +16,9 @@
 //! the footer (page numbers), with the footnote area (小五 text below the last
 //! body line of a page) split off into its own stream.
 //!
-//! Both sides are compared without whitespace and U+200B.
+//! Both sides are compared without whitespace, and with every invisible
+//! character kept: a zero-width space shenbao inserted to let a run break
+//! would be copied out of the PDF with the text (SPEC T3, issue 18).
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -37,7 +39,7 @@ pub struct Unit {
     pub kind: &'static str,
     /// The source text of the unit (its lines joined), for messages.
     pub source: String,
-    /// What must be printed, normalised (no whitespace, no U+200B).
+    /// What must be printed, normalised (no whitespace).
     pub text: String,
     /// A footnote definition: expected in the footnote stream.
     pub footnote: bool,
@@ -57,11 +59,10 @@ pub struct Expected {
     pub figures: usize,
 }
 
-/// Removes whitespace (including U+3000 and U+00A0) and U+200B.
+/// Removes whitespace (including U+3000 and U+00A0), nothing else: an
+/// invisible character in the PDF's text is a difference (T3).
 pub fn normalise(s: &str) -> String {
-    s.chars()
-        .filter(|c| !c.is_whitespace() && *c != '\u{200B}' && *c != '\u{FEFF}')
-        .collect()
+    s.chars().filter(|c| !c.is_whitespace()).collect()
 }
 
 // ---------------------------------------------------------------------------
@@ -722,7 +723,7 @@ impl Stream {
     fn push_span(&mut self, text: &str, page: usize) {
         let mut brk = true;
         for c in text.chars() {
-            if c.is_whitespace() || c == '\u{200B}' || c == '\u{FEFF}' {
+            if c.is_whitespace() {
                 brk = true;
                 continue;
             }

@@ -76,9 +76,16 @@ impl TalkTime {
     }
 
     pub fn minutes_text(&self) -> String {
-        format!("{}分{:02}秒", self.seconds / 60, self.seconds % 60)
+        clock(self.seconds)
     }
 }
+
+/// A talk time as it is said: `9分05秒`.
+pub fn clock(seconds: u32) -> String {
+    format!("{}分{:02}秒", seconds / 60, seconds % 60)
+}
+
+impl TalkTime {}
 
 /// Reads the writer's `slides.md` beside the material, if there is one
 /// (D4): from then on it is the deck's source.
@@ -336,13 +343,13 @@ impl Renderer for SlidesOutput {
                 format!("无法生成 {PPTX_FILE}：{e}"),
             )]
         })?;
-        let note = format!(
-            "演示稿 {} 页，预计讲述 {}（讲稿 {} 字，图片 {} 张；限时 {minutes} 分钟）",
-            deck.slides.len(),
-            talk.minutes_text(),
-            talk.chars,
-            talk.pictures
-        );
+        let note = super::Note::Talk {
+            slides: deck.slides.len(),
+            seconds: talk.seconds,
+            chars: talk.chars,
+            pictures: talk.pictures,
+            limit_seconds: minutes * 60,
+        };
         Ok((
             vec![
                 Product {
