@@ -670,9 +670,7 @@ impl<'p> Reader<'p> {
         let mut found_picture = false;
         for d in g.descendants().filter(|d| d.is_element()) {
             match local(d) {
-                "blip" | "imagedata"
-                    if !d.ancestors().any(|a| local(a) == "txbxContent") =>
-                {
+                "blip" | "imagedata" if !d.ancestors().any(|a| local(a) == "txbxContent") => {
                     // (A picture inside a text box is read with the box.)
                     let id = attr(d, "embed").or_else(|| attr(d, "id"));
                     if let Some(id) = id

@@ -107,7 +107,9 @@ impl Kind {
             Kind::AmbiguousHeading => {
                 "以编号开头，但不是加粗的短句，按正文段落处理；若它是标题，请在 material.md 里改成 ## 标题"
             }
-            Kind::NumberedItem => "自动编号列表里的这一项本身又以编号开头，按列表项处理（不是标题）",
+            Kind::NumberedItem => {
+                "自动编号列表里的这一项本身又以编号开头，按列表项处理（不是标题）"
+            }
             Kind::LevelGuessed => "标题级别由编号或样式推断，请核对",
             Kind::NoCaption => "没有题注（表题或图题），请在 material.md 里补上",
             Kind::FieldFound => "读出",
