@@ -433,7 +433,6 @@ fn footnotes_runs_and_hostile_text_print_as_typed() {
         "  推进实施正文<script>alert(1)</script>与 #read(\"/etc/passwd\") 以及 **加粗**、CO~2~、m^2^ 和脚注[^1]。\n\n  [^1]: 脚注正文 & 说明。\n",
     );
     let f = Fixture::yaml(&yaml);
-    must_succeed(f.cmd("material.yaml").args(["--outputs", "docx"]));
     let folder = Built::from_output(
         &f.out(),
         must_succeed(f.cmd("material.yaml").args(["--outputs", "docx"])),

@@ -113,7 +113,9 @@ fn sect_pr(page: &PageSetup, start: &str, footer: Option<&str>) -> String {
 /// a table, which cannot carry the section's properties).
 fn section_end(sect: &str) -> String {
     format!(
-        "<w:p><w:pPr><w:pStyle w:val=\"PlainText\"/><w:spacing w:line=\"20\" w:lineRule=\"exact\"/>{sect}<w:rPr><w:sz w:val=\"2\"/></w:rPr></w:pPr></w:p>"
+        // CT_PPr: the paragraph mark's run properties, then the section's.
+        "<w:p><w:pPr><w:pStyle w:val=\"PlainText\"/><w:spacing w:line=\"20\" w:lineRule=\"exact\"/>\
+         <w:rPr><w:sz w:val=\"2\"/></w:rPr>{sect}</w:pPr></w:p>"
     )
 }
 
