@@ -477,8 +477,9 @@ fn unzip(path: &Path, part: &str) -> String {
 // ---------------------------------------------------------------------------
 // Through LibreOffice
 
-/// A fontconfig file that adds the bundled faces under the notice's names,
-/// so LibreOffice sets the files with the faces the PDF uses.
+/// A fontconfig file that adds the bundled faces under the notice's names
+/// (and Times New Roman's), so LibreOffice sets the files with the faces
+/// the PDF uses.
 fn fontconfig(dir: &Path) -> PathBuf {
     let conf = dir.join("fonts.conf");
     let alias = |name: &str, face: &str| {
@@ -491,12 +492,15 @@ fn fontconfig(dir: &Path) -> PathBuf {
         format!(
             "<?xml version=\"1.0\"?><!DOCTYPE fontconfig SYSTEM \"fonts.dtd\"><fontconfig>\
              <include ignore_missing=\"yes\">/etc/fonts/fonts.conf</include><dir>{}</dir>\
-             <cachedir>{}</cachedir>{}{}{}</fontconfig>",
+             <cachedir>{}</cachedir>{}{}{}{}</fontconfig>",
             root().join("fonts").display(),
             dir.join("cache").display(),
             alias("宋体", "Noto Serif CJK SC"),
             alias("黑体", "Noto Sans CJK SC"),
             alias("华文中宋", "Noto Serif CJK SC"),
+            // Latin text is in Times New Roman, which this machine lacks (its
+            // fallback, DejaVu Serif, is 40 % wider): the PDF's Latin face.
+            alias("Times New Roman", "Noto Serif CJK SC"),
         ),
     )
     .unwrap();
