@@ -12,6 +12,7 @@
 
 pub mod book;
 pub mod data;
+pub mod docx;
 pub mod form;
 pub mod inspect;
 pub mod pdfbox;
@@ -143,6 +144,7 @@ pub fn renderers() -> Vec<&'static dyn Renderer> {
     vec![
         &book::BOOK,
         &form::FORM,
+        &docx::DOCX,
         &print::SPINE,
         &print::WRAP,
         &summary::SUMMARY,

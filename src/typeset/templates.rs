@@ -86,6 +86,30 @@ const EMBEDDED: &[(&str, &str)] = &[
         "slides/pptx/viewProps.xml",
         include_str!("../../templates/slides/pptx/viewProps.xml"),
     ),
+    (
+        "docx/styles.xml",
+        include_str!("../../templates/docx/styles.xml"),
+    ),
+    (
+        "docx/numbering.xml",
+        include_str!("../../templates/docx/numbering.xml"),
+    ),
+    (
+        "docx/settings.xml",
+        include_str!("../../templates/docx/settings.xml"),
+    ),
+    (
+        "docx/fontTable.xml",
+        include_str!("../../templates/docx/fontTable.xml"),
+    ),
+    (
+        "docx/theme1.xml",
+        include_str!("../../templates/docx/theme1.xml"),
+    ),
+    (
+        "docx/footer1.xml",
+        include_str!("../../templates/docx/footer1.xml"),
+    ),
     ("style.typ", include_str!("../../templates/style.typ")),
     (ZIHAO_FILE, include_str!("../../templates/zihao.yaml")),
     (

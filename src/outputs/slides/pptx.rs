@@ -24,7 +24,7 @@ use super::deck::{Align, Deck, Item, Para, Rect, Role, Slide, Style, Theme};
 /// English Metric Units per point: PowerPoint's coordinates.
 const EMU_PER_PT: f64 = 12700.0;
 
-const XML_DECL: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n";
+pub(crate) const XML_DECL: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n";
 
 /// The namespaces of a PresentationML part (slide, notes, presentation).
 const PML_NS: &str = "xmlns:a=\"http://schemas.openxmlformats.org/drawingml/2006/main\" \
@@ -33,7 +33,7 @@ const PML_NS: &str = "xmlns:a=\"http://schemas.openxmlformats.org/drawingml/2006
 
 /// Relationship types of the package's own parts.
 const REL_OFFICE: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
-const REL_CORE: &str =
+pub(crate) const REL_CORE: &str =
     "http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties";
 
 /// The built-in table style "No Style, No Grid": the cells carry their own
@@ -159,7 +159,7 @@ pub fn pptx(
 /// The parts in the order they are written (`[Content_Types].xml` is made
 /// from them and goes first).
 #[derive(Default)]
-struct Package {
+pub(crate) struct Package {
     parts: Vec<Part>,
 }
 
@@ -171,7 +171,7 @@ struct Part {
 }
 
 impl Package {
-    fn xml(&mut self, name: impl Into<String>, xml: String) {
+    pub(crate) fn xml(&mut self, name: impl Into<String>, xml: String) {
         self.parts.push(Part {
             name: name.into(),
             data: xml.into_bytes(),
@@ -181,7 +181,7 @@ impl Package {
 
     /// An XML part and, if it has any, its relationships
     /// (`dir/_rels/name.xml.rels`).
-    fn part(&mut self, name: &str, xml: String, rels: &Rels) {
+    pub(crate) fn part(&mut self, name: &str, xml: String, rels: &Rels) {
         self.xml(name, xml);
         if !rels.0.is_empty() {
             let (dir, file) = name.rsplit_once('/').unwrap_or(("", name));
@@ -189,7 +189,7 @@ impl Package {
         }
     }
 
-    fn binary(&mut self, name: String, data: Vec<u8>) {
+    pub(crate) fn binary(&mut self, name: String, data: Vec<u8>) {
         self.parts.push(Part {
             name,
             data,
@@ -223,8 +223,8 @@ impl Package {
         xml + "</Types>"
     }
 
-    fn finish(self) -> Result<Vec<u8>, String> {
-        let fail = |e: &dyn std::fmt::Display| format!("写入 PPTX 失败：{e}");
+    pub(crate) fn finish(self) -> Result<Vec<u8>, String> {
+        let fail = |e: &dyn std::fmt::Display| format!("打包失败：{e}");
         // A fixed time (the DOS epoch, 1980-01-01) and mode, not the clock's:
         // the same deck must give the same bytes.
         let options = SimpleFileOptions::default()
@@ -270,7 +270,31 @@ fn override_type(name: &str) -> Option<&'static str> {
     Some(match stem {
         "docProps/core" => "application/vnd.openxmlformats-package.core-properties+xml",
         "docProps/app" => "application/vnd.openxmlformats-officedocument.extended-properties+xml",
-        "ppt/theme/theme" => "application/vnd.openxmlformats-officedocument.theme+xml",
+        "ppt/theme/theme" | "word/theme/theme" => {
+            "application/vnd.openxmlformats-officedocument.theme+xml"
+        }
+        // The Word files' parts (outputs::docx) share this package writer.
+        "word/document" => {
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+        }
+        "word/styles" => {
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml"
+        }
+        "word/numbering" => {
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.numbering+xml"
+        }
+        "word/settings" => {
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.settings+xml"
+        }
+        "word/fontTable" => {
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.fontTable+xml"
+        }
+        "word/footnotes" => {
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
+        }
+        "word/footer" => {
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml"
+        }
         "ppt/presentation" => {
             "application/vnd.openxmlformats-officedocument.presentationml.presentation.main+xml"
         }
@@ -304,17 +328,17 @@ fn override_type(name: &str) -> Option<&'static str> {
 
 /// A part's relationships, numbered `rId1`, `rId2`, … in the order added.
 #[derive(Default)]
-struct Rels(Vec<(String, String)>);
+pub(crate) struct Rels(Vec<(String, String)>);
 
 impl Rels {
     /// Adds a relationship of type `kind` to `target` (relative to the
     /// part) and returns its id.
-    fn add(&mut self, kind: impl Into<String>, target: impl Into<String>) -> String {
+    pub(crate) fn add(&mut self, kind: impl Into<String>, target: impl Into<String>) -> String {
         self.0.push((kind.into(), target.into()));
         format!("rId{}", self.0.len())
     }
 
-    fn xml(&self) -> String {
+    pub(crate) fn xml(&self) -> String {
         let mut xml = format!(
             "{XML_DECL}<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
         );
@@ -330,7 +354,7 @@ impl Rels {
 }
 
 /// The relationship type of an Office part (`slide`, `theme`, …).
-fn office(kind: &str) -> String {
+pub(crate) fn office(kind: &str) -> String {
     format!("{REL_OFFICE}/{kind}")
 }
 
@@ -1038,7 +1062,7 @@ fn lighten(color: &str, amount: f64) -> String {
 /// Text as XML character data or an attribute value: the five markup
 /// characters escaped, and characters XML 1.0 cannot hold at all (most
 /// control characters, U+FFFE, U+FFFF) dropped.
-fn escape(text: &str) -> String {
+pub(crate) fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
@@ -1061,7 +1085,7 @@ fn escape(text: &str) -> String {
 
 /// A template part with its comments (which document it for maintainers)
 /// and a byte-order mark removed: the package gets only the markup.
-fn strip_comments(xml: &str) -> String {
+pub(crate) fn strip_comments(xml: &str) -> String {
     let mut out = String::with_capacity(xml.len());
     let mut rest = xml.trim_start_matches('\u{feff}');
     while let Some(start) = rest.find("<!--") {
