@@ -278,6 +278,7 @@ fn engine(common: &Common, out: PathBuf, draft: bool) -> Engine {
         outputs: None,
         print: Default::default(),
         slides: Default::default(),
+        opinion: None,
     })
 }
 
@@ -575,6 +576,7 @@ fn spine(
         outputs: None,
         print: paper.options(),
         slides: Default::default(),
+        opinion: None,
     });
     let mut sources = Sources::default();
     let fail = |sources: &Sources, diags: Vec<Diagnostic>| {

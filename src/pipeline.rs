@@ -40,6 +40,8 @@ pub struct BuildConfig {
     pub outputs: Option<Vec<String>>,
     /// The 答辩 deck's options (`shenbao slides`).
     pub slides: outputs::slides::SlidesOptions,
+    /// The county's 推荐意见 for the 申报表 (the server's offices).
+    pub opinion: Option<crate::material::county::Opinion>,
 }
 
 impl BuildConfig {
@@ -275,7 +277,12 @@ pub fn render(
         return None;
     }
     let timestamp = source_date_epoch();
-    let json = data::json(prepared, config.draft, timestamp.is_some());
+    let json = data::json(
+        prepared,
+        config.draft,
+        timestamp.is_some(),
+        config.opinion.as_ref(),
+    );
     if let Some(dir) = &config.emit_typst
         && let Err(d) = emit_typst(dir, &json, prepared, &engine.templates)
     {
@@ -296,6 +303,7 @@ pub fn render(
             print: &config.print,
             slides: &config.slides,
             earlier: &products,
+            opinion: config.opinion.as_ref(),
         };
         let rendered = renderer.render(outputs::Input::Material(&job));
         match rendered {

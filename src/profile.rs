@@ -164,6 +164,10 @@ pub struct Form {
     pub declaration: String,
     /// The heading of the county's box.
     pub recommendation: String,
+    /// Print the county's 推荐意见 (written in the server) in its box;
+    /// `false` keeps the box blank for offices that write by hand.
+    #[serde(default = "yes")]
+    pub print_opinion: bool,
     /// The note (说明) under the form, one entry per point.
     pub notes: Vec<String>,
 }
@@ -382,4 +386,8 @@ impl Profile {
         }
         Ok(profile)
     }
+}
+
+fn yes() -> bool {
+    true
 }

@@ -24,6 +24,7 @@ fn engine() -> &'static Engine {
             outputs: None,
             print: Default::default(),
             slides: Default::default(),
+            opinion: None,
         })
     })
 }

@@ -758,3 +758,208 @@ fn acknowledged_saves_survive_sigkill() {
     );
     drop(server);
 }
+
+/// The county and the city (issue 21): accounts made by the county, submit
+/// (frozen; refused with errors), return with a reason, resubmit,
+/// recommend with a 推荐意见 that prints in 申报表.pdf, the audit log, and
+/// the electronic submission with its 汇总表.
+#[test]
+fn county_workflow() {
+    let (_tmp, server) = setup();
+    let county = login(&server.base, "jianxi", PW);
+    let city = login(&server.base, "city", PW);
+    // The county makes an enterprise's account; its one-time password works
+    // at once and asks to be changed.
+    let made = county.post(
+        "/api/materials",
+        json!({"company": "洛阳示例精密轴承股份有限公司", "login": "zhoubearing"}),
+    );
+    assert_eq!(made.status, 200, "{}", String::from_utf8_lossy(&made.body));
+    let made = made.json();
+    let id = made["id"].as_i64().expect("id");
+    let w = login(
+        &server.base,
+        "zhoubearing",
+        made["password"].as_str().expect("password"),
+    );
+    assert_eq!(w.get("/api/me").json()["must_change"], true);
+    let r = w.post(
+        "/api/password",
+        json!({"old": made["password"], "new": "我自己的新密码123"}),
+    );
+    assert_eq!(r.status, 204);
+    let w = login(&server.base, "zhoubearing", "我自己的新密码123");
+    assert_eq!(w.get("/api/me").json()["must_change"], false);
+    // A writer cannot do the county's part, nor read the audit.
+    assert_eq!(
+        w.post(
+            &format!("/api/materials/{id}/recommend"),
+            json!({"text": "x"})
+        )
+        .status,
+        403
+    );
+    assert_eq!(w.get("/api/audit").status, 403);
+    // Submitting an empty material, or one with errors, is refused.
+    assert_eq!(
+        w.post(&format!("/api/materials/{id}/submit"), json!({}))
+            .status,
+        422
+    );
+    let v = w.upload_dir(id, &root().join("examples/luoyang-bearing"));
+    let yaml = std::fs::read_to_string(root().join("examples/luoyang-bearing/material.yaml"))
+        .expect("yaml");
+    let bad = yaml.replace("phone: \"13912345678\"", "phone: \"12345\"");
+    let v = w
+        .put(
+            &format!("/api/materials/{id}/files/material.yaml"),
+            v,
+            bad.as_bytes(),
+        )
+        .json()["version"]
+        .as_i64()
+        .expect("v");
+    let r = w.post(&format!("/api/materials/{id}/submit"), json!({}));
+    assert_eq!(r.status, 422);
+    assert!(
+        r.json()["diagnostics"]
+            .as_array()
+            .is_some_and(|d| d.iter().any(|x| x["code"] == "V4")),
+        "{}",
+        r.json()
+    );
+    let v = w
+        .put(
+            &format!("/api/materials/{id}/files/material.yaml"),
+            v,
+            yaml.as_bytes(),
+        )
+        .json()["version"]
+        .as_i64()
+        .expect("v");
+    let r = w.post(&format!("/api/materials/{id}/submit"), json!({}));
+    assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
+    assert_eq!(r.json()["status"], "已提交");
+    // Frozen: no save while submitted.
+    assert_eq!(
+        w.put(&format!("/api/materials/{id}/files/notes.md"), v, b"x")
+            .status,
+        423
+    );
+    // Returned with a reason the writer sees; editable again; resubmitted.
+    assert_eq!(
+        county
+            .post(
+                &format!("/api/materials/{id}/return"),
+                json!({"reason": ""})
+            )
+            .status,
+        422
+    );
+    let r = county.post(
+        &format!("/api/materials/{id}/return"),
+        json!({"reason": "请补充近三年的质量指标对比"}),
+    );
+    assert_eq!(r.status, 200);
+    let mine = w.get("/api/materials").json();
+    assert_eq!(mine[0]["status"], "退回");
+    assert_eq!(mine[0]["reason"], "请补充近三年的质量指标对比");
+    let v = w
+        .put(
+            &format!("/api/materials/{id}/files/notes.md"),
+            v,
+            "已补充。".as_bytes(),
+        )
+        .json()["version"]
+        .as_i64()
+        .expect("v");
+    assert_eq!(
+        w.post(&format!("/api/materials/{id}/submit"), json!({}))
+            .status,
+        200
+    );
+    // Recommended: the 推荐意见 (typed like code on purpose) prints in the
+    // 申报表's county box, as typed.
+    let opinion = "经初审和实地核查，材料属实，同意推荐。#read(\"/etc/passwd\") <b>";
+    let r = county.post(
+        &format!("/api/materials/{id}/recommend"),
+        json!({"text": opinion}),
+    );
+    assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
+    assert_eq!(
+        county
+            .post(
+                &format!("/api/materials/{id}/recommend"),
+                json!({"text": "again"})
+            )
+            .status,
+        409
+    );
+    let form = w.get(&format!("/api/materials/{id}/download/申报表.pdf"));
+    assert_eq!(form.status, 200);
+    let tmp = tempfile::tempdir().expect("tmp");
+    let pdf = tmp.path().join("申报表.pdf");
+    std::fs::write(&pdf, &form.body).expect("write");
+    let text = common::roundtrip::normalise(&probe_all(&[pdf])[0].stream_text());
+    assert!(
+        text.contains(&common::roundtrip::normalise(opinion)),
+        "{text}"
+    );
+    assert!(text.contains("涧西区（公章）"), "{text}");
+    // The audit log: every step, who, which version, why.
+    let audit = county.get(&format!("/api/audit?material={id}")).json();
+    let steps: Vec<(String, String)> = audit
+        .as_array()
+        .expect("audit")
+        .iter()
+        .map(|a| {
+            (
+                a["from"].as_str().unwrap_or("").to_string(),
+                a["to"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect();
+    let expect: Vec<(String, String)> = [
+        ("草稿", "已提交"),
+        ("已提交", "退回"),
+        ("退回", "已提交"),
+        ("已提交", "已推荐"),
+    ]
+    .iter()
+    .map(|(a, b)| (a.to_string(), b.to_string()))
+    .collect();
+    assert_eq!(steps, expect, "{audit}");
+    assert_eq!(audit[1]["reason"], "请补充近三年的质量指标对比");
+    assert_eq!(audit[2]["version"], v);
+    assert_eq!(audit[0]["who"], "zhoubearing");
+    assert_eq!(audit[3]["who"], "jianxi");
+    // The electronic submission: the 汇总表 at the top, one folder per
+    // enterprise; the same bytes twice.
+    let zip = county.get("/api/export.zip");
+    assert_eq!(zip.status, 200, "{}", String::from_utf8_lossy(&zip.body));
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(zip.body.clone())).expect("zip");
+    let names: Vec<String> = (0..archive.len())
+        .map(|i| {
+            archive
+                .by_index(i)
+                .expect("e")
+                .name()
+                .expect("n")
+                .to_string()
+        })
+        .collect();
+    for want in [
+        "涧西区-申报材料/汇总表.pdf",
+        "涧西区-申报材料/汇总表.xlsx",
+        "涧西区-申报材料/洛阳示例精密轴承股份有限公司/申报表.pdf",
+    ] {
+        assert!(names.iter().any(|n| n == want), "{want} in {names:?}");
+    }
+    assert_eq!(county.get("/api/export.zip").body, zip.body);
+    assert_eq!(county.get("/api/summary.xlsx").status, 200);
+    // The city sees it too (as 已推荐, by county); another county does not.
+    let zip = city.get("/api/export.zip");
+    assert_eq!(zip.status, 200);
+    let audit = city.get("/api/audit").json();
+    assert_eq!(audit.as_array().map(Vec::len), Some(4));
+}

@@ -118,10 +118,27 @@ pub fn civil_from_epoch(secs: i64) -> (i32, u8, u8, u8, u8, u8) {
     )
 }
 
+/// The 申报表's data, with the county's 推荐意见 where the profile prints
+/// it (a profile may keep the box for the pen).
+fn form_data(
+    p: &Prepared,
+    opinion: Option<&crate::material::county::Opinion>,
+) -> super::form::FormData {
+    super::form::FormData {
+        opinion: opinion.filter(|_| p.profile.form.print_opinion).cloned(),
+        ..super::form::data(&p.loaded.material, &p.profile)
+    }
+}
+
 /// What the form reads (`templates/form/`): its own data, not the body's,
 /// so that an edit of the body leaves it unchanged and the form's PDF can
 /// be reused (see `outputs::typst`).
-pub fn form_json(p: &Prepared, draft: bool, pdf_date: bool) -> Vec<u8> {
+pub fn form_json(
+    p: &Prepared,
+    draft: bool,
+    pdf_date: bool,
+    opinion: Option<&crate::material::county::Opinion>,
+) -> Vec<u8> {
     #[derive(Serialize)]
     struct FormOnly<'a> {
         meta: Meta,
@@ -139,13 +156,18 @@ pub fn form_json(p: &Prepared, draft: bool, pdf_date: bool) -> Vec<u8> {
         },
         profile: &p.profile,
         fonts: p.fonts.roles_json(),
-        form: super::form::data(m, &p.profile),
+        form: form_data(p, opinion),
     };
     serde_json::to_vec(&data).expect("render data is plain data")
 }
 
 /// The JSON the templates read.
-pub fn json(p: &Prepared, draft: bool, pdf_date: bool) -> Vec<u8> {
+pub fn json(
+    p: &Prepared,
+    draft: bool,
+    pdf_date: bool,
+    opinion: Option<&crate::material::county::Opinion>,
+) -> Vec<u8> {
     let m = &p.loaded.material;
     let title = m.benchmark.title.value.trim().to_string();
     let data = RenderData {
@@ -161,7 +183,7 @@ pub fn json(p: &Prepared, draft: bool, pdf_date: bool) -> Vec<u8> {
             title_lines: p.profile.title_lines.clone(),
             fields: cover_fields(m, p.date),
         },
-        form: super::form::data(m, &p.profile),
+        form: form_data(p, opinion),
         attachments: &p.attachments,
         body: BodyData {
             title,

@@ -18,6 +18,7 @@ pub const FORM: TypstOutput = TypstOutput {
             job.prepared,
             job.draft,
             job.timestamp.is_some(),
+            job.opinion,
         ))
     },
     files: &[PdfFile {
@@ -59,6 +60,8 @@ pub struct FormData {
     pub declaration: String,
     /// The 附表 after the form, one per list the material gives.
     pub details: Vec<DetailTable>,
+    /// The county's 推荐意见, when it has recommended the material.
+    pub opinion: Option<crate::material::county::Opinion>,
 }
 
 /// One 附表: its title and rows, 序号 first.
@@ -205,6 +208,7 @@ pub fn data(m: &Material, profile: &Profile) -> FormData {
         declared_name,
         declaration,
         details: details(m),
+        opinion: None,
     }
 }
 

@@ -57,6 +57,8 @@ pub struct Job<'a> {
     /// The files the renderers before this one produced (the spine reads
     /// the book's page count).
     pub earlier: &'a [Product],
+    /// The county's 推荐意见 for the 申报表, once it has recommended.
+    pub opinion: Option<&'a crate::material::county::Opinion>,
 }
 
 /// Every material of a run (a county's folder), for a [`Scope::Run`]

@@ -37,7 +37,7 @@ pub struct ApiError {
 }
 
 impl ApiError {
-    fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+    pub(super) fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
         ApiError {
             status,
             code,
@@ -47,29 +47,29 @@ impl ApiError {
         }
     }
 
-    fn help(mut self, h: impl Into<String>) -> Self {
+    pub(super) fn help(mut self, h: impl Into<String>) -> Self {
         self.help = Some(h.into());
         self
     }
 
-    fn extra(mut self, v: Value) -> Self {
+    pub(super) fn extra(mut self, v: Value) -> Self {
         self.extra = Some(v);
         self
     }
 
-    fn unauthorized() -> Self {
+    pub(super) fn unauthorized() -> Self {
         Self::new(StatusCode::UNAUTHORIZED, "AUTH", "请先登录")
     }
 
-    fn not_found() -> Self {
+    pub(super) fn not_found() -> Self {
         Self::new(StatusCode::NOT_FOUND, "NOT-FOUND", "没有这个材料或文件")
     }
 
-    fn forbidden(why: &str) -> Self {
+    pub(super) fn forbidden(why: &str) -> Self {
         Self::new(StatusCode::FORBIDDEN, "FORBIDDEN", why)
     }
 
-    fn internal() -> Self {
+    pub(super) fn internal() -> Self {
         Self::new(
             StatusCode::INTERNAL_SERVER_ERROR,
             "SERVER",
@@ -108,6 +108,11 @@ impl From<StoreError> for ApiError {
             .help("重新载入最新版本，再把你的修改做一遍；两处修改都在“历史”里")
             .extra(json!({ "version": current })),
             StoreError::NotFound => ApiError::not_found(),
+            StoreError::BadState { status } => ApiError::new(
+                StatusCode::CONFLICT,
+                "STATUS",
+                format!("材料现在是“{status}”，不能这样改变"),
+            ),
             StoreError::Db(e) => {
                 tracing::error!(error = %e, "database");
                 ApiError::internal()
@@ -118,7 +123,7 @@ impl From<StoreError> for ApiError {
 
 /// Runs `f` on the store on a blocking thread (a save waits for its
 /// commit to reach the disk).
-async fn db<T: Send + 'static>(
+pub(super) async fn db<T: Send + 'static>(
     state: &Arc<AppState>,
     f: impl FnOnce(&mut super::storage::Store) -> T + Send + 'static,
 ) -> Result<T, ApiError> {
@@ -132,7 +137,7 @@ async fn db<T: Send + 'static>(
 }
 
 /// The signed-in user of a request.
-pub struct CurrentUser(pub User);
+pub(super) struct CurrentUser(pub User);
 
 impl FromRequestParts<Arc<AppState>> for CurrentUser {
     type Rejection = ApiError;
@@ -173,6 +178,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/api/materials/{id}/history", get(history))
         .route("/api/materials/{id}/restore", post(restore))
         .route("/api/materials/{id}/import", post(import_docx))
+        .merge(super::office::routes())
         .merge(super::pages::routes())
         .layer(DefaultBodyLimit::max(limit))
         .layer(middleware::from_fn(csrf))
@@ -291,13 +297,19 @@ async fn logout(
     Ok(res)
 }
 
-async fn me(CurrentUser(user): CurrentUser) -> Json<Value> {
-    Json(json!({
+async fn me(State(state): St, CurrentUser(user): CurrentUser) -> Result<Json<Value>, ApiError> {
+    let id = user.id;
+    let must_change = db(&state, move |s| s.must_change(id))
+        .await?
+        .map_err(|_| ApiError::internal())?;
+    Ok(Json(json!({
         "login": user.login,
         "role": user.role,
         "county": user.county,
         "material": user.material,
-    }))
+        // A password the county made: the first page asks for the writer's own.
+        "must_change": must_change,
+    })))
 }
 
 /// Whether `user` may see material `m` (W2).
@@ -310,7 +322,7 @@ fn can_see(user: &User, m: &MaterialRow) -> bool {
 }
 
 /// The material `id` as `user` may see it; 404 otherwise.
-async fn material_for(
+pub(super) async fn material_for(
     state: &Arc<AppState>,
     user: &User,
     id: i64,
@@ -327,7 +339,7 @@ async fn material_for(
 
 /// Only the enterprise's own writer edits its files, and only while the
 /// material is not frozen by a submission (W3).
-fn may_edit(user: &User, m: &MaterialRow) -> Result<(), ApiError> {
+pub(super) fn may_edit(user: &User, m: &MaterialRow) -> Result<(), ApiError> {
     if user.role != Role::Enterprise {
         return Err(ApiError::forbidden(
             "县区和市里的账号只能查看材料，不能修改",
@@ -366,6 +378,9 @@ async fn list(State(state): St, CurrentUser(user): CurrentUser) -> Result<Json<V
                 "errors": counts.as_ref().map(|c| c.errors),
                 "warnings": counts.as_ref().map(|c| c.warnings),
                 "updated": m.updated,
+                "submitted": m.submitted,
+                "reason": m.reason,
+                "opinion": m.opinion,
             })
         })
         .collect();
@@ -600,8 +615,30 @@ async fn delete_file(
     Ok(Json(json!({ "version": version })))
 }
 
+/// The county's 推荐意见 for a build of `version`: only the recommended,
+/// frozen version carries it.
+pub(super) fn opinion_of(
+    m: &MaterialRow,
+    version: i64,
+) -> Option<crate::material::county::Opinion> {
+    match (&m.opinion, &m.opinion_date) {
+        (Some(text), Some(date)) if m.status == "已推荐" && m.submitted == Some(version) => {
+            Some(crate::material::county::Opinion {
+                text: text.clone(),
+                county: m.county.clone().unwrap_or_default(),
+                date: date.clone(),
+            })
+        }
+        _ => None,
+    }
+}
+
 /// The files of a version, for a build.
-fn loader(state: &Arc<AppState>, id: i64, version: i64) -> impl FnOnce() -> Files + Send + 'static {
+pub(super) fn loader(
+    state: &Arc<AppState>,
+    id: i64,
+    version: i64,
+) -> impl FnOnce() -> Files + Send + 'static {
     let state = state.clone();
     move || {
         let store = state.store.lock().expect("poisoned");
@@ -626,7 +663,7 @@ async fn check(
     let m = material_for(&state, &user, id).await?;
     let built = state
         .builds
-        .get(id, m.version, false, loader(&state, id, m.version))
+        .get(id, m.version, false, None, loader(&state, id, m.version))
         .await;
     Ok(Json(
         serde_json::to_value(&built.checked).map_err(|_| ApiError::internal())?,
@@ -668,7 +705,13 @@ async fn preview(
     let left = deadline.saturating_duration_since(Instant::now());
     let built = tokio::time::timeout(
         left,
-        state.builds.get(id, want, true, loader(&state, id, want)),
+        state.builds.get(
+            id,
+            want,
+            true,
+            opinion_of(&m, want),
+            loader(&state, id, want),
+        ),
     )
     .await
     .map_err(|_| {
@@ -711,7 +754,13 @@ async fn preview_file(
     }
     let built = state
         .builds
-        .get(id, version, true, loader(&state, id, version))
+        .get(
+            id,
+            version,
+            true,
+            opinion_of(&m, version),
+            loader(&state, id, version),
+        )
         .await;
     let bytes = built
         .files
@@ -721,7 +770,7 @@ async fn preview_file(
     Ok(file_response(&file, bytes, false))
 }
 
-fn file_response(name: &str, bytes: Vec<u8>, attachment: bool) -> Response {
+pub(super) fn file_response(name: &str, bytes: Vec<u8>, attachment: bool) -> Response {
     let mime = match name.rsplit_once('.').map(|(_, e)| e) {
         Some("pdf") => "application/pdf",
         Some("zip") => "application/zip",
@@ -780,7 +829,13 @@ async fn download(
     }
     let built = state
         .builds
-        .get(id, m.version, true, loader(&state, id, m.version))
+        .get(
+            id,
+            m.version,
+            true,
+            opinion_of(&m, m.version),
+            loader(&state, id, m.version),
+        )
         .await;
     if built.draft || built.files.is_empty() {
         return Err(ApiError::new(
@@ -806,7 +861,7 @@ async fn download(
 
 /// The built files under one folder, in a zip whose bytes depend only on
 /// them (fixed times, sorted names).
-fn zip_folder(
+pub(super) fn zip_folder(
     folder: &str,
     files: &std::collections::BTreeMap<String, Vec<u8>>,
 ) -> zip::result::ZipResult<Vec<u8>> {

@@ -13,6 +13,7 @@ use tokio::sync::{OnceCell, Semaphore};
 
 use crate::check::lengths;
 use crate::diag::{Diagnostic, Severity, Sources};
+use crate::material::county::Opinion;
 use crate::pipeline::{self, Engine};
 
 /// A file of a material version, to be written into a build folder.
@@ -51,7 +52,8 @@ pub struct Built {
     pub draft: bool,
 }
 
-type Key = (i64, i64, bool);
+/// (material, version, rendered, with the county's 推荐意见).
+type Key = (i64, i64, bool, bool);
 type Cell = Arc<OnceCell<Arc<Built>>>;
 
 pub struct Builds {
@@ -100,13 +102,14 @@ impl Builds {
         material: i64,
         version: i64,
         render: bool,
+        opinion: Option<Opinion>,
         files: impl FnOnce() -> Files + Send + 'static,
     ) -> Arc<Built> {
-        let cell = self.cell((material, version, render));
+        let cell = self.cell((material, version, render, opinion.is_some()));
         cell.get_or_init(|| async {
             let _slot = self.slots.acquire().await.expect("never closed");
             let me = self.clone();
-            tokio::task::spawn_blocking(move || me.run(material, version, render, files()))
+            tokio::task::spawn_blocking(move || me.run(material, version, render, opinion, files()))
                 .await
                 .unwrap_or_else(|_| Arc::new(failed(version)))
         })
@@ -118,13 +121,28 @@ impl Builds {
     /// counts only then, never waiting for a build).
     pub fn ready(&self, material: i64, version: i64) -> Option<Arc<Built>> {
         let guard = self.cells.lock().expect("poisoned");
-        [false, true]
+        [(false, false), (true, false), (true, true)]
             .iter()
-            .filter_map(|r| guard.0.get(&(material, version, *r)))
+            .filter_map(|(r, o)| guard.0.get(&(material, version, *r, *o)))
             .find_map(|c| c.get().cloned())
     }
 
-    fn run(&self, material: i64, version: i64, render: bool, files: Files) -> Arc<Built> {
+    pub fn engine(&self) -> &Engine {
+        &self.engine
+    }
+
+    pub fn work(&self) -> &Path {
+        &self.work
+    }
+
+    fn run(
+        &self,
+        material: i64,
+        version: i64,
+        render: bool,
+        opinion: Option<Opinion>,
+        files: Files,
+    ) -> Arc<Built> {
         let dir = match tempfile::Builder::new()
             .prefix(&format!("m{material}-v{version}-"))
             .tempdir_in(&self.work)
@@ -164,7 +182,8 @@ impl Builds {
             if !blocked {
                 // With content errors the pages are still shown, marked 草稿.
                 draft = errors;
-                let engine = self.engine.writing_to(out.clone(), draft);
+                let mut engine = self.engine.writing_to(out.clone(), draft);
+                engine.config.opinion = opinion;
                 let mut render_diags = Vec::new();
                 if let Some(report) = pipeline::render(&engine, p, &sources, &mut render_diags) {
                     folder = report
@@ -261,7 +280,7 @@ fn collect(root: &Path, dir: &Path, out: &mut BTreeMap<String, Vec<u8>>) {
 
 /// A diagnostic's file as the writer knows it: relative to the material's
 /// folder, never the server's temporary path.
-fn relative(mut v: serde_json::Value, src: &Path) -> serde_json::Value {
+pub fn relative(mut v: serde_json::Value, src: &Path) -> serde_json::Value {
     if let Some(file) = v.get("file").and_then(|f| f.as_str()) {
         let base = src.to_string_lossy().into_owned();
         let rel = file

@@ -7,6 +7,8 @@
 //! - `auth`: passwords, sessions, CSRF, the login rate limit;
 //! - `builds`: checks and builds of versions, shared and bounded;
 //! - `api`: the JSON API of `docs/api.md`;
+//! - `office`: the county's and the city's routes (submission, return,
+//!   推荐意见, audit, the electronic submission and the 汇总表);
 //! - `pages`: the HTML shell and its embedded script and style;
 //! - `admin`: the account commands of `shenbao serve user …`.
 
@@ -14,6 +16,7 @@ pub mod admin;
 mod api;
 pub mod auth;
 pub mod builds;
+mod office;
 mod pages;
 pub mod storage;
 pub mod time;
@@ -88,6 +91,7 @@ pub fn run(config: ServeConfig) -> Result<(), String> {
         outputs: None,
         print: Default::default(),
         slides: Default::default(),
+        opinion: None,
     });
     let state = Arc::new(AppState {
         store: Mutex::new(store),

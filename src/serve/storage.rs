@@ -64,6 +64,25 @@ pub struct MaterialRow {
     pub status: String,
     pub version: i64,
     pub updated: String,
+    /// The version submitted (frozen) while 已提交 or 已推荐.
+    pub submitted: Option<i64>,
+    /// Why the county returned it, the last time it did.
+    pub reason: Option<String>,
+    /// The county's 推荐意见 and its date, once recommended.
+    pub opinion: Option<String>,
+    pub opinion_date: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct AuditRow {
+    pub material: i64,
+    pub company: String,
+    pub who: Option<String>,
+    pub when: String,
+    pub version: i64,
+    pub from: String,
+    pub to: String,
+    pub reason: Option<String>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -89,6 +108,10 @@ pub enum StoreError {
         current: i64,
     },
     NotFound,
+    /// A status change the material's status does not allow.
+    BadState {
+        status: String,
+    },
     Db(rusqlite::Error),
 }
 
@@ -111,6 +134,7 @@ CREATE TABLE IF NOT EXISTS users(
   county TEXT,
   material INTEGER REFERENCES materials(id),
   disabled INTEGER NOT NULL DEFAULT 0,
+  must_change INTEGER NOT NULL DEFAULT 0,
   created TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS materials(
@@ -119,7 +143,21 @@ CREATE TABLE IF NOT EXISTS materials(
   county TEXT,
   status TEXT NOT NULL DEFAULT '草稿',
   version INTEGER NOT NULL DEFAULT 0,
-  updated TEXT NOT NULL
+  updated TEXT NOT NULL,
+  submitted INTEGER,
+  reason TEXT,
+  opinion TEXT,
+  opinion_date TEXT
+);
+CREATE TABLE IF NOT EXISTS audit(
+  id INTEGER PRIMARY KEY,
+  material INTEGER NOT NULL REFERENCES materials(id),
+  who INTEGER REFERENCES users(id),
+  at TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  from_status TEXT NOT NULL,
+  to_status TEXT NOT NULL,
+  reason TEXT
 );
 CREATE TABLE IF NOT EXISTS versions(
   material INTEGER NOT NULL REFERENCES materials(id),
@@ -313,7 +351,8 @@ impl Store {
     pub fn material(&self, id: i64) -> Result<Option<MaterialRow>, rusqlite::Error> {
         self.conn
             .query_row(
-                "SELECT id, company, county, status, version, updated FROM materials WHERE id = ?1",
+                "SELECT id, company, county, status, version, updated, submitted, reason, opinion, opinion_date
+                 FROM materials WHERE id = ?1",
                 [id],
                 |r| {
                     Ok(MaterialRow {
@@ -323,6 +362,10 @@ impl Store {
                         status: r.get(3)?,
                         version: r.get(4)?,
                         updated: r.get(5)?,
+                        submitted: r.get(6)?,
+                        reason: r.get(7)?,
+                        opinion: r.get(8)?,
+                        opinion_date: r.get(9)?,
                     })
                 },
             )
@@ -481,6 +524,107 @@ impl Store {
             user,
             &format!("恢复到第 {old} 版"),
         )
+    }
+
+    /// Moves a material from one of `from` to `to`, recording who, when,
+    /// which version and why in the audit log, in one transaction: after a
+    /// crash the status and the log agree. `submit` freezes the current
+    /// version; `opinion` is the county's 推荐意见.
+    #[allow(clippy::too_many_arguments)]
+    pub fn transition(
+        &mut self,
+        material: i64,
+        who: i64,
+        from: &[&str],
+        to: &str,
+        reason: Option<&str>,
+        opinion: Option<(&str, &str)>,
+    ) -> Result<MaterialRow, StoreError> {
+        let tx = self.conn.transaction()?;
+        let (status, version, submitted): (String, i64, Option<i64>) = tx
+            .query_row(
+                "SELECT status, version, submitted FROM materials WHERE id = ?1",
+                [material],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()?
+            .ok_or(StoreError::NotFound)?;
+        if !from.contains(&status.as_str()) {
+            return Err(StoreError::BadState { status });
+        }
+        let now = now();
+        // The version concerned: the frozen one once submitted.
+        let concerned = if to == "已提交" {
+            version
+        } else {
+            submitted.unwrap_or(version)
+        };
+        match to {
+            "已提交" => tx.execute(
+                "UPDATE materials SET status = ?1, submitted = ?2, updated = ?3 WHERE id = ?4",
+                params![to, version, now, material],
+            )?,
+            "退回" => tx.execute(
+                "UPDATE materials SET status = ?1, submitted = NULL, reason = ?2, updated = ?3 WHERE id = ?4",
+                params![to, reason, now, material],
+            )?,
+            _ => tx.execute(
+                "UPDATE materials SET status = ?1, opinion = ?2, opinion_date = ?3, updated = ?4 WHERE id = ?5",
+                params![to, opinion.map(|o| o.0), opinion.map(|o| o.1), now, material],
+            )?,
+        };
+        tx.execute(
+            "INSERT INTO audit(material, who, at, version, from_status, to_status, reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![material, who, now, concerned, status, to, reason.or(opinion.map(|o| o.0))],
+        )?;
+        tx.commit()?;
+        self.material(material)?.ok_or(StoreError::NotFound)
+    }
+
+    /// The audit log of the given materials, oldest first.
+    pub fn audit(&self, materials: &[i64]) -> Result<Vec<AuditRow>, rusqlite::Error> {
+        let mut out = Vec::new();
+        let mut st = self.conn.prepare(
+            "SELECT a.material, m.company, u.login, a.at, a.version, a.from_status, a.to_status, a.reason
+             FROM audit a JOIN materials m ON m.id = a.material LEFT JOIN users u ON u.id = a.who
+             WHERE a.material = ?1 ORDER BY a.id",
+        )?;
+        for id in materials {
+            let rows = st.query_map([id], |r| {
+                Ok(AuditRow {
+                    material: r.get(0)?,
+                    company: r.get(1)?,
+                    who: r.get(2)?,
+                    when: r.get(3)?,
+                    version: r.get(4)?,
+                    from: r.get(5)?,
+                    to: r.get(6)?,
+                    reason: r.get(7)?,
+                })
+            })?;
+            for row in rows {
+                out.push(row?);
+            }
+        }
+        out.sort_by(|a, b| a.when.cmp(&b.when));
+        Ok(out)
+    }
+
+    /// The account must choose its own password before anything else.
+    pub fn set_must_change(&self, id: i64, must: bool) -> Result<(), rusqlite::Error> {
+        self.conn.execute(
+            "UPDATE users SET must_change = ?1 WHERE id = ?2",
+            params![must as i64, id],
+        )?;
+        Ok(())
+    }
+
+    pub fn must_change(&self, id: i64) -> Result<bool, rusqlite::Error> {
+        self.conn
+            .query_row("SELECT must_change FROM users WHERE id = ?1", [id], |r| {
+                r.get::<_, i64>(0)
+            })
+            .map(|v| v != 0)
     }
 
     pub fn history(&self, material: i64) -> Result<Vec<VersionRow>, rusqlite::Error> {
