@@ -105,6 +105,8 @@ pub enum Code {
     ImportDocx,
     /// `import`: the .docx is beyond the safety bounds (a zip bomb).
     ImportLimit,
+    /// A build ran past its deadline and was stopped; nothing written.
+    Deadline,
 }
 
 impl Code {
@@ -139,7 +141,8 @@ impl Code {
             | Code::Summary
             | Code::SlidesSyntax
             | Code::ImportDocx
-            | Code::ImportLimit => true,
+            | Code::ImportLimit
+            | Code::Deadline => true,
             Code::NotAnOption
             | Code::TableShape
             | Code::MissingGlyph
@@ -195,6 +198,7 @@ impl Code {
             Code::TalkTime => "D2-TIME",
             Code::ImportDocx => "IM-DOCX",
             Code::ImportLimit => "IM-LIMIT",
+            Code::Deadline => "OUT-DEADLINE",
         }
     }
 }

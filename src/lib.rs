@@ -33,3 +33,4 @@ pub mod text;
 pub mod timing;
 pub mod typeset;
 pub mod watch;
+pub mod worker;

@@ -145,6 +145,12 @@ enum Command {
         outputs: Option<Vec<String>>,
         #[command(flatten)]
         paper: PaperArgs,
+        /// 排版时限（秒）：超过就停止，不写出任何文件（防止极端的材料让程序长时间没有反应）
+        #[arg(long = "deadline", value_name = "秒")]
+        deadline: Option<f64>,
+        /// 县区的推荐意见（JSON 文件：text、county、date），印在申报表的县区栏里；供 shenbao serve 使用
+        #[arg(long = "opinion", value_name = "FILE", hide = true)]
+        opinion: Option<PathBuf>,
     },
     /// 生成答辩演示稿：答辩.pdf（16:9）和可编辑的 答辩.pptx，含讲稿（make the 答辩 deck）
     Slides {
@@ -294,8 +300,32 @@ fn main() -> ExitCode {
             county,
             outputs,
             paper,
+            deadline,
+            opinion,
         } => {
+            if let Some(seconds) = deadline {
+                return with_deadline(seconds, common.format);
+            }
             let mut engine = engine(&common, out, draft);
+            if let Some(path) = &opinion {
+                match std::fs::read(path)
+                    .ok()
+                    .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
+                {
+                    Some(v) => {
+                        let field = |k: &str| v[k].as_str().unwrap_or("").to_string();
+                        engine.config.opinion = Some(shenbao::material::county::Opinion {
+                            text: field("text"),
+                            county: field("county"),
+                            date: field("date"),
+                        });
+                    }
+                    None => {
+                        say_err!("错误：读不了推荐意见文件 {}", path.display());
+                        return ExitCode::from(2);
+                    }
+                }
+            }
             engine.config.emit_typst = emit_typst;
             engine.config.print = paper.options();
             if let Some(ids) = &outputs {
@@ -431,6 +461,43 @@ fn main() -> ExitCode {
                 serde_json::to_string_pretty(&shenbao::schema::schema()).expect("json")
             );
             ExitCode::SUCCESS
+        }
+    }
+}
+
+/// `build --deadline N`: the same build, in a worker process (this program
+/// without `--deadline`) that is stopped when the time is up.
+fn with_deadline(seconds: f64, format: Format) -> ExitCode {
+    let mut args: Vec<std::ffi::OsString> = std::env::args_os().skip(1).collect();
+    if let Some(i) = args.iter().position(|a| a == "--deadline") {
+        args.drain(i..(i + 2).min(args.len()));
+    }
+    args.retain(|a| !a.to_string_lossy().starts_with("--deadline="));
+    let Ok(me) = std::env::current_exe() else {
+        say_err!("错误：找不到 shenbao 程序本身，无法按时限运行");
+        return ExitCode::from(2);
+    };
+    let mut cmd = std::process::Command::new(me);
+    cmd.args(&args);
+    let seconds = seconds.max(0.0);
+    match shenbao::worker::run(cmd, std::time::Duration::from_secs_f64(seconds)) {
+        Ok(shenbao::worker::Finished::Done(out)) => {
+            use std::io::Write;
+            let _ = std::io::stdout().write_all(&out.stdout);
+            let _ = std::io::stderr().write_all(&out.stderr);
+            ExitCode::from(out.status.code().unwrap_or(1).clamp(0, 255) as u8)
+        }
+        Ok(shenbao::worker::Finished::TimedOut) => {
+            emit(
+                &Sources::default(),
+                &[shenbao::worker::deadline_passed(seconds)],
+                format,
+            );
+            ExitCode::from(1)
+        }
+        Err(e) => {
+            say_err!("错误：无法启动排版进程：{e}");
+            ExitCode::from(2)
         }
     }
 }

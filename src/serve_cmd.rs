@@ -26,6 +26,9 @@ pub struct ServeArgs {
     /// 每份材料全部文件的上限（MB）
     #[arg(long = "max-material-mb", default_value_t = 200)]
     max_material_mb: usize,
+    /// 每次排版的时限（秒）：超过就停止这一次排版，不影响其他人
+    #[arg(long = "build-deadline", default_value_t = 120.0)]
+    build_deadline: f64,
     /// 额外的字体文件或文件夹（SimSun、SimHei、STZhongsong）
     #[arg(long = "font-path", value_name = "PATH")]
     font_paths: Vec<PathBuf>,
@@ -91,6 +94,8 @@ pub fn run(args: ServeArgs) -> ExitCode {
             config.secure = args.secure_cookies;
             config.max_file = args.max_file_mb << 20;
             config.max_material = args.max_material_mb << 20;
+            config.build_deadline =
+                std::time::Duration::from_secs_f64(args.build_deadline.max(1.0));
             config.font_paths = args.font_paths;
             config.system_fonts = !args.no_system_fonts;
             serve::run(config)

@@ -136,3 +136,25 @@ fn file_level_problems_have_a_position() {
         "{err}"
     );
 }
+
+/// Issue 18: a build that runs away (one table cell of 60 000 characters,
+/// whose layout time grows with the square of its length) ends at its
+/// deadline with a clear message and writes nothing.
+#[test]
+fn a_runaway_build_ends_at_its_deadline() {
+    let cell = "质".repeat(60_000);
+    let f = with_abstract(&format!(
+        "公司简介。\n\n表：极长的单元格\n\n| 项目 | 说明 |\n| --- | --- |\n| 一 | {cell} |\n"
+    ));
+    let start = std::time::Instant::now();
+    let err = f.reject_with(|c| {
+        c.args(["--draft", "--deadline", "2"]);
+    });
+    let took = start.elapsed();
+    assert!(
+        err.contains("OUT-DEADLINE") && err.contains("2 秒"),
+        "{err}"
+    );
+    // The worker is stopped at the deadline, not left to finish.
+    assert!(took.as_secs_f64() < 20.0, "took {took:?}");
+}

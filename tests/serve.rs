@@ -963,3 +963,63 @@ fn county_workflow() {
     let audit = city.get("/api/audit").json();
     assert_eq!(audit.as_array().map(Vec::len), Some(4));
 }
+
+/// A material that makes its build run away (a 60 000-character table
+/// cell) is stopped at the server's build deadline with OUT-DEADLINE; the
+/// other writer's preview goes on.
+#[test]
+fn a_runaway_build_costs_only_its_own_preview() {
+    let (_tmp, server) = setup();
+    drop(server);
+    let again = start(&_tmp.path().join("data"), &["--build-deadline", "2"]);
+    let a = login(&again.base, "a", PW);
+    let c = login(&again.base, "c", PW);
+    let (ida, idc) = (material_of(&a), material_of(&c));
+    let md = std::fs::read_to_string(root().join("examples/luoyang-bearing-md/material.md"))
+        .expect("md");
+    let cell = "质".repeat(60_000);
+    let runaway = md.replacen(
+        "# 管理方法（技术）的实施效果",
+        &format!("表：极长的单元格\n\n| 项目 | 说明 |\n| --- | --- |\n| 一 | {cell} |\n\n# 管理方法（技术）的实施效果"),
+        1,
+    );
+    let va = a.upload_dir(ida, &root().join("examples/luoyang-bearing-md"));
+    let va = a
+        .put(
+            &format!("/api/materials/{ida}/files/material.md"),
+            va,
+            runaway.as_bytes(),
+        )
+        .json()["version"]
+        .as_i64()
+        .expect("v");
+    let vc = c.upload_dir(idc, &root().join("examples/luoyang-bearing-md"));
+    let slow = std::thread::spawn({
+        let (base, cookie) = (a.base.clone(), a.cookie.clone());
+        move || {
+            reply(
+                agent()
+                    .get(format!("{base}/api/materials/{ida}/preview?version={va}"))
+                    .header("Cookie", &cookie)
+                    .call(),
+            )
+            .json()
+        }
+    });
+    let fast = c
+        .get(&format!("/api/materials/{idc}/preview?version={vc}"))
+        .json();
+    assert!(
+        fast["documents"].as_array().is_some_and(|d| !d.is_empty()),
+        "{fast}"
+    );
+    let slow = slow.join().expect("thread");
+    let codes: Vec<&str> = slow["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .filter_map(|d| d["code"].as_str())
+        .collect();
+    assert!(codes.contains(&"OUT-DEADLINE"), "{slow}");
+    assert_eq!(slow["documents"], json!([]));
+}

@@ -59,6 +59,8 @@ type Cell = Arc<OnceCell<Arc<Built>>>;
 pub struct Builds {
     engine: Engine,
     work: PathBuf,
+    /// A build's time limit: its worker process is stopped after it.
+    deadline: std::time::Duration,
     slots: Semaphore,
     /// The versions asked for, and the order they were first asked in
     /// (the oldest is forgotten first).
@@ -69,10 +71,16 @@ pub struct Builds {
 const KEEP: usize = 48;
 
 impl Builds {
-    pub fn new(engine: Engine, work: PathBuf, slots: usize) -> Builds {
+    pub fn new(
+        engine: Engine,
+        work: PathBuf,
+        slots: usize,
+        deadline: std::time::Duration,
+    ) -> Builds {
         Builds {
             engine,
             work,
+            deadline,
             slots: Semaphore::new(slots.max(1)),
             cells: Mutex::new((HashMap::new(), VecDeque::new())),
         }
@@ -176,35 +184,20 @@ impl Builds {
         let mut pages = BTreeMap::new();
         let mut folder = None;
         let mut draft = false;
-        if render && let Some(p) = &prepared {
+        if render && prepared.is_some() {
             let errors = diags.iter().any(|d| d.severity == Severity::Error);
             let blocked = diags.iter().any(|d| d.blocks_draft());
             if !blocked {
                 // With content errors the pages are still shown, marked 草稿.
                 draft = errors;
-                let mut engine = self.engine.writing_to(out.clone(), draft);
-                engine.config.opinion = opinion;
-                let mut render_diags = Vec::new();
-                if let Some(report) = pipeline::render(&engine, p, &sources, &mut render_diags) {
-                    folder = report
-                        .folder
-                        .file_name()
-                        .map(|n| n.to_string_lossy().into_owned());
-                    collect(&report.folder, &report.folder, &mut built_files);
-                    for (path, n) in &report.files {
-                        if let Ok(rel) = path.strip_prefix(&report.folder) {
-                            let rel = rel.to_string_lossy().replace('\\', "/");
-                            pages.insert(rel, *n);
-                        }
+                match self.render(dir.path(), &src, &out, draft, opinion) {
+                    Ok(rendered) => {
+                        folder = rendered.0;
+                        built_files = rendered.1;
+                        pages = rendered.2;
                     }
+                    Err(d) => diags.push(d),
                 }
-                // Warnings of rendering (a folder name changed) are the
-                // material's too; a draft's errors are already listed.
-                diags.extend(
-                    render_diags
-                        .into_iter()
-                        .filter(|d| !draft || d.severity == Severity::Warning),
-                );
             }
         }
         let checked = Checked {
@@ -233,6 +226,103 @@ impl Builds {
             pages,
             draft,
         })
+    }
+}
+
+/// The enterprise's folder, its files and their pages.
+type Rendered = (
+    Option<String>,
+    BTreeMap<String, Vec<u8>>,
+    BTreeMap<String, usize>,
+);
+
+impl Builds {
+    /// Typesets in a worker process (`shenbao build`), stopped at the
+    /// deadline: a material that makes Typst run away costs only its own
+    /// build, and the slot is free again.
+    fn render(
+        &self,
+        dir: &Path,
+        src: &Path,
+        out: &Path,
+        draft: bool,
+        opinion: Option<Opinion>,
+    ) -> Result<Rendered, Diagnostic> {
+        let me = std::env::current_exe().map_err(|e| {
+            Diagnostic::error(
+                crate::diag::Code::Output,
+                format!("找不到 shenbao 程序：{e}"),
+            )
+        })?;
+        let mut cmd = std::process::Command::new(me);
+        cmd.current_dir(dir)
+            .arg("build")
+            .arg(src)
+            .arg("-o")
+            .arg(out)
+            .args(["--format", "json"]);
+        let config = &self.engine.config;
+        if draft {
+            cmd.arg("--draft");
+        }
+        if !config.system_fonts {
+            cmd.arg("--no-system-fonts");
+        }
+        for p in &config.font_paths {
+            cmd.arg("--font-path").arg(p);
+        }
+        if let Some(o) = opinion {
+            let path = dir.join("opinion.json");
+            let _ = std::fs::write(&path, serde_json::to_vec(&o).unwrap_or_default());
+            cmd.arg("--opinion").arg(&path);
+        }
+        let output = match crate::worker::run(cmd, self.deadline) {
+            Ok(crate::worker::Finished::Done(o)) => o,
+            Ok(crate::worker::Finished::TimedOut) => {
+                return Err(crate::worker::deadline_passed(self.deadline.as_secs_f64()));
+            }
+            Err(e) => {
+                return Err(Diagnostic::error(
+                    crate::diag::Code::Output,
+                    format!("无法启动排版进程：{e}"),
+                ));
+            }
+        };
+        let Some(folder) = std::fs::read_dir(out)
+            .ok()
+            .and_then(|mut d| d.find_map(|e| e.ok().map(|e| e.path())))
+        else {
+            return Err(Diagnostic::error(
+                crate::diag::Code::Output,
+                format!(
+                    "排版没有写出文件：{}",
+                    String::from_utf8_lossy(&output.stderr).trim()
+                ),
+            ));
+        };
+        let mut files = BTreeMap::new();
+        collect(&folder, &folder, &mut files);
+        let mut pages = BTreeMap::new();
+        let prefix = format!(
+            "{}/",
+            folder
+                .strip_prefix(dir)
+                .unwrap_or(&folder)
+                .to_string_lossy()
+        );
+        for line in String::from_utf8_lossy(&output.stdout).lines() {
+            let Ok(v) = serde_json::from_str::<serde_json::Value>(line) else {
+                continue;
+            };
+            for f in v["files"].as_array().into_iter().flatten() {
+                if let (Some(path), Some(n)) = (f["path"].as_str(), f["pages"].as_u64()) {
+                    let rel = path.strip_prefix(&prefix).unwrap_or(path);
+                    pages.insert(rel.to_string(), n as usize);
+                }
+            }
+        }
+        let name = folder.file_name().map(|n| n.to_string_lossy().into_owned());
+        Ok((name, files, pages))
     }
 }
 

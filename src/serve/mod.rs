@@ -40,6 +40,8 @@ pub struct ServeConfig {
     pub secure: bool,
     /// Builds that may run at once.
     pub build_slots: usize,
+    /// A build's time limit (a runaway material is stopped after it).
+    pub build_deadline: std::time::Duration,
     pub font_paths: Vec<PathBuf>,
     pub system_fonts: bool,
 }
@@ -53,6 +55,7 @@ impl ServeConfig {
             max_material: 200 << 20,
             secure: false,
             build_slots: 2,
+            build_deadline: std::time::Duration::from_secs(120),
             font_paths: Vec::new(),
             system_fonts: true,
         }
@@ -95,7 +98,12 @@ pub fn run(config: ServeConfig) -> Result<(), String> {
     });
     let state = Arc::new(AppState {
         store: Mutex::new(store),
-        builds: Arc::new(builds::Builds::new(engine, work, config.build_slots)),
+        builds: Arc::new(builds::Builds::new(
+            engine,
+            work,
+            config.build_slots,
+            config.build_deadline,
+        )),
         limiter: auth::Limiter::new(),
         config: config.clone(),
     });
