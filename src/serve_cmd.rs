@@ -46,6 +46,8 @@ enum Admin {
         #[command(subcommand)]
         cmd: UserCmd,
     },
+    #[command(flatten)]
+    Data(Data),
 }
 
 #[derive(Subcommand)]
@@ -72,6 +74,14 @@ enum UserCmd {
     Disable { name: String },
 }
 
+#[derive(Subcommand)]
+enum Data {
+    /// 备份全部数据（服务器运行时也可以）：账号、每份材料的每个版本、审计记录
+    Backup { file: PathBuf },
+    /// 把备份恢复到一个空的数据文件夹
+    Restore { file: PathBuf },
+}
+
 fn password_from_stdin() -> Result<String, String> {
     let mut line = String::new();
     std::io::stdin()
@@ -84,6 +94,12 @@ fn password_from_stdin() -> Result<String, String> {
 pub fn run(args: ServeArgs) -> ExitCode {
     let result = match args.admin {
         Some(Admin::User { cmd }) => user(&args.data, cmd),
+        Some(Admin::Data(Data::Backup { file })) => admin::backup(&args.data, &file).map(|()| {
+            println!("已备份到 {}", file.display());
+        }),
+        Some(Admin::Data(Data::Restore { file })) => admin::restore(&args.data, &file).map(|()| {
+            println!("已从 {} 恢复到 {}", file.display(), args.data.display());
+        }),
         None => {
             let _ = tracing_subscriber::fmt()
                 .with_writer(std::io::stderr)

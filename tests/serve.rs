@@ -1023,3 +1023,109 @@ fn a_runaway_build_costs_only_its_own_preview() {
     assert!(codes.contains(&"OUT-DEADLINE"), "{slow}");
     assert_eq!(slow["documents"], json!([]));
 }
+
+/// `backup` while a writer saves as fast as it can, then `restore` into an
+/// empty folder: every version acknowledged before the backup started is
+/// there, byte for byte.
+#[test]
+fn backup_during_saves_and_restore() {
+    let (tmp, server) = setup();
+    let a = login(&server.base, "a", PW);
+    let id = material_of(&a);
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let acked = std::sync::Arc::new(std::sync::Mutex::new(Vec::<(i64, Vec<u8>)>::new()));
+    let saver = std::thread::spawn({
+        let (base, cookie, stop, acked) = (
+            a.base.clone(),
+            a.cookie.clone(),
+            stop.clone(),
+            acked.clone(),
+        );
+        move || {
+            let agent = agent();
+            let mut version = 0;
+            let mut i = 0;
+            while !stop.load(std::sync::atomic::Ordering::SeqCst) {
+                let body = format!("# 第 {i} 次\n{}", "字".repeat(i % 40)).into_bytes();
+                let mut r = agent
+                    .put(format!("{base}/api/materials/{id}/files/notes.md"))
+                    .header("Cookie", &cookie)
+                    .header("If-Match", version.to_string())
+                    .send(&body[..])
+                    .expect("save");
+                assert_eq!(r.status(), 200);
+                version = r.body_mut().read_json::<Value>().expect("json")["version"]
+                    .as_i64()
+                    .expect("v");
+                acked.lock().expect("lock").push((version, body));
+                i += 1;
+            }
+        }
+    });
+    std::thread::sleep(std::time::Duration::from_millis(400));
+    let before: Vec<(i64, Vec<u8>)> = acked.lock().expect("lock").clone();
+    let file = tmp.path().join("备份.db");
+    must_succeed(
+        bin()
+            .args(["serve", "--data"])
+            .arg(&server.data)
+            .arg("backup")
+            .arg(&file),
+    );
+    stop.store(true, std::sync::atomic::Ordering::SeqCst);
+    saver.join().expect("saver");
+    assert!(
+        before.len() > 2,
+        "saves were acknowledged before the backup"
+    );
+    // Restoring refuses a folder that has data, and fills an empty one.
+    let err = stderr(&must_fail(
+        bin()
+            .args(["serve", "--data"])
+            .arg(&server.data)
+            .arg("restore")
+            .arg(&file),
+    ));
+    assert!(err.contains("已经有数据库"), "{err}");
+    let fresh = tmp.path().join("恢复");
+    must_succeed(
+        bin()
+            .args(["serve", "--data"])
+            .arg(&fresh)
+            .arg("restore")
+            .arg(&file),
+    );
+    drop(server);
+    let again = start(&fresh, &[]);
+    let a = login(&again.base, "a", PW);
+    let history = a.get(&format!("/api/materials/{id}/history")).json();
+    let versions: Vec<i64> = history
+        .as_array()
+        .expect("h")
+        .iter()
+        .map(|h| h["version"].as_i64().expect("v"))
+        .collect();
+    for (v, _) in &before {
+        assert!(
+            versions.contains(v),
+            "version {v} acknowledged before the backup is lost"
+        );
+    }
+    // The last version before the backup, restored, is byte for byte.
+    let (v, body) = before.last().expect("one");
+    let current = a.get(&format!("/api/materials/{id}/files")).json()["version"]
+        .as_i64()
+        .expect("v");
+    let r = reply(
+        a.agent
+            .post(format!("{}/api/materials/{id}/restore", a.base))
+            .header("Cookie", &a.cookie)
+            .header("If-Match", current.to_string())
+            .send_json(json!({"version": v})),
+    );
+    assert_eq!(r.status, 200);
+    assert_eq!(
+        &a.get(&format!("/api/materials/{id}/files/notes.md")).body,
+        body
+    );
+}

@@ -67,6 +67,45 @@ pub fn disable(data: &Path, login: &str) -> Result<(), String> {
     store.set_disabled(user.id, true).map_err(|e| e.to_string())
 }
 
+/// `backup FILE`: a consistent copy of everything (accounts, every version
+/// of every material, the audit log) while the server runs.
+pub fn backup(data: &Path, file: &Path) -> Result<(), String> {
+    if file.exists() {
+        return Err(format!("{} 已经存在，没有覆盖", file.display()));
+    }
+    let db = data.join("shenbao.db");
+    if !db.is_file() {
+        return Err(format!("{} 里没有数据库", data.display()));
+    }
+    let store = super::storage::Store::open(data).map_err(|e| e.to_string())?;
+    store.backup_to(file).map_err(|e| format!("备份失败：{e}"))
+}
+
+/// `restore FILE`: a backup brought back into an empty data folder.
+pub fn restore(data: &Path, file: &Path) -> Result<(), String> {
+    if data.join("shenbao.db").exists() {
+        return Err(format!(
+            "{} 里已经有数据库；恢复只能放进空的数据文件夹",
+            data.display()
+        ));
+    }
+    std::fs::create_dir_all(data).map_err(|e| e.to_string())?;
+    let source =
+        rusqlite::Connection::open_with_flags(file, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .map_err(|e| format!("读不了备份 {}：{e}", file.display()))?;
+    source
+        .backup(
+            rusqlite::MAIN_DB,
+            data.join("shenbao.db"),
+            None::<fn(rusqlite::backup::Progress)>,
+        )
+        .map_err(|e| format!("恢复失败：{e}"))?;
+    // The restored database opens like any other (WAL, the schema checked).
+    super::storage::Store::open(data)
+        .map(|_| ())
+        .map_err(|e| e.to_string())
+}
+
 fn check_password(p: &str) -> Result<(), String> {
     if p.chars().count() < 8 {
         return Err("密码至少 8 位".into());

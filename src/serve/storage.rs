@@ -216,6 +216,16 @@ impl Store {
         Ok(Store { conn })
     }
 
+    /// A consistent copy of the whole database into `to`, taken while the
+    /// server runs (SQLite's online backup: the copy is one moment's state).
+    pub fn backup_to(&self, to: &Path) -> Result<(), rusqlite::Error> {
+        self.conn.backup(
+            rusqlite::MAIN_DB,
+            to,
+            None::<fn(rusqlite::backup::Progress)>,
+        )
+    }
+
     fn user_from(row: &rusqlite::Row) -> rusqlite::Result<User> {
         let role: String = row.get(3)?;
         Ok(User {
