@@ -174,9 +174,32 @@ fn ticked(text: &str, options: &[&str]) -> Option<String> {
     None
 }
 
-/// The paragraphs that belong to the form at `at`: its title (`附件2`,
-/// `洛阳市质量标杆申报表`) just before it, and its notes (`*说明：1.…`,
-/// `2.…`) just after it.
+/// Whether a table after the form belongs to it: the declaration with its
+/// blanks for the seal and the signature, or the county's 推荐意见 box
+/// (the notice prints them as a table of their own below the form's rows).
+fn is_form_tail(t: &Table) -> bool {
+    let text: String = t
+        .rows
+        .iter()
+        .flat_map(|r| r.cells.iter().map(|c| key_text(&c.text())))
+        .collect();
+    text.contains("推荐意见") || text.contains("法人代表签字") || text.contains("公章")
+}
+
+/// A 附表 title (`附表1　申请和授权专利情况`): the lists note 3 of the form
+/// asks for, each a table after its title.
+fn is_detail_title(text: &str) -> bool {
+    let t = key_text(text);
+    t.strip_prefix("附表").is_some_and(|r| {
+        r.starts_with(|c: char| c.is_ascii_digit() || "一二三四五六七八九十".contains(c))
+            && t.chars().count() <= 30
+    })
+}
+
+/// The items that belong to the form at `at`: its title (`附件2`,
+/// `洛阳市质量标杆申报表`) just before it; and just after it the declaration
+/// and 推荐意见 boxes, its notes (`*说明：1.…`, `2.…`) and its 附表 (a
+/// `附表1 …` title and the table under it).
 pub fn surrounding(items: &[Item], at: usize) -> Vec<usize> {
     let mut out = Vec::new();
     let mut i = at;
@@ -196,21 +219,43 @@ pub fn surrounding(items: &[Item], at: usize) -> Vec<usize> {
         }
     }
     let mut notes = false;
+    // After a 附表 title: its table.
+    let mut detail = false;
+    let mut blanks = Vec::new();
     for (j, item) in items.iter().enumerate().skip(at + 1) {
-        let Item::Para(p) = item else { break };
+        let p = match item {
+            Item::Table(t) if detail || is_form_tail(t) => {
+                detail = false;
+                out.append(&mut blanks);
+                out.push(j);
+                continue;
+            }
+            Item::Table(_) => break,
+            Item::Para(p) => p,
+        };
         let t = p.text();
         let t = t.trim_start_matches(|c: char| c.is_whitespace() || c == '*' || c == '＊');
-        if p.is_blank() {
+        if p.is_blank() && p.images().next().is_none() {
+            blanks.push(j);
             continue;
+        }
+        if detail {
+            break;
         }
         if t.starts_with("说明") || t.starts_with("填表说明") || t.starts_with("注：") {
             notes = true;
-            out.push(j);
-        } else if notes && t.starts_with(|c: char| c.is_ascii_digit()) {
-            out.push(j);
-        } else {
+        } else if is_detail_title(t)
+            && items[j + 1..]
+                .iter()
+                .find(|n| !matches!(n, Item::Para(q) if q.is_blank()))
+                .is_some_and(|n| matches!(n, Item::Table(_)))
+        {
+            detail = true;
+        } else if !(notes && t.starts_with(|c: char| c.is_ascii_digit())) {
             break;
         }
+        out.append(&mut blanks);
+        out.push(j);
     }
     out
 }

@@ -122,19 +122,20 @@ pub fn import(
         }
         for j in form::surrounding(&items, i) {
             drop[j] = true;
-            if let word::Item::Para(p) = &items[j]
-                && !p.is_blank()
-            {
-                notes.push(Note {
-                    kind: Kind::FormText,
-                    at: Some(report::At {
-                        file: main.name.clone(),
-                        paragraph: p.n,
-                        words: report::first_words(&p.text()),
-                    }),
-                    text: None,
-                });
-            }
+            let (n, words) = match &items[j] {
+                word::Item::Para(p) if !p.is_blank() => (p.n, p.text()),
+                word::Item::Table(t) => (t.n, table_words(t)),
+                _ => continue,
+            };
+            notes.push(Note {
+                kind: Kind::FormText,
+                at: Some(report::At {
+                    file: main.name.clone(),
+                    paragraph: n,
+                    words: report::first_words(&words),
+                }),
+                text: None,
+            });
         }
     }
     doc.items = items
@@ -250,6 +251,16 @@ pub fn import(
         report,
         company,
     })
+}
+
+/// The first words of a table, for the report.
+fn table_words(t: &word::Table) -> String {
+    t.rows
+        .iter()
+        .flat_map(|r| r.cells.iter().map(word::Cell::text))
+        .map(|c| c.trim().to_string())
+        .find(|c| !c.is_empty())
+        .unwrap_or_default()
 }
 
 fn squeeze(s: &str) -> String {
