@@ -653,9 +653,9 @@ fn marks(text: &str) -> Vec<String> {
 /// captions, footnotes) is printed whole and in order in its 正文.pdf.
 #[test]
 fn exported_word_file_imports_back_losslessly() {
-    // The Markdown example once more with what neither example has: a
-    // footnote holding a subscript, headings of levels 4 and 5 (one
-    // starting with a year), a bold run with a subscript inside.
+    // The Markdown example once more with what neither example has: 附表
+    // (`details`), a footnote holding a subscript, headings of levels 4
+    // and 5 (one starting with a year), a bold run with a subscript inside.
     let noted = tempfile::tempdir().expect("temp dir");
     let md_example = root().join("examples/luoyang-bearing-md");
     std::fs::create_dir(noted.path().join("img")).expect("img");
@@ -676,7 +676,24 @@ fn exported_word_file_imports_back_losslessly() {
          新增**H~2~O含量**一项。\n\n",
         1,
     );
+    let text = text
+        .replacen(
+            "patents: {applied: 12, granted: 8}",
+            "patents: {applied: 2, granted: 1}",
+            1,
+        )
+        .replacen("group: 1, enterprise: 6}", "group: 1, enterprise: 0}", 1)
+        .replacen(
+            "honors: 3\n",
+            "honors: 1\ndetails:\n  patents:\n    \
+             - {name: 一种氧化铝陶瓷衬板的烧成方法, number: ZL202110123456.7, status: 授权, date: 2022-05-10}\n    \
+             - {name: 一种陶瓷球等静压模具, number: \"202211234567.8\", status: 申请, date: 2022-11-20}\n  \
+             standards:\n    - {name: 耐磨氧化铝陶瓷衬板, number: T/HNXX 001-2022, level: 团体, role: 主导}\n  \
+             honors:\n    - {name: 河南省专精特新中小企业, by: 河南省工业和信息化厅, year: 2022}\n",
+            1,
+        );
     assert!(text.contains("[^1]:"), "the footnote is placed");
+    assert!(text.contains("details:"), "the 附表 are placed");
     assert!(text.contains("##### 2022年"), "the headings are placed");
     std::fs::write(noted.path().join("material.md"), text).expect("write");
     let examples = [

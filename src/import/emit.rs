@@ -267,6 +267,7 @@ fn front_matter(f: &Fields, source: &str) -> String {
     if let Some(n) = num("honors") {
         let _ = writeln!(s, "honors: {n}");
     }
+    details(f, &mut s);
     let _ = writeln!(s, "benchmark:");
     match v("benchmark.title") {
         Some(t) => {
@@ -293,6 +294,52 @@ fn front_matter(f: &Fields, source: &str) -> String {
     let _ = writeln!(s, "---");
     let _ = fields::REQUIRED;
     s
+}
+
+/// The 附表 read (`details.KIND.NNN.KEY`) as `details:` lists, one flow
+/// mapping an item, keys in the guide's order; a year is a number.
+fn details(f: &Fields, s: &mut String) {
+    const KINDS: [(&str, &[&str]); 4] = [
+        ("patents", &["name", "number", "status", "date"]),
+        ("software_copyrights", &["name", "number", "date"]),
+        ("standards", &["name", "number", "level", "role"]),
+        ("honors", &["name", "by", "year"]),
+    ];
+    let mut head = false;
+    for (kind, keys) in KINDS {
+        let prefix = format!("details.{kind}.");
+        let mut items: Vec<&str> = f
+            .map
+            .keys()
+            .filter_map(|k| k.strip_prefix(&prefix))
+            .filter_map(|k| k.split('.').next())
+            .collect();
+        items.dedup();
+        if items.is_empty() {
+            continue;
+        }
+        if !head {
+            let _ = writeln!(s, "details:");
+            head = true;
+        }
+        let _ = writeln!(s, "  {kind}:");
+        for item in items {
+            let pairs: Vec<String> = keys
+                .iter()
+                .filter_map(|k| {
+                    let v = f.get(&format!("{prefix}{item}.{k}"))?;
+                    let year =
+                        *k == "year" && !v.is_empty() && v.chars().all(|c| c.is_ascii_digit());
+                    Some(if year {
+                        format!("{k}: {v}")
+                    } else {
+                        format!("{k}: {}", quoted(v))
+                    })
+                })
+                .collect();
+            let _ = writeln!(s, "    - {{{}}}", pairs.join(", "));
+        }
+    }
 }
 
 /// The whole material.md.

@@ -120,8 +120,33 @@ pub fn import(
                 text: None,
             });
         }
+        // A 附表's title, for the table under it.
+        let mut detail_title: Option<String> = None;
         for j in form::surrounding(&items, i) {
             drop[j] = true;
+            match &items[j] {
+                word::Item::Para(p) if form::is_detail_title(&p.text()) => {
+                    detail_title = Some(p.text());
+                }
+                word::Item::Table(t) => {
+                    if let Some(title) = detail_title.take()
+                        && let Some((kind, n)) =
+                            form::read_detail(&title, t, &main.name, &mut form_fields)
+                    {
+                        notes.push(Note {
+                            kind: Kind::FieldFound,
+                            at: Some(report::At {
+                                file: main.name.clone(),
+                                paragraph: t.n,
+                                words: report::first_words(&title),
+                            }),
+                            text: Some(format!("附表（details.{kind}）：{n} 条")),
+                        });
+                        continue;
+                    }
+                }
+                _ => {}
+            }
             let (n, words) = match &items[j] {
                 word::Item::Para(p) if !p.is_blank() => (p.n, p.text()),
                 word::Item::Table(t) => (t.n, table_words(t)),
@@ -192,6 +217,10 @@ pub fn import(
         }
     }
     for (key, found) in &fields.map {
+        if key.starts_with("details.") {
+            // Said once per 附表, above.
+            continue;
+        }
         let value = if key == "profile" {
             found.value.clone()
         } else {
