@@ -190,7 +190,7 @@ pub fn summarize(
     };
     let mut products = Vec::new();
     for renderer in outputs::renderers() {
-        if renderer.scope() != Scope::Run || !engine.config.wants(renderer) {
+        if renderer.scope() != Scope::Run || !engine.config.wants(renderer, None) {
             continue;
         }
         match renderer.render(Input::Run(&run)) {

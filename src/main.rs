@@ -140,7 +140,7 @@ enum Command {
         jobs: Option<usize>,
         #[command(flatten)]
         county: CountyArgs,
-        /// 只生成这些输出（逗号分隔）：book（封面、正文、申报材料）、form（申报表）、docx（申报材料.docx 和 申报表.docx，默认不生成）、spine（印刷/书脊.pdf）、summary（汇总表）、slides（答辩演示稿，默认不生成，见 shenbao slides）；默认全部（slides、docx 除外）
+        /// 只生成这些输出（逗号分隔）：book（封面、正文、申报材料）、form（申报表）、docx（申报材料.docx 和 申报表.docx，默认不生成，配置里 outputs: {docx: true} 时默认生成）、spine（印刷/书脊.pdf）、summary（汇总表）、slides（答辩演示稿，默认不生成，见 shenbao slides）；默认全部（slides 除外；docx 看配置）
         #[arg(long = "outputs", value_delimiter = ',', value_name = "ID,…")]
         outputs: Option<Vec<String>>,
         #[command(flatten)]

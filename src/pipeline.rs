@@ -45,10 +45,12 @@ pub struct BuildConfig {
 }
 
 impl BuildConfig {
-    pub fn wants(&self, renderer: &dyn outputs::Renderer) -> bool {
+    /// Whether `renderer` runs: named in `--outputs`, or else by default
+    /// for a material of `profile` (which may turn the Word files on).
+    pub fn wants(&self, renderer: &dyn outputs::Renderer, profile: Option<&Profile>) -> bool {
         match &self.outputs {
             Some(ids) => ids.iter().any(|id| id == renderer.id()),
-            None => renderer.by_default(),
+            None => renderer.by_default(profile),
         }
     }
 }
@@ -212,7 +214,7 @@ pub fn prepare(
         .run(diags);
     }
     // The writer's deck, when the deck is wanted and slides.md exists.
-    let slides = if config.wants(&outputs::slides::SLIDES) {
+    let slides = if config.wants(&outputs::slides::SLIDES, profile.as_ref()) {
         outputs::slides::read_source(loaded.root.path(), fonts.as_deref(), sources, diags)
     } else {
         None
@@ -291,7 +293,7 @@ pub fn render(
     }
     let mut products: Vec<outputs::Product> = Vec::new();
     for renderer in outputs::renderers() {
-        if renderer.scope() != Scope::Material || !config.wants(renderer) {
+        if renderer.scope() != Scope::Material || !config.wants(renderer, Some(&prepared.profile)) {
             continue;
         }
         let job = Job {

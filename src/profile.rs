@@ -65,6 +65,9 @@ pub struct Profile {
     /// The 答辩 deck (SPEC §11): its theme and talk-time rates.
     #[serde(default)]
     pub slides: Slides,
+    /// What `build` writes when no `--outputs` are named, beyond the PDFs.
+    #[serde(default)]
+    pub outputs: Outputs,
     /// Space between a table's caption and its top rule, and between a
     /// figure and its caption, in pt; figure placement leaves room for it.
     #[serde(default = "caption_gap")]
@@ -170,6 +173,15 @@ pub struct Form {
     pub print_opinion: bool,
     /// The note (说明) under the form, one entry per point.
     pub notes: Vec<String>,
+}
+
+/// The outputs a notice asks for besides the PDFs: `outputs: {docx: true}`
+/// when its office wants the Word files too (issue 22). Off when left out.
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Outputs {
+    /// 申报材料.docx and 申报表.docx in every `build`.
+    pub docx: bool,
 }
 
 /// The print shop's numbers (SPEC §7 P1–P3): the book is printed duplex

@@ -70,7 +70,7 @@ pub fn watch(
         deps.push(input.to_path_buf());
         // The writer's deck, also before it exists (`slides --init` or a
         // new file starts to count the moment it is saved).
-        if engine.config.wants(&crate::outputs::slides::SLIDES)
+        if engine.config.wants(&crate::outputs::slides::SLIDES, None)
             && let Some(dir) = input.parent()
         {
             let dir = if dir.as_os_str().is_empty() {

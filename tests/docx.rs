@@ -708,3 +708,62 @@ fn libreoffice_prints_the_examples_as_the_pdf() {
         probe(&form_dir.join("申报表.pdf")).pages.len()
     );
 }
+
+/// The Word files in the default set when the profile says so (issue 22):
+/// off for luoyang-2023 (a plain `build` writes no .docx); a profile in
+/// `--templates` with `outputs: {docx: true}` makes a plain `build` write
+/// both, and `--outputs` still chooses exactly what it names.
+#[test]
+fn the_profile_puts_the_word_files_in_the_default_set() {
+    let files = |dir: &Path| -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .expect("folder")
+            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".docx"))
+            .collect();
+        names.sort();
+        names
+    };
+    let f = Fixture::yaml(SMALL_YAML);
+    let plain = Built::from_output(&f.out(), must_succeed(&mut f.cmd("material.yaml")));
+    assert!(files(&plain.folder).is_empty(), "off by default");
+    assert!(plain.folder.join(BODY).is_file());
+
+    let profile = default_profile();
+    assert!(
+        profile.contains("outputs: {docx: false}"),
+        "the field is shown"
+    );
+    let g = Fixture::yaml(SMALL_YAML);
+    g.write(
+        "tpl/profiles/luoyang-2023.yaml",
+        profile.replace("outputs: {docx: false}", "outputs: {docx: true}"),
+    );
+    let on = Built::from_output(
+        &g.out(),
+        must_succeed(g.cmd("material.yaml").arg("--templates").arg(g.path("tpl"))),
+    );
+    assert_eq!(files(&on.folder), ["申报材料.docx", "申报表.docx"]);
+    assert!(on.folder.join(BODY).is_file(), "the PDFs as before");
+    assert_eq!(
+        docx(&on.folder.join("申报材料.docx")).core.author,
+        SMALL_COMPANY
+    );
+
+    // Named outputs are exactly those named, whatever the profile says.
+    let h = Fixture::yaml(SMALL_YAML);
+    h.write(
+        "tpl/profiles/luoyang-2023.yaml",
+        default_profile().replace("outputs: {docx: false}", "outputs: {docx: true}"),
+    );
+    let named = Built::from_output(
+        &h.out(),
+        must_succeed(
+            h.cmd("material.yaml")
+                .arg("--templates")
+                .arg(h.path("tpl"))
+                .args(["--outputs", "form"]),
+        ),
+    );
+    assert!(files(&named.folder).is_empty(), "--outputs form only");
+}

@@ -579,3 +579,253 @@ fn legacy_doc_through_libreoffice() {
         assert!(md.contains(h["text"].as_str().expect("text")), "{md}");
     }
 }
+
+/// The original's front matter, flattened as [`front_matter`] does: the
+/// YAML file itself, or the front matter of material.md.
+fn original_front_matter(material: &Path) -> serde_json::Map<String, Value> {
+    let text = std::fs::read_to_string(material)
+        .expect("material")
+        .replace("\r\n", "\n");
+    let text = text.trim_start_matches('\u{feff}');
+    if material.extension().is_some_and(|e| e == "md") {
+        front_matter(text)
+    } else {
+        front_matter(&format!("---\n{text}\n---\n"))
+    }
+}
+
+/// The heading lines below the parts' own (`##` and deeper), in order, of
+/// a material.md or of a YAML material's parts (inline or in files).
+fn heading_lines(material: &Path) -> Vec<String> {
+    let text = std::fs::read_to_string(material)
+        .expect("material")
+        .replace("\r\n", "\n");
+    let mut texts = Vec::new();
+    if material.extension().is_some_and(|e| e == "md") {
+        texts.push(text);
+    } else {
+        let yaml: Value = serde_saphyr::from_str(&text).expect("material.yaml");
+        for part in ["abstract", "overview", "implementation", "effects"] {
+            match &yaml[part] {
+                Value::String(s) => texts.push(s.clone()),
+                Value::Object(m) => {
+                    let file = m["file"].as_str().expect("file");
+                    let path = material.parent().expect("folder").join(file);
+                    texts.push(std::fs::read_to_string(path).expect("part file"));
+                }
+                _ => {}
+            }
+        }
+    }
+    texts
+        .iter()
+        .flat_map(|t| t.lines())
+        .filter(|l| l.starts_with("##"))
+        .map(|l| l.trim_end().to_string())
+        .collect()
+}
+
+/// The inline marks of a text: `**bold**`, `^sup^`, `~sub~`, each with
+/// the text it marks.
+fn marks(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for mark in ["**", "^", "~"] {
+        let mut rest = text;
+        while let Some(i) = rest.find(mark) {
+            let after = &rest[i + mark.len()..];
+            let Some(j) = after.find(mark) else { break };
+            let inner = &after[..j];
+            if !inner.is_empty() && !inner.contains('\n') {
+                out.push(format!("{mark}{inner}{mark}"));
+            }
+            rest = &after[j + mark.len()..];
+        }
+    }
+    out
+}
+
+/// Export → import (issue 22): each bundled example built to Word, the
+/// exported 申报材料.docx imported back. The imported material holds the
+/// cover's and the 申报表's values in its front matter, the original's
+/// headings at their levels and its bold, superscript and subscript; it
+/// builds without errors, and every unit of the original's four parts
+/// (paragraphs, headings, list items, table captions and cells, figure
+/// captions, footnotes) is printed whole and in order in its 正文.pdf.
+#[test]
+fn exported_word_file_imports_back_losslessly() {
+    // The Markdown example once more with what neither example has: 附表
+    // (`details`), a footnote holding a subscript, headings of levels 4
+    // and 5 (one starting with a year), a bold run with a subscript inside.
+    let noted = tempfile::tempdir().expect("temp dir");
+    let md_example = root().join("examples/luoyang-bearing-md");
+    std::fs::create_dir(noted.path().join("img")).expect("img");
+    for e in std::fs::read_dir(md_example.join("img")).expect("img") {
+        let e = e.expect("entry");
+        std::fs::copy(e.path(), noted.path().join("img").join(e.file_name())).expect("copy");
+    }
+    let text = std::fs::read_to_string(md_example.join("material.md")).expect("material");
+    let text = text.replace("\r\n", "\n").replacen(
+        "法定代表人王建伟。",
+        "法定代表人王建伟[^1]。\n\n[^1]: 王建伟为公司创始人，主持了含H~2~O处理站在内的建设。",
+        1,
+    );
+    let text = text.replacen(
+        "### 建立控制图监控机制\n",
+        "### 建立控制图监控机制\n\n#### 控制图的选择\n\n按参数特性选用控制图。\n\n\
+         ##### 计量型参数\n\n选用均值—极差图。\n\n##### 2022年新增参数\n\n\
+         新增**H~2~O含量**一项。\n\n",
+        1,
+    );
+    let text = text
+        .replacen(
+            "patents: {applied: 12, granted: 8}",
+            "patents: {applied: 2, granted: 1}",
+            1,
+        )
+        .replacen("group: 1, enterprise: 6}", "group: 1, enterprise: 0}", 1)
+        .replacen(
+            "honors: 3\n",
+            "honors: 1\ndetails:\n  patents:\n    \
+             - {name: 一种氧化铝陶瓷衬板的烧成方法, number: ZL202110123456.7, status: 授权, date: 2022-05-10}\n    \
+             - {name: 一种陶瓷球等静压模具, number: \"202211234567.8\", status: 申请, date: 2022-11-20}\n  \
+             standards:\n    - {name: 耐磨氧化铝陶瓷衬板, number: T/HNXX 001-2022, level: 团体, role: 主导}\n  \
+             honors:\n    - {name: 河南省专精特新中小企业, by: 河南省工业和信息化厅, year: 2022}\n",
+            1,
+        );
+    assert!(text.contains("[^1]:"), "the footnote is placed");
+    assert!(text.contains("details:"), "the 附表 are placed");
+    assert!(text.contains("##### 2022年"), "the headings are placed");
+    std::fs::write(noted.path().join("material.md"), text).expect("write");
+    let examples = [
+        example_yaml(),
+        md_example.join("material.md"),
+        noted.path().join("material.md"),
+    ];
+    for original in examples {
+        let tmp = tempfile::tempdir().expect("temp dir");
+        let out = tmp.path().join("word");
+        let done = must_succeed(build_cmd(&original, &out).args(["--outputs", "docx"]));
+        let word = Built::from_output(&out, done).folder.join("申报材料.docx");
+        let dir = tmp.path().join("材料");
+        let out = must_succeed(import_cmd(&[word], &dir).arg("--format").arg("json"));
+        let report: Value = serde_json::from_str(stdout(&out).trim()).expect("report json");
+        let md = std::fs::read_to_string(dir.join("material.md")).expect("material.md");
+        let name = original.display();
+
+        // The front matter: every value the cover and the 申报表 print.
+        let want = original_front_matter(&original);
+        let got = front_matter(&md);
+        let mut compared = 0;
+        for (key, value) in &want {
+            // Not printed on the cover or the form: the parts themselves,
+            // the number of employees (a check of the 企业类型 only).
+            let printed = !matches!(
+                key.as_str(),
+                "abstract" | "overview" | "implementation" | "effects" | "company.employees"
+            ) && !key.starts_with("implementation.")
+                && !key.starts_with("effects.");
+            if !printed {
+                continue;
+            }
+            compared += 1;
+            assert_eq!(
+                got.get(key).map(as_text).as_deref(),
+                Some(as_text(value).as_str()),
+                "{name}: front matter {key}\n{md}"
+            );
+        }
+        assert!(compared >= 25, "{name}: only {compared} values compared");
+
+        // Nothing of the cover or the form in the parts; nothing guessed.
+        let kinds: Vec<&str> = report["notes"]
+            .as_array()
+            .expect("notes")
+            .iter()
+            .filter_map(|n| n["kind"].as_str())
+            .collect();
+        for k in [
+            "part-guessed",
+            "part-missing",
+            "title-missing",
+            "no-caption",
+        ] {
+            assert!(!kinds.contains(&k), "{name}: report says {k}: {kinds:?}");
+        }
+        let body = md.split("\n---\n").nth(1).expect("body");
+        for words in [
+            "申报单位",
+            "联系方式",
+            "县区工业和信息化主管部门推荐意见",
+            "说明：",
+        ] {
+            assert!(
+                !body.contains(words),
+                "{name}: {words:?} in the parts\n{body}"
+            );
+        }
+
+        // The headings at their levels, the inline marks.
+        assert_eq!(
+            heading_lines(&dir.join("material.md")),
+            heading_lines(&original),
+            "{name}: headings"
+        );
+        let imported_marks = marks(body);
+        let all: String = if original.extension().is_some_and(|e| e == "md") {
+            std::fs::read_to_string(&original).expect("material")
+        } else {
+            let dir = original.parent().expect("folder");
+            let mut s = std::fs::read_to_string(&original).expect("material");
+            for f in ["parts/implementation.md", "parts/effects.md"] {
+                s += &std::fs::read_to_string(dir.join(f)).expect("part");
+            }
+            s
+        };
+        let original_marks = marks(&all);
+        assert!(!original_marks.is_empty(), "{name}: no marks to compare");
+        for m in &original_marks {
+            assert!(
+                imported_marks.contains(m),
+                "{name}: {m:?} lost\n{imported_marks:?}"
+            );
+        }
+
+        // It builds without errors, and the original's text is printed whole.
+        let out = tmp.path().join("out");
+        let done = must_succeed(&mut build_cmd(&dir.join("material.md"), &out));
+        let built = Built::from_output(&out, done);
+        let exp = roundtrip::expected(&original);
+        let pdfs = built.probe();
+        let (text, notes) = roundtrip::streams(&pdfs.body);
+        let missing = roundtrip::check(&exp.units, &text, &notes);
+        assert!(
+            missing.is_empty(),
+            "{name}: {} of {} units not printed whole in the imported material's 正文.pdf:\n{}",
+            missing.len(),
+            exp.units.len(),
+            roundtrip::report(&missing)
+        );
+        let images: usize = pdfs.body.pages.iter().map(|p| p.images.len()).sum();
+        assert_eq!(images, exp.figures, "{name}: figures");
+        eprintln!(
+            "{name}: {compared} front-matter values, {} headings, {} marks, {} units, {images} figures",
+            heading_lines(&original).len(),
+            original_marks.len(),
+            exp.units.len()
+        );
+        let cover = normalise(&roundtrip::streams(&pdfs.cover).0.text());
+        for (what, text) in &exp.cover {
+            assert!(
+                cover.contains(text.as_str()),
+                "{name}: 封面.pdf lacks {what}"
+            );
+        }
+        let form = normalise(&pdfs.form.stream_text());
+        for (what, text) in &exp.form {
+            assert!(
+                form.contains(text.as_str()),
+                "{name}: 申报表.pdf lacks {what}"
+            );
+        }
+    }
+}

@@ -78,6 +78,10 @@ fn short_script(t: &str) -> bool {
 fn inline(pieces: &[Piece], notes: &mut Vec<String>, doc: &Doc, line_start: bool) -> String {
     let mut out = String::new();
     let mut start = line_start;
+    // Where the last bold run's closing `**` ends: a bold run right after
+    // it (raised differently, as `**H~2~O**` in Word is three runs)
+    // continues it instead of opening `**` again (`****` reads as text).
+    let mut bold_end: Option<usize> = None;
     for p in pieces {
         match p {
             Piece::Text { text, bold, vert } => {
@@ -100,12 +104,19 @@ fn inline(pieces: &[Piece], notes: &mut Vec<String>, doc: &Doc, line_start: bool
                         Vert::Base => escape(text.trim(), start && lead.is_empty()),
                         _ => body.clone(),
                     };
-                    let _ = write!(
-                        out,
-                        "{}**{inner}**{}",
-                        escape(lead, start),
-                        escape(trail, false)
-                    );
+                    if lead.is_empty() && bold_end == Some(out.len()) {
+                        out.truncate(out.len() - 2);
+                        let _ = write!(out, "{inner}**");
+                    } else {
+                        let _ = write!(out, "{}**{inner}**", escape(lead, start));
+                    }
+                    if trail.is_empty() {
+                        bold_end = Some(out.len());
+                    } else {
+                        out.push_str(&escape(trail, false));
+                    }
+                    start = false;
+                    continue;
                 } else {
                     out.push_str(&body);
                 }
@@ -256,6 +267,7 @@ fn front_matter(f: &Fields, source: &str) -> String {
     if let Some(n) = num("honors") {
         let _ = writeln!(s, "honors: {n}");
     }
+    details(f, &mut s);
     let _ = writeln!(s, "benchmark:");
     match v("benchmark.title") {
         Some(t) => {
@@ -282,6 +294,52 @@ fn front_matter(f: &Fields, source: &str) -> String {
     let _ = writeln!(s, "---");
     let _ = fields::REQUIRED;
     s
+}
+
+/// The 附表 read (`details.KIND.NNN.KEY`) as `details:` lists, one flow
+/// mapping an item, keys in the guide's order; a year is a number.
+fn details(f: &Fields, s: &mut String) {
+    const KINDS: [(&str, &[&str]); 4] = [
+        ("patents", &["name", "number", "status", "date"]),
+        ("software_copyrights", &["name", "number", "date"]),
+        ("standards", &["name", "number", "level", "role"]),
+        ("honors", &["name", "by", "year"]),
+    ];
+    let mut head = false;
+    for (kind, keys) in KINDS {
+        let prefix = format!("details.{kind}.");
+        let mut items: Vec<&str> = f
+            .map
+            .keys()
+            .filter_map(|k| k.strip_prefix(&prefix))
+            .filter_map(|k| k.split('.').next())
+            .collect();
+        items.dedup();
+        if items.is_empty() {
+            continue;
+        }
+        if !head {
+            let _ = writeln!(s, "details:");
+            head = true;
+        }
+        let _ = writeln!(s, "  {kind}:");
+        for item in items {
+            let pairs: Vec<String> = keys
+                .iter()
+                .filter_map(|k| {
+                    let v = f.get(&format!("{prefix}{item}.{k}"))?;
+                    let year =
+                        *k == "year" && !v.is_empty() && v.chars().all(|c| c.is_ascii_digit());
+                    Some(if year {
+                        format!("{k}: {v}")
+                    } else {
+                        format!("{k}: {}", quoted(v))
+                    })
+                })
+                .collect();
+            let _ = writeln!(s, "    - {{{}}}", pairs.join(", "));
+        }
+    }
 }
 
 /// The whole material.md.
@@ -453,6 +511,31 @@ mod tests {
                 escape(t, true)
             );
         }
+    }
+
+    #[test]
+    fn a_bold_run_raised_in_the_middle_is_one_bold_span() {
+        let doc = Doc::default();
+        let run = |text: &str, vert| Piece::Text {
+            text: text.into(),
+            bold: true,
+            vert,
+        };
+        let pieces = vec![
+            run("H", Vert::Base),
+            run("2", Vert::Sub),
+            run("O含量", Vert::Base),
+        ];
+        let md = inline(&pieces, &mut Vec::new(), &doc, true);
+        assert_eq!(md, "**H~2~O含量**");
+        let blocks = parse(&md);
+        let MdBlock::Para { content } = &blocks[0] else {
+            panic!("{blocks:?}")
+        };
+        assert!(
+            matches!(&content[..], [Inline::Strong { .. }]),
+            "{md} → {content:?}"
+        );
     }
 
     #[test]

@@ -42,6 +42,7 @@ pub const KEYS: &[(&str, &str)] = &[
     ("benchmark.title", "标杆名称"),
     ("benchmark.brief", "质量标杆简介"),
     ("date", "申报日期"),
+    ("details", "附表"),
 ];
 
 /// Keys a material cannot build without.

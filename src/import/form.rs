@@ -174,9 +174,32 @@ fn ticked(text: &str, options: &[&str]) -> Option<String> {
     None
 }
 
-/// The paragraphs that belong to the form at `at`: its title (`附件2`,
-/// `洛阳市质量标杆申报表`) just before it, and its notes (`*说明：1.…`,
-/// `2.…`) just after it.
+/// Whether a table after the form belongs to it: the declaration with its
+/// blanks for the seal and the signature, or the county's 推荐意见 box
+/// (the notice prints them as a table of their own below the form's rows).
+fn is_form_tail(t: &Table) -> bool {
+    let text: String = t
+        .rows
+        .iter()
+        .flat_map(|r| r.cells.iter().map(|c| key_text(&c.text())))
+        .collect();
+    text.contains("推荐意见") || text.contains("法人代表签字") || text.contains("公章")
+}
+
+/// A 附表 title (`附表1　申请和授权专利情况`): the lists note 3 of the form
+/// asks for, each a table after its title.
+pub fn is_detail_title(text: &str) -> bool {
+    let t = key_text(text);
+    t.strip_prefix("附表").is_some_and(|r| {
+        r.starts_with(|c: char| c.is_ascii_digit() || "一二三四五六七八九十".contains(c))
+            && t.chars().count() <= 30
+    })
+}
+
+/// The items that belong to the form at `at`: its title (`附件2`,
+/// `洛阳市质量标杆申报表`) just before it; and just after it the declaration
+/// and 推荐意见 boxes, its notes (`*说明：1.…`, `2.…`) and its 附表 (a
+/// `附表1 …` title and the table under it).
 pub fn surrounding(items: &[Item], at: usize) -> Vec<usize> {
     let mut out = Vec::new();
     let mut i = at;
@@ -196,21 +219,43 @@ pub fn surrounding(items: &[Item], at: usize) -> Vec<usize> {
         }
     }
     let mut notes = false;
+    // After a 附表 title: its table.
+    let mut detail = false;
+    let mut blanks = Vec::new();
     for (j, item) in items.iter().enumerate().skip(at + 1) {
-        let Item::Para(p) = item else { break };
+        let p = match item {
+            Item::Table(t) if detail || is_form_tail(t) => {
+                detail = false;
+                out.append(&mut blanks);
+                out.push(j);
+                continue;
+            }
+            Item::Table(_) => break,
+            Item::Para(p) => p,
+        };
         let t = p.text();
         let t = t.trim_start_matches(|c: char| c.is_whitespace() || c == '*' || c == '＊');
-        if p.is_blank() {
+        if p.is_blank() && p.images().next().is_none() {
+            blanks.push(j);
             continue;
+        }
+        if detail {
+            break;
         }
         if t.starts_with("说明") || t.starts_with("填表说明") || t.starts_with("注：") {
             notes = true;
-            out.push(j);
-        } else if notes && t.starts_with(|c: char| c.is_ascii_digit()) {
-            out.push(j);
-        } else {
+        } else if is_detail_title(t)
+            && items[j + 1..]
+                .iter()
+                .find(|n| !matches!(n, Item::Para(q) if q.is_blank()))
+                .is_some_and(|n| matches!(n, Item::Table(_)))
+        {
+            detail = true;
+        } else if !(notes && t.starts_with(|c: char| c.is_ascii_digit())) {
             break;
         }
+        out.append(&mut blanks);
+        out.push(j);
     }
     out
 }
@@ -314,6 +359,109 @@ pub fn read(t: &Table, file: &str, fields: &mut Fields) {
             }
         }
     }
+}
+
+/// A list: words of its title, its key, (column header, item key)s.
+type DetailList = (
+    &'static str,
+    &'static str,
+    &'static [(&'static str, &'static str)],
+);
+
+/// The lists a 附表 can hold: words of its title → the key under
+/// `details`, and its columns' headers → the item's keys.
+const DETAILS: &[DetailList] = &[
+    (
+        "专利",
+        "patents",
+        &[
+            ("专利名称", "name"),
+            ("专利号", "number"),
+            ("申请号", "number"),
+            ("状态", "status"),
+            ("日期", "date"),
+        ],
+    ),
+    (
+        "软件著作权",
+        "software_copyrights",
+        &[
+            ("软件名称", "name"),
+            ("登记号", "number"),
+            ("登记日期", "date"),
+            ("日期", "date"),
+        ],
+    ),
+    (
+        "标准",
+        "standards",
+        &[
+            ("标准名称", "name"),
+            ("标准号", "number"),
+            ("级别", "level"),
+            ("主导/参与", "role"),
+            ("主导或参与", "role"),
+        ],
+    ),
+    (
+        "荣誉",
+        "honors",
+        &[
+            ("荣誉名称", "name"),
+            ("颁发单位", "by"),
+            ("年份", "year"),
+            ("获得年份", "year"),
+        ],
+    ),
+];
+
+/// A 附表 (its title and table) → `details.KIND.NNN.KEY` in `fields`, the
+/// columns found by their headers. Returns the list's key and how many
+/// items it read, `None` for a table that is not one of the four lists.
+pub fn read_detail(
+    title: &str,
+    t: &Table,
+    file: &str,
+    fields: &mut Fields,
+) -> Option<(&'static str, usize)> {
+    let t_title = key_text(title);
+    let (_, kind, columns) = DETAILS.iter().find(|(w, _, _)| t_title.contains(w))?;
+    let mut rows = t.rows.iter();
+    let header: Vec<Option<&str>> = rows
+        .next()?
+        .cells
+        .iter()
+        .map(|c| {
+            let h = key_text(&c.text());
+            columns.iter().find(|(n, _)| h == *n).map(|(_, k)| *k)
+        })
+        .collect();
+    header.iter().flatten().find(|k| **k == "name")?;
+    let mut n = 0;
+    for row in rows {
+        let mut any = false;
+        for (cell, key) in row.cells.iter().zip(&header) {
+            let Some(key) = key else { continue };
+            let mut v = cell.text().trim().to_string();
+            if *key == "level" {
+                v = v.trim_end_matches("标准").to_string();
+            }
+            if v.is_empty() {
+                continue;
+            }
+            let at = cell.paras.first().map(|p| At {
+                file: file.to_string(),
+                paragraph: p.n,
+                words: first_words(&v),
+            });
+            fields.set(&format!("details.{kind}.{n:03}.{key}"), v, at);
+            any = true;
+        }
+        if any {
+            n += 1;
+        }
+    }
+    Some((kind, n))
 }
 
 #[cfg(test)]

@@ -120,21 +120,47 @@ pub fn import(
                 text: None,
             });
         }
+        // A 附表's title, for the table under it.
+        let mut detail_title: Option<String> = None;
         for j in form::surrounding(&items, i) {
             drop[j] = true;
-            if let word::Item::Para(p) = &items[j]
-                && !p.is_blank()
-            {
-                notes.push(Note {
-                    kind: Kind::FormText,
-                    at: Some(report::At {
-                        file: main.name.clone(),
-                        paragraph: p.n,
-                        words: report::first_words(&p.text()),
-                    }),
-                    text: None,
-                });
+            match &items[j] {
+                word::Item::Para(p) if form::is_detail_title(&p.text()) => {
+                    detail_title = Some(p.text());
+                }
+                word::Item::Table(t) => {
+                    if let Some(title) = detail_title.take()
+                        && let Some((kind, n)) =
+                            form::read_detail(&title, t, &main.name, &mut form_fields)
+                    {
+                        notes.push(Note {
+                            kind: Kind::FieldFound,
+                            at: Some(report::At {
+                                file: main.name.clone(),
+                                paragraph: t.n,
+                                words: report::first_words(&title),
+                            }),
+                            text: Some(format!("附表（details.{kind}）：{n} 条")),
+                        });
+                        continue;
+                    }
+                }
+                _ => {}
             }
+            let (n, words) = match &items[j] {
+                word::Item::Para(p) if !p.is_blank() => (p.n, p.text()),
+                word::Item::Table(t) => (t.n, table_words(t)),
+                _ => continue,
+            };
+            notes.push(Note {
+                kind: Kind::FormText,
+                at: Some(report::At {
+                    file: main.name.clone(),
+                    paragraph: n,
+                    words: report::first_words(&words),
+                }),
+                text: None,
+            });
         }
     }
     doc.items = items
@@ -191,6 +217,10 @@ pub fn import(
         }
     }
     for (key, found) in &fields.map {
+        if key.starts_with("details.") {
+            // Said once per 附表, above.
+            continue;
+        }
         let value = if key == "profile" {
             found.value.clone()
         } else {
@@ -250,6 +280,16 @@ pub fn import(
         report,
         company,
     })
+}
+
+/// The first words of a table, for the report.
+fn table_words(t: &word::Table) -> String {
+    t.rows
+        .iter()
+        .flat_map(|r| r.cells.iter().map(word::Cell::text))
+        .map(|c| c.trim().to_string())
+        .find(|c| !c.is_empty())
+        .unwrap_or_default()
 }
 
 fn squeeze(s: &str) -> String {

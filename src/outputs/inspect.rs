@@ -256,7 +256,7 @@ impl Renderer for InspectOutput {
         Scope::Pdf
     }
 
-    fn by_default(&self) -> bool {
+    fn by_default(&self, _: Option<&crate::profile::Profile>) -> bool {
         false
     }
 

@@ -127,8 +127,10 @@ pub trait Renderer: Sync {
     fn scope(&self) -> Scope;
 
     /// Whether `build` writes it when no `--outputs` are named (the deck
-    /// has its own command).
-    fn by_default(&self) -> bool {
+    /// has its own command), for a material of `profile` (`None` for what
+    /// is not one material's: the run's 汇总表, the deck's watch).
+    fn by_default(&self, profile: Option<&crate::profile::Profile>) -> bool {
+        let _ = profile;
         true
     }
 

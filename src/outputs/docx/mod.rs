@@ -57,10 +57,11 @@ impl Renderer for DocxOutput {
         Scope::Material
     }
 
-    /// Asked for by name (`--outputs docx`): the PDFs are what the notice
-    /// wants printed.
-    fn by_default(&self) -> bool {
-        false
+    /// Asked for by name (`--outputs docx`), or by the profile when the
+    /// notice's office wants Word files (`outputs: {docx: true}`): the PDFs
+    /// are what the notice wants printed.
+    fn by_default(&self, profile: Option<&crate::profile::Profile>) -> bool {
+        profile.is_some_and(|p| p.outputs.docx)
     }
 
     fn files(&self) -> Vec<&'static str> {

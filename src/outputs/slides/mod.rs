@@ -255,7 +255,7 @@ impl Renderer for SlidesOutput {
         Scope::Material
     }
 
-    fn by_default(&self) -> bool {
+    fn by_default(&self, _: Option<&crate::profile::Profile>) -> bool {
         false
     }
 
