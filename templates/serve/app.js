@@ -29,6 +29,16 @@ function show(id) {
   $("logout").hidden = id === "login";
 }
 
+const ROLES = { enterprise: "企业", county: "县区", city: "市" };
+
+// The server's times are RFC 3339 in UTC; the writer reads local time.
+function when(iso) {
+  const d = new Date(iso);
+  if (!iso || isNaN(d)) return iso || "";
+  const p = (n) => String(n).padStart(2, "0");
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`;
+}
+
 function text(el, t) { el.textContent = t == null ? "" : String(t); return el; }
 function make(tag, t, cls) { const e = document.createElement(tag); text(e, t); if (cls) e.className = cls; return e; }
 
@@ -36,7 +46,7 @@ async function start() {
   const me = await api("GET", "/api/me");
   if (me.status === 401) { show("login"); return; }
   state.me = me.data;
-  text($("who"), `${me.data.login}（${{ enterprise: "企业", county: "县区", city: "市" }[me.data.role] || me.data.role}）`);
+  text($("who"), `${me.data.login}（${ROLES[me.data.role] || me.data.role}${me.data.county ? "，" + me.data.county : ""}）`);
   const list = await api("GET", "/api/materials");
   if (me.data.role === "enterprise" && list.data.length > 0) {
     openMaterial(list.data[0]);
@@ -51,8 +61,13 @@ function showDesk(rows) {
   body.replaceChildren();
   for (const r of rows) {
     const tr = document.createElement("tr");
-    for (const v of [r.company, r.county, r.status, r.version, r.errors, r.warnings, r.updated]) tr.append(make("td", v));
+    const unchecked = r.errors == null;
+    for (const v of [r.company, r.county, r.status, r.version]) tr.append(make("td", v));
+    tr.append(make("td", unchecked ? "未检查" : r.errors, unchecked ? "muted" : r.errors > 0 ? "bad" : ""));
+    tr.append(make("td", unchecked ? "" : r.warnings), make("td", when(r.updated)));
+    tr.tabIndex = 0;
     tr.addEventListener("click", () => openMaterial(r));
+    tr.addEventListener("keydown", (e) => { if (e.key === "Enter") openMaterial(r); });
     body.append(tr);
   }
 }
@@ -63,8 +78,9 @@ async function openMaterial(m) {
   text($("company"), m.company);
   const readOnly = state.me.role !== "enterprise";
   $("editor").readOnly = readOnly;
-  for (const id of ["new-md", "upload", "import"]) $(id).closest("label, button").hidden = readOnly;
+  for (const id of ["new-md", "upload", "upload-dir", "import"]) $(id).closest("label, button").hidden = readOnly;
   $("zip").href = `/api/materials/${m.id}/download/all.zip`;
+  $("source").href = `/api/materials/${m.id}/download/material.zip`;
   await loadFiles();
   refresh();
 }
@@ -76,6 +92,7 @@ async function loadFiles(keep) {
   const select = $("file-select");
   select.replaceChildren();
   const texts = res.data.files.filter((f) => /\.(md|ya?ml|txt)$/i.test(f.path));
+  state.texts = texts.map((f) => f.path);
   for (const f of texts) select.append(make("option", f.path));
   const main = keep || (texts.find((f) => /^material\.(md|ya?ml)$/.test(f.path)) || texts[0] || {}).path;
   $("new-md").hidden = state.me.role !== "enterprise" || texts.some((f) => /^material\./.test(f.path));
@@ -111,7 +128,12 @@ async function save() {
 
 async function refresh() {
   const m = state.material;
-  const res = await api("GET", `/api/materials/${m.id}/preview?version=${state.version}`);
+  const version = state.version;
+  const res = await api("GET", `/api/materials/${m.id}/preview?version=${version}`);
+  // A newer version was saved meanwhile: its own refresh shows it.
+  if (state.material !== m || state.version !== version) return;
+  // Not laid out yet (a long build, or many at once): ask again.
+  if (res.status === 503) { setTimeout(refresh, 1000); return; }
   if (!res.ok) { setState(res.data ? res.data.message : "预览失败"); return; }
   const d = res.data;
   showChecks(d);
@@ -135,9 +157,17 @@ function showChecks(d) {
   for (const g of d.diagnostics) {
     const where = g.file ? `${g.file}${g.line ? ":" + g.line + ":" + g.column : ""} ` : "";
     const li = make("li", `${where}[${g.code}] ${g.message}${g.help ? "（" + g.help + "）" : ""}`, g.severity);
-    if (g.line && g.file === state.file) li.addEventListener("click", () => jump(g.line, g.column));
+    if (g.line && g.file && (state.texts || []).includes(g.file)) {
+      li.classList.add("jump");
+      li.tabIndex = 0;
+      li.title = "点击跳到这一行";
+      const go = () => jumpTo(g.file, g.line, g.column);
+      li.addEventListener("click", go);
+      li.addEventListener("keydown", (e) => { if (e.key === "Enter") go(); });
+    }
     ul.append(li);
   }
+  if (d.diagnostics.length === 0) ul.append(make("li", "没有发现问题。", "ok"));
   const tb = $("lengths").querySelector("tbody");
   tb.replaceChildren();
   for (const l of d.lengths || []) {
@@ -145,6 +175,16 @@ function showChecks(d) {
     tr.append(make("td", l.part), make("td", l.count, l.count > l.limit ? "over" : ""), make("td", l.limit));
     tb.append(tr);
   }
+}
+
+// A diagnostic in another file opens that file first (saving this one).
+async function jumpTo(file, line, column) {
+  if (file !== state.file) {
+    await save();
+    $("file-select").value = file;
+    await loadText(file);
+  }
+  jump(line, column);
 }
 
 function jump(line, column) {
@@ -155,6 +195,10 @@ function jump(line, column) {
   at += Math.max(0, (column || 1) - 1);
   ed.focus();
   ed.setSelectionRange(at, at);
+  // Scroll the line into view: a textarea scrolls to its caret only when
+  // it gains focus, so put the caret there first and focus again.
+  ed.blur();
+  ed.focus();
 }
 
 async function loadHistory() {
@@ -162,7 +206,7 @@ async function loadHistory() {
   const ul = $("history");
   ul.replaceChildren();
   for (const h of res.data.slice(0, 30)) {
-    const li = make("li", `第 ${h.version} 版 ${h.created} ${h.who || ""} ${h.summary} `);
+    const li = make("li", `第 ${h.version} 版 ${when(h.created)} ${h.who || ""} ${h.summary} `);
     if (state.me.role === "enterprise" && h.version !== state.version) {
       const b = make("button", "恢复");
       b.addEventListener("click", async () => {
@@ -175,13 +219,28 @@ async function loadHistory() {
   }
 }
 
+// Where an uploaded file goes in the material: a folder's files keep their
+// place below the folder (parts/…, img/…); single pictures go to img/.
+function placeOf(f) {
+  const rel = f.webkitRelativePath || "";
+  if (rel.includes("/")) return rel.slice(rel.indexOf("/") + 1);
+  return /\.(png|jpe?g|gif|webp|bmp)$/i.test(f.name) ? "img/" + f.name : f.name;
+}
+
 async function upload(files) {
+  const failed = [];
+  let done = 0;
   for (const f of files) {
-    const name = /\.(png|jpe?g|gif|webp|bmp)$/i.test(f.name) ? "img/" + f.name : f.name;
+    const name = placeOf(f);
+    // Hidden files (.DS_Store, .git/…) are no part of a material.
+    if (name.split("/").some((s) => s.startsWith("."))) continue;
+    setState(`正在上传 ${name}…`);
     const res = await api("PUT", `/api/materials/${state.material.id}/files/${encodeURI(name)}`, f, { "If-Match": String(state.version) });
-    if (res.ok) { state.version = res.data.version; setState(`已上传 ${name}（第 ${state.version} 版）`); }
-    else { setState(`${name}：${res.data ? res.data.message : res.status}`); return; }
+    if (res.ok) { state.version = res.data.version; done++; }
+    else failed.push(`${name}：${res.data ? res.data.message : res.status}`);
   }
+  await loadFiles(state.file);
+  setState(`已上传 ${done} 个文件（第 ${state.version} 版）` + (failed.length ? `；未上传：${failed.join("；")}` : ""));
   refresh();
 }
 
@@ -210,7 +269,9 @@ document.addEventListener("DOMContentLoaded", () => {
     state.timer = setTimeout(save, 800);
   });
   $("file-select").addEventListener("change", async (e) => { await save(); loadText(e.target.value); });
-  $("upload").addEventListener("change", (e) => upload(e.target.files));
+  for (const id of ["upload", "upload-dir"]) {
+    $(id).addEventListener("change", (e) => { const files = [...e.target.files]; e.target.value = ""; upload(files); });
+  }
   $("import").addEventListener("change", (e) => importWord(e.target.files[0]));
   $("new-md").addEventListener("click", async () => {
     const res = await api("PUT", `/api/materials/${state.material.id}/files/material.md`, "---\ncompany:\n  name: \ncontact:\n  name: \n  phone: \"\"\nbenchmark:\n  title: \ndate: \n---\n\n# 摘要\n\n# 企业概况\n\n# 管理方法（技术）的推进实施与运行\n\n# 管理方法（技术）的实施效果\n", { "If-Match": String(state.version) });
