@@ -190,6 +190,11 @@ try:
     assert by_id("editor").get_attribute("value") == ""
     assert by_id("file-select").find_elements(By.TAG_NAME, "option") == []
     assert by_id("new-md").is_displayed(), "an empty material offers 新建 material.md"
+    # Nothing to type into yet (it would be lost): the editor says how to start.
+    wait(lambda: by_id("editor").get_attribute("readOnly") == "true", "a closed editor")
+    assert "上传文件夹" in by_id("editor").get_attribute("placeholder")
+    wait(lambda: by_id("counts").text != "", "the empty material's check")
+    shot("empty-material")
     step("empty material")
 
     # 3. Upload the example folder through the page's folder input: the
@@ -251,6 +256,12 @@ try:
     v4 = next(t for t in diagnostics() if "[V4]" in t)
     result["v4"] = v4
     wait(lambda: by_id("draft-mark").text != "", "the 草稿 mark")
+    # all.zip cannot be built now (the server says 422): the link says so
+    # instead of downloading an error.
+    assert by_id("zip").get_attribute("aria-disabled") == "true"
+    known = set(os.listdir(DOWNLOADS))
+    by_id("zip").click()
+    wait(lambda: "有错误" in by_id("state").text, "the reason all.zip is not offered")
     d.execute_script(
         "const ed = document.getElementById('editor'); ed.setSelectionRange(0, 0); ed.blur();"
     )
@@ -282,6 +293,8 @@ try:
         "the V4 diagnostic to go",
     )
     wait(lambda: by_id("draft-mark").text == "", "the 草稿 mark to go")
+    assert by_id("zip").get_attribute("aria-disabled") == "false"
+    assert set(os.listdir(DOWNLOADS)) == known, "nothing was downloaded while blocked"
     d.execute_script("document.getElementById('editor').scrollTop = 0;")
     shot("workspace")
     step("fixed")
@@ -342,6 +355,9 @@ try:
     wait(lambda: by_id("work").is_displayed(), "the county's view of a material")
     wait(lambda: any(t.startswith("正文.pdf") for t, _ in docs()), "the county's preview")
     assert by_id("editor").get_attribute("readOnly") == "true"
+    shot("county-material")
+    by_id("back").click()
+    wait(lambda: by_id("desk").is_displayed(), "the way back to the list")
     assert not by_id("upload").find_element(By.XPATH, "..").is_displayed()
     step("county")
     no_alert()

@@ -78,6 +78,8 @@ async function openMaterial(m) {
   text($("company"), m.company);
   const readOnly = state.me.role !== "enterprise";
   $("editor").readOnly = readOnly;
+  // The offices come from their list and go back to it.
+  $("back").hidden = !readOnly;
   for (const id of ["new-md", "upload", "upload-dir", "import"]) $(id).closest("label, button").hidden = readOnly;
   $("zip").href = `/api/materials/${m.id}/download/all.zip`;
   $("source").href = `/api/materials/${m.id}/download/material.zip`;
@@ -96,7 +98,11 @@ async function loadFiles(keep) {
   for (const f of texts) select.append(make("option", f.path));
   const main = keep || (texts.find((f) => /^material\.(md|ya?ml)$/.test(f.path)) || texts[0] || {}).path;
   $("new-md").hidden = state.me.role !== "enterprise" || texts.some((f) => /^material\./.test(f.path));
-  if (main) { select.value = main; await loadText(main); } else { state.file = null; $("editor").value = ""; }
+  $("file-pick").hidden = texts.length === 0;
+  // Nothing to edit yet: typing here would be lost, so the editor waits
+  // for a file (its placeholder says how to start).
+  $("editor").readOnly = state.me.role !== "enterprise" || !main;
+  if (main) { select.value = main; await loadText(main); } else { state.file = null; state.saved = ""; $("editor").value = ""; }
 }
 
 async function loadText(path) {
@@ -144,17 +150,27 @@ async function refresh() {
     a.href = doc.url; a.target = "_blank";
     docs.append(a, document.createTextNode(" "));
   }
+  if (d.documents.length === 0) docs.append(make("span", "还没有可预览的文件。", "muted"));
   text($("draft-mark"), d.draft ? "（有错误，页面标“草稿”）" : "");
   const body = d.documents.find((x) => x.file === "正文.pdf");
+  $("preview").hidden = !body;
   if (body) $("preview").src = body.url;
   loadHistory();
 }
 
 function showChecks(d) {
   text($("counts"), `（错误 ${d.counts.errors}，警告 ${d.counts.warnings}）`);
+  // all.zip is built only from a material without errors (the server
+  // answers 422): say so here rather than download an error.
+  const zip = $("zip");
+  const blocked = d.counts.errors > 0;
+  zip.setAttribute("aria-disabled", String(blocked));
+  zip.title = blocked ? "有错误时不能生成：先按“检查结果”改正" : "";
   const ul = $("diagnostics");
   ul.replaceChildren();
-  for (const g of d.diagnostics) {
+  // Errors first (they stop the build), then warnings; the server's order within each.
+  const rank = (g) => (g.severity === "error" ? 0 : 1);
+  for (const g of [...d.diagnostics].sort((x, y) => rank(x) - rank(y))) {
     const where = g.file ? `${g.file}${g.line ? ":" + g.line + ":" + g.column : ""} ` : "";
     const li = make("li", `${where}[${g.code}] ${g.message}${g.help ? "（" + g.help + "）" : ""}`, g.severity);
     if (g.line && g.file && (state.texts || []).includes(g.file)) {
@@ -168,6 +184,8 @@ function showChecks(d) {
     ul.append(li);
   }
   if (d.diagnostics.length === 0) ul.append(make("li", "没有发现问题。", "ok"));
+  const hasLengths = (d.lengths || []).length > 0;
+  $("lengths").hidden = $("lengths-title").hidden = !hasLengths;
   const tb = $("lengths").querySelector("tbody");
   tb.replaceChildren();
   for (const l of d.lengths || []) {
@@ -262,6 +280,13 @@ document.addEventListener("DOMContentLoaded", () => {
     if (res.ok) { text($("login-error"), ""); start(); }
     else text($("login-error"), res.data ? res.data.message : "登录失败");
   });
+  $("zip").addEventListener("click", (e) => {
+    if ($("zip").getAttribute("aria-disabled") === "true") {
+      e.preventDefault();
+      setState("有错误时不能下载全部：先按右边“检查结果”改正错误");
+    }
+  });
+  $("back").addEventListener("click", start);
   $("logout").addEventListener("click", async () => { await api("DELETE", "/api/session"); location.reload(); });
   $("editor").addEventListener("input", () => {
     setState("有未保存的修改");
