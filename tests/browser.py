@@ -70,6 +70,9 @@ def driver():
             "plugins.always_open_pdf_externally": False,
         },
     )
+    # The console, to see that the CSP (script-src 'self') blocks nothing
+    # the page needs and that its script throws nothing.
+    o.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     service = Service(os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver"))
     return webdriver.Chrome(options=o, service=service)
 
@@ -361,6 +364,14 @@ try:
     assert not by_id("upload").find_element(By.XPATH, "..").is_displayed()
     step("county")
     no_alert()
+    # Refused requests (401 before login, the wrong password, …) are the
+    # network's; anything else severe is the page's own fault.
+    console = [
+        e["message"]
+        for e in d.get_log("browser")
+        if e["level"] == "SEVERE" and e.get("source") != "network"
+    ]
+    assert console == [], console
     result["steps"] = steps
     result["seconds"] = round(time.monotonic() - T0, 1)
 finally:
