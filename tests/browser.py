@@ -329,9 +329,38 @@ try:
         os.rename(os.path.join(DOWNLOADS, got), os.path.join(DOWNLOADS, name))
     result["downloads"] = sorted(os.listdir(DOWNLOADS))
     step("downloads")
+
+    # 8. Two tabs on one material: the older tab's save is refused and
+    # said, and it loads the newer text with its own typing kept beside.
+    first = d.current_window_handle
+    at_end = """const ed = document.getElementById('editor');
+        ed.focus(); ed.setSelectionRange(ed.value.length, ed.value.length);"""
+    d.switch_to.new_window("tab")
+    d.get(BASE + "/")
+    wait(lambda: "已载入" in by_id("state").text, "the second tab's workspace")
+    v_second = int(re.search(r"第 (\d+) 版", by_id("state").text).group(1))
+    d.execute_script(at_end)
+    type_keys("# 第二个标签页补充的说明\n")
+    wait(lambda: (saved_version() or 0) > v_second, "the second tab's save")
+    d.close()
+    d.switch_to.window(first)
+    d.execute_script(at_end)
+    type_keys("# 第一个标签页补充的说明\n")
+    wait(lambda: by_id("conflict").is_displayed(), "the refused save")
+    result["conflict"] = by_id("conflict-message").text
+    assert "已被修改" in result["conflict"], result["conflict"]
+    shot("conflict")
+    by_id("conflict-load").click()
+    wait(lambda: by_id("mine").is_displayed(), "the tab's own typing beside")
+    latest = by_id("editor").get_attribute("value")
+    assert "第二个标签页" in latest and "第一个标签页" not in latest
+    assert by_id("mine-text").get_attribute("value") == "# 第一个标签页补充的说明"
+    assert not by_id("conflict").is_displayed()
+    shot("conflict-loaded")
+    step("two tabs")
     logout()
 
-    # 8. A company named like a script is shown as those characters, and
+    # 9. A company named like a script is shown as those characters, and
     # nothing runs.
     login("b", PW)
     wait(lambda: by_id("work").is_displayed(), "b's workspace")
@@ -342,7 +371,7 @@ try:
     step("script name")
     logout()
 
-    # 9. The county office's list: both enterprises of 涧西区, the script
+    # 10. The county office's list: both enterprises of 涧西区, the script
     # name again as text; a row opens the material read-only.
     login("jianxi", PW)
     wait(lambda: by_id("desk").is_displayed(), "the county's list")

@@ -5,7 +5,7 @@
 "use strict";
 
 const $ = (id) => document.getElementById(id);
-const state = { me: null, material: null, version: 0, file: null, saved: "", timer: null, saving: false };
+const state = { me: null, material: null, version: 0, file: null, saved: "", timer: null, saving: false, conflict: false };
 
 async function api(method, path, body, headers = {}) {
   const opts = { method, headers: { ...headers }, credentials: "same-origin" };
@@ -74,6 +74,8 @@ function showDesk(rows) {
 
 async function openMaterial(m) {
   state.material = m;
+  state.conflict = false;
+  $("conflict").hidden = $("mine").hidden = true;
   show("work");
   text($("company"), m.company);
   const readOnly = state.me.role !== "enterprise";
@@ -116,7 +118,9 @@ async function loadText(path) {
 function setState(t) { text($("state"), t); }
 
 async function save() {
-  if (!state.file || state.saving) return;
+  // After a refused save nothing is sent again until the writer has seen
+  // the newer version (never a silent overwrite, never a loop of 409s).
+  if (!state.file || state.saving || state.conflict) return;
   const t = $("editor").value;
   if (t === state.saved) return;
   state.saving = true;
@@ -127,6 +131,13 @@ async function save() {
     state.version = res.data.version; state.saved = t;
     setState(`已保存（第 ${state.version} 版）`);
     refresh();
+  } else if (res.status === 409) {
+    state.conflict = true;
+    setState("没有保存");
+    // The server's message says what happened; what to do here is the
+    // page's: the refused text is in no version, so it is kept beside.
+    text($("conflict-message"), `${res.data ? res.data.message : "材料已被别处修改，没有保存"}。点“载入最新版本”：编辑区换成最新版本，你刚才的内容放在上方，可以复制需要的部分再改。`);
+    $("conflict").hidden = false;
   } else {
     setState(res.data ? res.data.message : "保存失败（" + res.status + "）");
   }
@@ -203,6 +214,24 @@ async function jumpTo(file, line, column) {
     await loadText(file);
   }
   jump(line, column);
+}
+
+// The newer version into the editor; what this tab had typed stays beside
+// it to copy from.
+async function loadLatest() {
+  const mine = $("editor").value;
+  state.conflict = false;
+  $("conflict").hidden = true;
+  await loadFiles(state.file);
+  const latest = $("editor").value;
+  if (mine !== latest) {
+    // The lines this tab had that the newer version lacks.
+    const have = new Set(latest.split("\n"));
+    const own = mine.split("\n").filter((l) => l.trim() && !have.has(l));
+    $("mine-text").value = own.length ? own.join("\n") : mine;
+    $("mine").hidden = false;
+  }
+  refresh();
 }
 
 function jump(line, column) {
@@ -287,6 +316,8 @@ document.addEventListener("DOMContentLoaded", () => {
     }
   });
   $("back").addEventListener("click", start);
+  $("conflict-load").addEventListener("click", loadLatest);
+  $("mine-close").addEventListener("click", () => { $("mine").hidden = true; });
   $("logout").addEventListener("click", async () => { await api("DELETE", "/api/session"); location.reload(); });
   $("editor").addEventListener("input", () => {
     setState("有未保存的修改");
