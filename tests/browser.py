@@ -12,6 +12,7 @@ PNGs of the main pages. Asserts here; prints one JSON object for Rust.
 import json
 import os
 import re
+import shutil
 import sys
 import tempfile
 import time
@@ -41,6 +42,9 @@ def step(name):
     steps.append({"step": name, "at": round(time.monotonic() - T0, 2)})
 
 
+PROFILE = tempfile.mkdtemp(prefix="shenbao-chromium-")
+
+
 def driver():
     o = webdriver.ChromeOptions()
     o.binary_location = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -58,7 +62,7 @@ def driver():
         "--disable-dev-shm-usage",
         "--window-size=1440,1000",
         "--lang=zh-CN",
-        "--user-data-dir=" + tempfile.mkdtemp(prefix="shenbao-chromium-"),
+        "--user-data-dir=" + PROFILE,
     ]:
         o.add_argument(a)
     o.add_experimental_option(
@@ -410,5 +414,6 @@ finally:
         except Exception:
             pass
     d.quit()
+    shutil.rmtree(PROFILE, ignore_errors=True)
 
 print(json.dumps(result, ensure_ascii=False))
