@@ -5,7 +5,7 @@
 "use strict";
 
 const $ = (id) => document.getElementById(id);
-const state = { me: null, material: null, version: 0, file: null, saved: "", timer: null, saving: false };
+const state = { me: null, material: null, version: 0, file: null, saved: "", timer: null, saving: false, conflict: false };
 
 async function api(method, path, body, headers = {}) {
   const opts = { method, headers: { ...headers }, credentials: "same-origin" };
@@ -29,6 +29,16 @@ function show(id) {
   $("logout").hidden = id === "login";
 }
 
+const ROLES = { enterprise: "企业", county: "县区", city: "市" };
+
+// The server's times are RFC 3339 in UTC; the writer reads local time.
+function when(iso) {
+  const d = new Date(iso);
+  if (!iso || isNaN(d)) return iso || "";
+  const p = (n) => String(n).padStart(2, "0");
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`;
+}
+
 function text(el, t) { el.textContent = t == null ? "" : String(t); return el; }
 function make(tag, t, cls) { const e = document.createElement(tag); text(e, t); if (cls) e.className = cls; return e; }
 
@@ -36,7 +46,7 @@ async function start() {
   const me = await api("GET", "/api/me");
   if (me.status === 401) { show("login"); return; }
   state.me = me.data;
-  text($("who"), `${me.data.login}（${{ enterprise: "企业", county: "县区", city: "市" }[me.data.role] || me.data.role}）`);
+  text($("who"), `${me.data.login}（${ROLES[me.data.role] || me.data.role}${me.data.county ? "，" + me.data.county : ""}）`);
   const list = await api("GET", "/api/materials");
   if (me.data.role === "enterprise" && list.data.length > 0) {
     openMaterial(list.data[0]);
@@ -51,20 +61,30 @@ function showDesk(rows) {
   body.replaceChildren();
   for (const r of rows) {
     const tr = document.createElement("tr");
-    for (const v of [r.company, r.county, r.status, r.version, r.errors, r.warnings, r.updated]) tr.append(make("td", v));
+    const unchecked = r.errors == null;
+    for (const v of [r.company, r.county, r.status, r.version]) tr.append(make("td", v));
+    tr.append(make("td", unchecked ? "未检查" : r.errors, unchecked ? "muted" : r.errors > 0 ? "bad" : ""));
+    tr.append(make("td", unchecked ? "" : r.warnings), make("td", when(r.updated)));
+    tr.tabIndex = 0;
     tr.addEventListener("click", () => openMaterial(r));
+    tr.addEventListener("keydown", (e) => { if (e.key === "Enter") openMaterial(r); });
     body.append(tr);
   }
 }
 
 async function openMaterial(m) {
   state.material = m;
+  state.conflict = false;
+  $("conflict").hidden = $("mine").hidden = true;
   show("work");
   text($("company"), m.company);
   const readOnly = state.me.role !== "enterprise";
   $("editor").readOnly = readOnly;
-  for (const id of ["new-md", "upload", "import"]) $(id).closest("label, button").hidden = readOnly;
+  // The offices come from their list and go back to it.
+  $("back").hidden = !readOnly;
+  for (const id of ["new-md", "upload", "upload-dir", "import"]) $(id).closest("label, button").hidden = readOnly;
   $("zip").href = `/api/materials/${m.id}/download/all.zip`;
+  $("source").href = `/api/materials/${m.id}/download/material.zip`;
   await loadFiles();
   refresh();
 }
@@ -76,10 +96,15 @@ async function loadFiles(keep) {
   const select = $("file-select");
   select.replaceChildren();
   const texts = res.data.files.filter((f) => /\.(md|ya?ml|txt)$/i.test(f.path));
+  state.texts = texts.map((f) => f.path);
   for (const f of texts) select.append(make("option", f.path));
   const main = keep || (texts.find((f) => /^material\.(md|ya?ml)$/.test(f.path)) || texts[0] || {}).path;
   $("new-md").hidden = state.me.role !== "enterprise" || texts.some((f) => /^material\./.test(f.path));
-  if (main) { select.value = main; await loadText(main); } else { state.file = null; $("editor").value = ""; }
+  $("file-pick").hidden = texts.length === 0;
+  // Nothing to edit yet: typing here would be lost, so the editor waits
+  // for a file (its placeholder says how to start).
+  $("editor").readOnly = state.me.role !== "enterprise" || !main;
+  if (main) { select.value = main; await loadText(main); } else { state.file = null; state.saved = ""; $("editor").value = ""; }
 }
 
 async function loadText(path) {
@@ -93,7 +118,9 @@ async function loadText(path) {
 function setState(t) { text($("state"), t); }
 
 async function save() {
-  if (!state.file || state.saving) return;
+  // After a refused save nothing is sent again until the writer has seen
+  // the newer version (never a silent overwrite, never a loop of 409s).
+  if (!state.file || state.saving || state.conflict) return;
   const t = $("editor").value;
   if (t === state.saved) return;
   state.saving = true;
@@ -104,6 +131,13 @@ async function save() {
     state.version = res.data.version; state.saved = t;
     setState(`已保存（第 ${state.version} 版）`);
     refresh();
+  } else if (res.status === 409) {
+    state.conflict = true;
+    setState("没有保存");
+    // The server's message says what happened; what to do here is the
+    // page's: the refused text is in no version, so it is kept beside.
+    text($("conflict-message"), `${res.data ? res.data.message : "材料已被别处修改，没有保存"}。点“载入最新版本”：编辑区换成最新版本，你刚才的内容放在上方，可以复制需要的部分再改。`);
+    $("conflict").hidden = false;
   } else {
     setState(res.data ? res.data.message : "保存失败（" + res.status + "）");
   }
@@ -111,7 +145,12 @@ async function save() {
 
 async function refresh() {
   const m = state.material;
-  const res = await api("GET", `/api/materials/${m.id}/preview?version=${state.version}`);
+  const version = state.version;
+  const res = await api("GET", `/api/materials/${m.id}/preview?version=${version}`);
+  // A newer version was saved meanwhile: its own refresh shows it.
+  if (state.material !== m || state.version !== version) return;
+  // Not laid out yet (a long build, or many at once): ask again.
+  if (res.status === 503) { setTimeout(refresh, 1000); return; }
   if (!res.ok) { setState(res.data ? res.data.message : "预览失败"); return; }
   const d = res.data;
   showChecks(d);
@@ -122,22 +161,42 @@ async function refresh() {
     a.href = doc.url; a.target = "_blank";
     docs.append(a, document.createTextNode(" "));
   }
+  if (d.documents.length === 0) docs.append(make("span", "还没有可预览的文件。", "muted"));
   text($("draft-mark"), d.draft ? "（有错误，页面标“草稿”）" : "");
   const body = d.documents.find((x) => x.file === "正文.pdf");
+  $("preview").hidden = !body;
   if (body) $("preview").src = body.url;
   loadHistory();
 }
 
 function showChecks(d) {
   text($("counts"), `（错误 ${d.counts.errors}，警告 ${d.counts.warnings}）`);
+  // all.zip is built only from a material without errors (the server
+  // answers 422): say so here rather than download an error.
+  const zip = $("zip");
+  const blocked = d.counts.errors > 0;
+  zip.setAttribute("aria-disabled", String(blocked));
+  zip.title = blocked ? "有错误时不能生成：先按“检查结果”改正" : "";
   const ul = $("diagnostics");
   ul.replaceChildren();
-  for (const g of d.diagnostics) {
+  // Errors first (they stop the build), then warnings; the server's order within each.
+  const rank = (g) => (g.severity === "error" ? 0 : 1);
+  for (const g of [...d.diagnostics].sort((x, y) => rank(x) - rank(y))) {
     const where = g.file ? `${g.file}${g.line ? ":" + g.line + ":" + g.column : ""} ` : "";
     const li = make("li", `${where}[${g.code}] ${g.message}${g.help ? "（" + g.help + "）" : ""}`, g.severity);
-    if (g.line && g.file === state.file) li.addEventListener("click", () => jump(g.line, g.column));
+    if (g.line && g.file && (state.texts || []).includes(g.file)) {
+      li.classList.add("jump");
+      li.tabIndex = 0;
+      li.title = "点击跳到这一行";
+      const go = () => jumpTo(g.file, g.line, g.column);
+      li.addEventListener("click", go);
+      li.addEventListener("keydown", (e) => { if (e.key === "Enter") go(); });
+    }
     ul.append(li);
   }
+  if (d.diagnostics.length === 0) ul.append(make("li", "没有发现问题。", "ok"));
+  const hasLengths = (d.lengths || []).length > 0;
+  $("lengths").hidden = $("lengths-title").hidden = !hasLengths;
   const tb = $("lengths").querySelector("tbody");
   tb.replaceChildren();
   for (const l of d.lengths || []) {
@@ -145,6 +204,34 @@ function showChecks(d) {
     tr.append(make("td", l.part), make("td", l.count, l.count > l.limit ? "over" : ""), make("td", l.limit));
     tb.append(tr);
   }
+}
+
+// A diagnostic in another file opens that file first (saving this one).
+async function jumpTo(file, line, column) {
+  if (file !== state.file) {
+    await save();
+    $("file-select").value = file;
+    await loadText(file);
+  }
+  jump(line, column);
+}
+
+// The newer version into the editor; what this tab had typed stays beside
+// it to copy from.
+async function loadLatest() {
+  const mine = $("editor").value;
+  state.conflict = false;
+  $("conflict").hidden = true;
+  await loadFiles(state.file);
+  const latest = $("editor").value;
+  if (mine !== latest) {
+    // The lines this tab had that the newer version lacks.
+    const have = new Set(latest.split("\n"));
+    const own = mine.split("\n").filter((l) => l.trim() && !have.has(l));
+    $("mine-text").value = own.length ? own.join("\n") : mine;
+    $("mine").hidden = false;
+  }
+  refresh();
 }
 
 function jump(line, column) {
@@ -155,6 +242,10 @@ function jump(line, column) {
   at += Math.max(0, (column || 1) - 1);
   ed.focus();
   ed.setSelectionRange(at, at);
+  // Scroll the line into view: a textarea scrolls to its caret only when
+  // it gains focus, so put the caret there first and focus again.
+  ed.blur();
+  ed.focus();
 }
 
 async function loadHistory() {
@@ -162,7 +253,7 @@ async function loadHistory() {
   const ul = $("history");
   ul.replaceChildren();
   for (const h of res.data.slice(0, 30)) {
-    const li = make("li", `第 ${h.version} 版 ${h.created} ${h.who || ""} ${h.summary} `);
+    const li = make("li", `第 ${h.version} 版 ${when(h.created)} ${h.who || ""} ${h.summary} `);
     if (state.me.role === "enterprise" && h.version !== state.version) {
       const b = make("button", "恢复");
       b.addEventListener("click", async () => {
@@ -175,13 +266,28 @@ async function loadHistory() {
   }
 }
 
+// Where an uploaded file goes in the material: a folder's files keep their
+// place below the folder (parts/…, img/…); single pictures go to img/.
+function placeOf(f) {
+  const rel = f.webkitRelativePath || "";
+  if (rel.includes("/")) return rel.slice(rel.indexOf("/") + 1);
+  return /\.(png|jpe?g|gif|webp|bmp)$/i.test(f.name) ? "img/" + f.name : f.name;
+}
+
 async function upload(files) {
+  const failed = [];
+  let done = 0;
   for (const f of files) {
-    const name = /\.(png|jpe?g|gif|webp|bmp)$/i.test(f.name) ? "img/" + f.name : f.name;
+    const name = placeOf(f);
+    // Hidden files (.DS_Store, .git/…) are no part of a material.
+    if (name.split("/").some((s) => s.startsWith("."))) continue;
+    setState(`正在上传 ${name}…`);
     const res = await api("PUT", `/api/materials/${state.material.id}/files/${encodeURI(name)}`, f, { "If-Match": String(state.version) });
-    if (res.ok) { state.version = res.data.version; setState(`已上传 ${name}（第 ${state.version} 版）`); }
-    else { setState(`${name}：${res.data ? res.data.message : res.status}`); return; }
+    if (res.ok) { state.version = res.data.version; done++; }
+    else failed.push(`${name}：${res.data ? res.data.message : res.status}`);
   }
+  await loadFiles(state.file);
+  setState(`已上传 ${done} 个文件（第 ${state.version} 版）` + (failed.length ? `；未上传：${failed.join("；")}` : ""));
   refresh();
 }
 
@@ -203,6 +309,15 @@ document.addEventListener("DOMContentLoaded", () => {
     if (res.ok) { text($("login-error"), ""); start(); }
     else text($("login-error"), res.data ? res.data.message : "登录失败");
   });
+  $("zip").addEventListener("click", (e) => {
+    if ($("zip").getAttribute("aria-disabled") === "true") {
+      e.preventDefault();
+      setState("有错误时不能下载全部：先按右边“检查结果”改正错误");
+    }
+  });
+  $("back").addEventListener("click", start);
+  $("conflict-load").addEventListener("click", loadLatest);
+  $("mine-close").addEventListener("click", () => { $("mine").hidden = true; });
   $("logout").addEventListener("click", async () => { await api("DELETE", "/api/session"); location.reload(); });
   $("editor").addEventListener("input", () => {
     setState("有未保存的修改");
@@ -210,7 +325,9 @@ document.addEventListener("DOMContentLoaded", () => {
     state.timer = setTimeout(save, 800);
   });
   $("file-select").addEventListener("change", async (e) => { await save(); loadText(e.target.value); });
-  $("upload").addEventListener("change", (e) => upload(e.target.files));
+  for (const id of ["upload", "upload-dir"]) {
+    $(id).addEventListener("change", (e) => { const files = [...e.target.files]; e.target.value = ""; upload(files); });
+  }
   $("import").addEventListener("change", (e) => importWord(e.target.files[0]));
   $("new-md").addEventListener("click", async () => {
     const res = await api("PUT", `/api/materials/${state.material.id}/files/material.md`, "---\ncompany:\n  name: \ncontact:\n  name: \n  phone: \"\"\nbenchmark:\n  title: \ndate: \n---\n\n# 摘要\n\n# 企业概况\n\n# 管理方法（技术）的推进实施与运行\n\n# 管理方法（技术）的实施效果\n", { "If-Match": String(state.version) });
