@@ -12,64 +12,14 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 
+use common::server::{add_user, start};
 use common::*;
 use serde_json::Value;
 
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
 const PW: &str = "correct horse 电池";
-
-fn add_user(data: &Path, login: &str, args: &[&str]) {
-    let mut child = bin()
-        .args(["serve", "--data"])
-        .arg(data)
-        .args(["user", "add", login])
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn");
-    writeln!(child.stdin.take().expect("stdin"), "{PW}").expect("password");
-    let out = child.wait_with_output().expect("wait");
-    assert!(
-        out.status.success(),
-        "user add {login}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
-fn start(data: &Path) -> (Server, String) {
-    let mut child = bin()
-        .args(["serve", "--data"])
-        .arg(data)
-        .args(["--listen", "127.0.0.1:0", "--no-system-fonts"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("spawn serve");
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().expect("stdout"))
-        .read_line(&mut line)
-        .expect("the server says where it listens");
-    let base = line
-        .trim()
-        .split_once("http://")
-        .map(|(_, a)| format!("http://{}", a.trim_end_matches('/')))
-        .unwrap_or_else(|| panic!("no address in {line:?}"));
-    (Server(child), base)
-}
 
 /// What the browser test needs, or why it is missing.
 fn missing() -> Option<String> {
@@ -135,6 +85,7 @@ fn the_writer_works_in_a_browser() {
     add_user(
         &data,
         "a",
+        PW,
         &[
             &["--role", "enterprise"][..],
             &county,
@@ -145,6 +96,7 @@ fn the_writer_works_in_a_browser() {
     add_user(
         &data,
         "b",
+        PW,
         &[
             &["--role", "enterprise"][..],
             &county,
@@ -155,9 +107,11 @@ fn the_writer_works_in_a_browser() {
     add_user(
         &data,
         "jianxi",
+        PW,
         &[&["--role", "county"][..], &county].concat(),
     );
-    let (_server, base) = start(&data);
+    let server = start(&data, &[]);
+    let base = server.base.clone();
 
     // The example as a writer has it: the material's files, without the
     // script that drew its pictures.

@@ -105,7 +105,7 @@ impl From<StoreError> for ApiError {
                 "STALE",
                 format!("材料已被修改（现在是第 {current} 版），你的修改基于旧版本，没有保存"),
             )
-            .help("重新载入最新版本，再把你的修改做一遍；两处修改都在“历史”里")
+            .help("先复制你这次的修改，重新载入最新版本，再把修改做一遍；对方保存的版本在“历史”里")
             .extra(json!({ "version": current })),
             StoreError::NotFound => ApiError::not_found(),
             StoreError::BadState { status } => ApiError::new(

@@ -170,7 +170,22 @@ impl Builds {
         let _ = std::fs::create_dir_all(&src);
         let mut sources = Sources::default();
         let mut diags: Vec<Diagnostic> = Vec::new();
-        let prepared = pipeline::prepare(&self.engine, &src, &mut sources, &mut diags);
+        let has_material = files
+            .iter()
+            .any(|(p, _)| matches!(p.as_str(), "material.yaml" | "material.yml" | "material.md"));
+        let prepared = if has_material {
+            pipeline::prepare(&self.engine, &src, &mut sources, &mut diags)
+        } else {
+            // An empty material, or files without the material itself.
+            diags.push(
+                Diagnostic::error(
+                    crate::diag::Code::FileMissing,
+                    "还没有材料文件（material.md 或 material.yaml）",
+                )
+                .help("新建 material.md，或导入 Word 稿，或上传用 shenbao init 建好的材料文件夹"),
+            );
+            None
+        };
         let lengths_json = prepared
             .as_ref()
             .map(|p| {

@@ -24,6 +24,10 @@ async function api(method, path, body, headers = {}) {
   return { status: res.status, ok: res.ok, data };
 }
 
+// A material's path in a URL: each part encoded (a `#` or `?` in a file
+// name stays part of the name), the slashes kept.
+function encodePath(p) { return p.split("/").map(encodeURIComponent).join("/"); }
+
 function show(id) {
   for (const m of ["login", "desk", "work"]) $(m).hidden = m !== id;
   $("logout").hidden = id === "login";
@@ -108,7 +112,7 @@ async function loadFiles(keep) {
 }
 
 async function loadText(path) {
-  const res = await fetch(`/api/materials/${state.material.id}/files/${encodeURI(path)}`, { credentials: "same-origin" });
+  const res = await fetch(`/api/materials/${state.material.id}/files/${encodePath(path)}`, { credentials: "same-origin" });
   const t = await res.text();
   state.file = path; state.saved = t;
   $("editor").value = t;
@@ -125,7 +129,7 @@ async function save() {
   if (t === state.saved) return;
   state.saving = true;
   setState("正在保存…");
-  const res = await api("PUT", `/api/materials/${state.material.id}/files/${encodeURI(state.file)}`, t, { "If-Match": String(state.version) });
+  const res = await api("PUT", `/api/materials/${state.material.id}/files/${encodePath(state.file)}`, t, { "If-Match": String(state.version) });
   state.saving = false;
   if (res.ok) {
     state.version = res.data.version; state.saved = t;
@@ -282,7 +286,7 @@ async function upload(files) {
     // Hidden files (.DS_Store, .git/…) are no part of a material.
     if (name.split("/").some((s) => s.startsWith("."))) continue;
     setState(`正在上传 ${name}…`);
-    const res = await api("PUT", `/api/materials/${state.material.id}/files/${encodeURI(name)}`, f, { "If-Match": String(state.version) });
+    const res = await api("PUT", `/api/materials/${state.material.id}/files/${encodePath(name)}`, f, { "If-Match": String(state.version) });
     if (res.ok) { state.version = res.data.version; done++; }
     else failed.push(`${name}：${res.data ? res.data.message : res.status}`);
   }

@@ -12,6 +12,7 @@ use std::sync::OnceLock;
 use serde::Deserialize;
 
 pub mod roundtrip;
+pub mod server;
 
 /// A4 in PDF points (B1).
 pub const A4_W: f64 = 595.276;
