@@ -1070,3 +1070,84 @@ fn backup_during_saves_and_restore() {
         body
     );
 }
+
+/// The county's table and lists (issue 21): a list of enterprises saved by
+/// Excel as GBK CSV becomes accounts; the table shows each material's
+/// 标杆名称, contact, 字数 and pages once checked; counts by status; a
+/// submission after the profile's deadline is taken and marked late.
+#[test]
+fn county_table_lists_and_deadline() {
+    let (_tmp, server) = setup();
+    let county = login(&server.base, "jianxi", PW);
+    let csv = "企业名称,联系人,电话\r\n洛阳甲公司,张三,13800000001\r\n洛阳乙公司,李四,13800000002\r\n洛阳示例精密轴承股份有限公司,王五,13800000003\r\n";
+    let (gbk, _, _) = encoding_rs::GBK.encode(csv);
+    let r = reply(
+        county
+            .agent
+            .post(format!("{}/api/enterprises.csv", server.base))
+            .header("Cookie", &county.cookie)
+            .send(&gbk[..]),
+    );
+    assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
+    let made = r.json();
+    let made = made.as_array().expect("rows");
+    assert_eq!(made.len(), 3);
+    assert_eq!(made[0]["company"], "洛阳甲公司");
+    assert_eq!(made[2]["skipped"], "已有这个企业", "{made:?}");
+    let first = login(
+        &server.base,
+        made[0]["login"].as_str().expect("login"),
+        made[0]["password"].as_str().expect("pw"),
+    );
+    assert_eq!(first.get("/api/me").json()["must_change"], true);
+    // Counts by status, only of the county's own.
+    let ov = county.get("/api/overview").json();
+    assert_eq!(ov["total"], 4, "{ov}");
+    assert_eq!(ov["counties"][0]["statuses"]["草稿"], 4, "{ov}");
+    assert_eq!(
+        reply(agent().get(format!("{}/api/overview", server.base)).call()).status,
+        401
+    );
+    // The table's columns come from the check of each material.
+    let a = login(&server.base, "a", PW);
+    let id = material_of(&a);
+    a.upload_dir(id, &root().join("examples/luoyang-bearing"));
+    county.get("/api/materials"); // starts the checks
+    let mut row = Value::Null;
+    for _ in 0..100 {
+        let list = county.get("/api/materials").json();
+        row = list
+            .as_array()
+            .expect("list")
+            .iter()
+            .find(|m| m["id"] == id)
+            .expect("row")
+            .clone();
+        if !row["title"].is_null() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    assert!(
+        row["title"]
+            .as_str()
+            .is_some_and(|t| t.starts_with("洛阳示例精密轴承股份有限公司")),
+        "{row}"
+    );
+    assert_eq!(row["contact"], "孙晓雯");
+    assert!(
+        row["lengths"].as_array().is_some_and(|l| l.len() == 5),
+        "{row}"
+    );
+    // luoyang-2023's deadline is 2023-03-29: a submission today is late.
+    let r = a.post(&format!("/api/materials/{id}/submit"), json!({}));
+    assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
+    assert_eq!(r.json()["late"], true);
+    let audit = county.get(&format!("/api/audit?material={id}")).json();
+    assert!(
+        audit[0]["reason"]
+            .as_str()
+            .is_some_and(|r| r.contains("逾期提交")),
+        "{audit}"
+    );
+}

@@ -365,22 +365,35 @@ async fn list(State(state): St, CurrentUser(user): CurrentUser) -> Result<Json<V
     let out: Vec<Value> = rows
         .iter()
         .map(|m| {
-            let counts = state
-                .builds
-                .ready(m.id, m.version)
-                .map(|b| b.checked.counts.clone());
+            let built = state.builds.ready(m.id, m.version);
+            if built.is_none() {
+                // Checked in the background, within the build slots: the
+                // next look at the list has its counts.
+                let (builds, load) = (state.builds.clone(), loader(&state, m.id, m.version));
+                let (id, v) = (m.id, m.version);
+                tokio::spawn(async move {
+                    builds.get(id, v, false, None, load).await;
+                });
+            }
+            let checked = built.as_ref().map(|b| &b.checked);
             json!({
                 "id": m.id,
                 "company": m.company,
                 "county": m.county,
                 "status": m.status,
                 "version": m.version,
-                "errors": counts.as_ref().map(|c| c.errors),
-                "warnings": counts.as_ref().map(|c| c.warnings),
+                "errors": checked.map(|c| c.counts.errors),
+                "warnings": checked.map(|c| c.counts.warnings),
+                "title": checked.and_then(|c| c.title.clone()),
+                "contact": checked.and_then(|c| c.contact.clone()),
+                "phone": checked.and_then(|c| c.phone.clone()),
+                "lengths": checked.map(|c| c.lengths.clone()),
+                "pages": built.as_ref().and_then(|b| b.pages.get("申报材料.pdf")),
                 "updated": m.updated,
                 "submitted": m.submitted,
                 "reason": m.reason,
                 "opinion": m.opinion,
+                "late": m.late,
             })
         })
         .collect();

@@ -35,6 +35,12 @@ pub struct Checked {
     pub counts: Counts,
     /// 字数 of the title and each part against its limit (V1, V2).
     pub lengths: Vec<serde_json::Value>,
+    /// What the offices' table shows of the material: 标杆名称, contact.
+    pub title: Option<String>,
+    pub contact: Option<String>,
+    pub phone: Option<String>,
+    /// The material's profile's deadline (`2023-03-29`), when it was read.
+    pub deadline: Option<String>,
 }
 
 /// A built version: every file the CLI writes, by its path in the
@@ -195,6 +201,11 @@ impl Builds {
                     .collect()
             })
             .unwrap_or_default();
+        let material = prepared.as_ref().map(|p| &p.loaded.material);
+        let title = material.map(|m| m.benchmark.title.value.trim().to_string());
+        let contact = material.map(|m| m.contact.name.value.trim().to_string());
+        let phone = material.map(|m| m.contact.phone.value.0.clone());
+        let deadline = prepared.as_ref().map(|p| p.profile.deadline.clone());
         let mut built_files = BTreeMap::new();
         let mut pages = BTreeMap::new();
         let mut folder = None;
@@ -232,6 +243,10 @@ impl Builds {
                     .count(),
             },
             lengths: lengths_json,
+            title,
+            contact,
+            phone,
+            deadline,
         };
         Arc::new(Built {
             version,
@@ -355,6 +370,10 @@ fn failed(version: i64) -> Built {
                 warnings: 0,
             },
             lengths: Vec::new(),
+            title: None,
+            contact: None,
+            phone: None,
+            deadline: None,
         },
         folder: None,
         files: BTreeMap::new(),

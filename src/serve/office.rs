@@ -37,6 +37,8 @@ pub fn routes() -> Router<Arc<AppState>> {
         .route("/api/summary.xlsx", get(summary_xlsx))
         .route("/api/summary.pdf", get(summary_pdf))
         .route("/api/password", post(password))
+        .route("/api/enterprises.csv", post(import_list))
+        .route("/api/overview", get(overview))
 }
 
 fn office(user: &User) -> Result<(), ApiError> {
@@ -76,17 +78,36 @@ async fn create(
             "企业名称和登录名都要填写，登录名不能含空格",
         ));
     }
+    let made = make_enterprise(&state, user.county.clone(), company, login.clone()).await?;
+    let (id, password) = made.ok_or_else(|| {
+        ApiError::new(
+            StatusCode::CONFLICT,
+            "EXISTS",
+            format!("登录名“{login}”已经有了"),
+        )
+    })?;
+    Ok(Json(
+        json!({ "id": id, "login": login, "password": password }),
+    ))
+}
+
+/// One enterprise account: made in its own transaction, with its one-time
+/// password (shown once). `None` when the login is taken.
+async fn make_enterprise(
+    state: &Arc<AppState>,
+    county: Option<String>,
+    company: String,
+    login: String,
+) -> Result<Option<(Option<i64>, String)>, ApiError> {
     let password = auth::token(6);
     let hash = auth::hash_password(&password).map_err(|_| ApiError::internal())?;
-    let county = user.county.clone();
-    let l2 = login.clone();
-    let made = db(&state, move |s| {
-        if s.user_by_login(&l2)?.is_some() {
+    let made = db(state, move |s| {
+        if s.user_by_login(&login)?.is_some() {
             return Ok(None);
         }
         let u = s
             .add_user(
-                &l2,
+                &login,
                 &hash,
                 Role::Enterprise,
                 county.as_deref(),
@@ -97,20 +118,116 @@ async fn create(
                 _ => rusqlite::Error::QueryReturnedNoRows,
             })?;
         s.set_must_change(u.id, true)?;
-        Ok::<_, rusqlite::Error>(Some(u))
+        Ok::<_, rusqlite::Error>(Some(u.material))
     })
     .await?
     .map_err(|_| ApiError::internal())?;
-    let u = made.ok_or_else(|| {
+    Ok(made.map(|m| (m, password)))
+}
+
+/// A list of enterprises (CSV as Excel or WPS saves it: UTF-8 with or
+/// without BOM, or GBK; columns 企业名称, 联系人, 电话; a header row is
+/// recognised) becomes accounts, each with a one-time password. Logins are
+/// made from the county's account (`jianxi-001`, …).
+async fn import_list(
+    State(state): St,
+    CurrentUser(user): CurrentUser,
+    body: axum::body::Bytes,
+) -> Result<Json<Value>, ApiError> {
+    county_only(&user)?;
+    let text = decode_csv(&body).ok_or_else(|| {
         ApiError::new(
-            StatusCode::CONFLICT,
-            "EXISTS",
-            format!("登录名“{login}”已经有了"),
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "IN-ENCODING",
+            "读不懂这个文件：请在 Excel 或 WPS 里另存为 CSV（逗号分隔）",
         )
     })?;
-    Ok(Json(
-        json!({ "id": u.material, "login": u.login, "password": password }),
-    ))
+    let mut rows = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        let cells: Vec<String> = line
+            .split([',', '，', '\t'])
+            .map(|c| c.trim().trim_matches('"').trim().to_string())
+            .collect();
+        let company = cells.first().cloned().unwrap_or_default();
+        if company.is_empty() || (n == 0 && company.contains("企业名称")) {
+            continue;
+        }
+        rows.push((
+            n + 1,
+            company,
+            cells.get(1).cloned().unwrap_or_default(),
+            cells.get(2).cloned().unwrap_or_default(),
+        ));
+    }
+    if rows.is_empty() {
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "IN-EMPTY",
+            "文件里没有企业",
+        )
+        .help("每行一个企业：企业名称,联系人,电话"));
+    }
+    let existing = {
+        let u = user.clone();
+        db(&state, move |s| s.visible(&u))
+            .await?
+            .map_err(|_| ApiError::internal())?
+    };
+    let mut out = Vec::new();
+    let mut k = existing.len();
+    for (line, company, contact, phone) in rows {
+        if existing.iter().any(|m| m.company == company) {
+            out.push(json!({ "line": line, "company": company, "skipped": "已有这个企业" }));
+            continue;
+        }
+        // The next free login of the county's series.
+        let made = loop {
+            k += 1;
+            let login = format!("{}-{k:03}", user.login);
+            if let Some((id, password)) =
+                make_enterprise(&state, user.county.clone(), company.clone(), login.clone()).await?
+            {
+                break json!({ "line": line, "company": company, "contact": contact, "phone": phone, "id": id, "login": login, "password": password });
+            }
+        };
+        out.push(made);
+    }
+    Ok(Json(json!(out)))
+}
+
+/// CSV bytes as text: UTF-8 (BOM or not), else GBK (Excel's default on a
+/// Chinese Windows).
+fn decode_csv(bytes: &[u8]) -> Option<String> {
+    let b = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes);
+    if let Ok(s) = std::str::from_utf8(b) {
+        return Some(s.to_string());
+    }
+    let (s, _, bad) = encoding_rs::GBK.decode(b);
+    (!bad).then(|| s.into_owned())
+}
+
+/// Counts by status and county, for the offices' first page.
+async fn overview(
+    State(state): St,
+    CurrentUser(user): CurrentUser,
+) -> Result<Json<Value>, ApiError> {
+    office(&user)?;
+    let u = user.clone();
+    let rows = db(&state, move |s| s.visible(&u))
+        .await?
+        .map_err(|_| ApiError::internal())?;
+    let mut by: BTreeMap<String, BTreeMap<String, usize>> = BTreeMap::new();
+    for m in &rows {
+        *by.entry(m.county.clone().unwrap_or_default())
+            .or_default()
+            .entry(m.status.clone())
+            .or_default() += 1;
+    }
+    let counties: Vec<Value> = by
+        .iter()
+        .map(|(c, s)| json!({ "county": c, "statuses": s, "total": s.values().sum::<usize>() }))
+        .collect();
+    Ok(Json(json!({ "total": rows.len(), "counties": counties })))
 }
 
 #[derive(Deserialize)]
@@ -179,9 +296,17 @@ async fn submit(
         .help("按检查结果改正后再提交")
         .extra(json!({ "diagnostics": errors })));
     }
+    // After the profile's deadline a submission is still taken, and marked.
+    let today = iso_today(super::storage::unix_now());
+    let late = checked
+        .checked
+        .deadline
+        .as_ref()
+        .filter(|d| today.as_str() > d.as_str())
+        .map(|d| format!("逾期提交（截止日期 {d}）"));
     let uid = user.id;
     let row = db(&state, move |s| {
-        s.transition(id, uid, &["草稿", "退回"], "已提交", None, None)
+        s.transition(id, uid, &["草稿", "退回"], "已提交", late.as_deref(), None)
     })
     .await??;
     Ok(Json(entry(&row)))
@@ -248,6 +373,13 @@ async fn recommend(
     Ok(Json(entry(&row)))
 }
 
+/// `2023-03-25` for Unix seconds (UTC+8), to compare with a deadline.
+fn iso_today(secs: i64) -> String {
+    let t = ::time::OffsetDateTime::from_unix_timestamp(secs + 8 * 3600)
+        .unwrap_or(::time::OffsetDateTime::UNIX_EPOCH);
+    format!("{:04}-{:02}-{:02}", t.year(), u8::from(t.month()), t.day())
+}
+
 /// `2023年3月25日` for Unix seconds (UTC+8, the offices' time).
 fn chinese_date(secs: i64) -> String {
     let t = ::time::OffsetDateTime::from_unix_timestamp(secs + 8 * 3600)
@@ -259,6 +391,7 @@ fn entry(m: &MaterialRow) -> Value {
     json!({
         "id": m.id, "company": m.company, "county": m.county, "status": m.status,
         "version": m.version, "submitted": m.submitted, "reason": m.reason, "opinion": m.opinion,
+        "late": m.late,
     })
 }
 

@@ -71,6 +71,8 @@ pub struct MaterialRow {
     /// The county's 推荐意见 and its date, once recommended.
     pub opinion: Option<String>,
     pub opinion_date: Option<String>,
+    /// Submitted after the profile's deadline (possible, but marked).
+    pub late: bool,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -147,7 +149,8 @@ CREATE TABLE IF NOT EXISTS materials(
   submitted INTEGER,
   reason TEXT,
   opinion TEXT,
-  opinion_date TEXT
+  opinion_date TEXT,
+  late INTEGER NOT NULL DEFAULT 0
 );
 CREATE TABLE IF NOT EXISTS audit(
   id INTEGER PRIMARY KEY,
@@ -361,7 +364,7 @@ impl Store {
     pub fn material(&self, id: i64) -> Result<Option<MaterialRow>, rusqlite::Error> {
         self.conn
             .query_row(
-                "SELECT id, company, county, status, version, updated, submitted, reason, opinion, opinion_date
+                "SELECT id, company, county, status, version, updated, submitted, reason, opinion, opinion_date, late
                  FROM materials WHERE id = ?1",
                 [id],
                 |r| {
@@ -376,6 +379,7 @@ impl Store {
                         reason: r.get(7)?,
                         opinion: r.get(8)?,
                         opinion_date: r.get(9)?,
+                        late: r.get::<_, i64>(10)? != 0,
                     })
                 },
             )
@@ -570,9 +574,10 @@ impl Store {
             submitted.unwrap_or(version)
         };
         match to {
+            // A reason given with a submission says it is late.
             "已提交" => tx.execute(
-                "UPDATE materials SET status = ?1, submitted = ?2, updated = ?3 WHERE id = ?4",
-                params![to, version, now, material],
+                "UPDATE materials SET status = ?1, submitted = ?2, updated = ?3, late = ?4 WHERE id = ?5",
+                params![to, version, now, reason.is_some() as i64, material],
             )?,
             "退回" => tx.execute(
                 "UPDATE materials SET status = ?1, submitted = NULL, reason = ?2, updated = ?3 WHERE id = ?4",

@@ -59,21 +59,104 @@ async function start() {
   }
 }
 
-function showDesk(rows) {
+const DESK_COLUMNS = [
+  (r) => r.company,
+  (r) => r.title,
+  (r) => r.contact,
+  (r) => r.status + (r.late ? "（逾期）" : ""),
+  (r) => (r.errors == null ? "未检查" : r.errors),
+  (r) => (r.errors == null ? "" : r.warnings),
+  (r) => (r.lengths || []).filter((l) => l.key !== "benchmark.title").map((l) => l.count).join(" / "),
+  (r) => r.pages,
+  (r) => when(r.updated),
+];
+
+async function showDesk(rows) {
   show("desk");
+  state.desk = rows;
+  $("county-tools").hidden = state.me.role !== "county";
+  $("summary-xlsx").hidden = state.me.role !== "county";
+  drawDesk();
+  const ov = await api("GET", "/api/overview");
+  if (ov.ok) {
+    const parts = ov.data.counties.map((c) => `${c.county}：` + Object.entries(c.statuses).map(([k, v]) => `${k} ${v}`).join("，"));
+    text($("overview"), `共 ${ov.data.total} 份材料。` + parts.join("；"));
+  }
+  const audit = await api("GET", "/api/audit");
+  const ul = $("audit");
+  ul.replaceChildren();
+  for (const a of (audit.ok ? audit.data : []).slice(-50).reverse()) {
+    ul.append(make("li", `${when(a.when)} ${a.who || ""}：${a.company} 第 ${a.version} 版 ${a.from} → ${a.to}${a.reason ? "（" + a.reason + "）" : ""}`));
+  }
+  // Materials not checked yet are being checked: look again shortly.
+  if (rows.some((r) => r.errors == null) && !state.deskTimer) {
+    state.deskTimer = setTimeout(async () => {
+      state.deskTimer = null;
+      if (!$("desk").hidden) {
+        const list = await api("GET", "/api/materials");
+        if (list.ok) showDesk(list.data);
+      }
+    }, 1500);
+  }
+}
+
+function drawDesk() {
   const body = $("desk-table").querySelector("tbody");
   body.replaceChildren();
+  const filter = $("status-filter").value;
+  let rows = state.desk.filter((r) => !filter || r.status === filter);
+  if (state.sortBy != null) {
+    const f = DESK_COLUMNS[state.sortBy];
+    rows = [...rows].sort((a, b) => String(f(a) ?? "").localeCompare(String(f(b) ?? ""), "zh", { numeric: true }));
+  }
   for (const r of rows) {
     const tr = document.createElement("tr");
-    const unchecked = r.errors == null;
-    for (const v of [r.company, r.county, r.status, r.version]) tr.append(make("td", v));
-    tr.append(make("td", unchecked ? "未检查" : r.errors, unchecked ? "muted" : r.errors > 0 ? "bad" : ""));
-    tr.append(make("td", unchecked ? "" : r.warnings), make("td", when(r.updated)));
+    DESK_COLUMNS.forEach((f, i) => {
+      const v = f(r);
+      let cls = "";
+      if (i === 4) cls = r.errors == null ? "muted" : r.errors > 0 ? "bad" : "";
+      if (i === 6 && (r.lengths || []).some((l) => l.count > l.limit)) cls = "bad";
+      tr.append(make("td", v, cls));
+    });
     tr.tabIndex = 0;
     tr.addEventListener("click", () => openMaterial(r));
     tr.addEventListener("keydown", (e) => { if (e.key === "Enter") openMaterial(r); });
     body.append(tr);
   }
+}
+
+function showMade(rows) {
+  const t = $("made");
+  t.hidden = false;
+  const body = t.querySelector("tbody");
+  for (const r of rows) {
+    const tr = document.createElement("tr");
+    tr.append(make("td", r.company), make("td", r.login || r.skipped || ""), make("td", r.password || ""));
+    body.append(tr);
+  }
+}
+
+function showReview(m) {
+  const role = state.me.role;
+  $("review").hidden = false;
+  const late = m.late ? "（逾期提交）" : "";
+  const why = m.status === "退回" && m.reason ? `：${m.reason}` : "";
+  text($("status-line"), `状态：${m.status}${late}${why}`);
+  $("submit-btn").hidden = !(role === "enterprise" && (m.status === "草稿" || m.status === "退回"));
+  const deciding = role === "county" && m.status === "已提交";
+  for (const id of ["review-text", "return-btn", "recommend-btn"]) $(id).hidden = !deciding;
+}
+
+async function decide(action) {
+  const m = state.material;
+  const t = $("review-text").value.trim();
+  const body = action === "return" ? { reason: t } : { text: t };
+  const res = await api("POST", `/api/materials/${m.id}/${action}`, body);
+  if (!res.ok) { setState(res.data ? res.data.message : "没有成功"); return; }
+  state.material = { ...m, ...res.data };
+  showReview(state.material);
+  setState(action === "return" ? "已退回，企业会看到原因" : "已推荐，推荐意见已印进申报表");
+  refresh();
 }
 
 async function openMaterial(m) {
@@ -83,10 +166,12 @@ async function openMaterial(m) {
   show("work");
   text($("company"), m.company);
   const readOnly = state.me.role !== "enterprise";
-  $("editor").readOnly = readOnly;
+  // A submitted material is frozen until the county returns it.
+  $("editor").readOnly = readOnly || !["草稿", "退回"].includes(m.status);
   // The offices come from their list and go back to it.
   $("back").hidden = !readOnly;
   for (const id of ["new-md", "upload", "upload-dir", "import"]) $(id).closest("label, button").hidden = readOnly;
+  showReview(m);
   $("zip").href = `/api/materials/${m.id}/download/all.zip`;
   $("source").href = `/api/materials/${m.id}/download/material.zip`;
   await loadFiles();
@@ -307,6 +392,30 @@ async function importWord(file) {
 }
 
 document.addEventListener("DOMContentLoaded", () => {
+  $("status-filter").addEventListener("change", drawDesk);
+  $("desk-table").querySelectorAll("th").forEach((th, i) => th.addEventListener("click", () => { state.sortBy = i; drawDesk(); }));
+  $("new-create").addEventListener("click", async () => {
+    const res = await api("POST", "/api/materials", { company: $("new-company").value, login: $("new-login").value });
+    text($("county-message"), res.ok ? "" : (res.data ? res.data.message : "没有成功"));
+    if (res.ok) { showMade([{ company: $("new-company").value, ...res.data }]); const list = await api("GET", "/api/materials"); showDesk(list.data); }
+  });
+  $("csv").addEventListener("change", async (e) => {
+    const res = await api("POST", "/api/enterprises.csv", e.target.files[0]);
+    text($("county-message"), res.ok ? "" : (res.data ? res.data.message : "没有成功"));
+    if (res.ok) { showMade(res.data); const list = await api("GET", "/api/materials"); showDesk(list.data); }
+  });
+  $("submit-btn").addEventListener("click", async () => {
+    await save();
+    const m = state.material;
+    const res = await api("POST", `/api/materials/${m.id}/submit`, {});
+    if (!res.ok) { setState(res.data ? res.data.message : "提交失败"); return; }
+    state.material = { ...m, ...res.data };
+    showReview(state.material);
+    $("editor").readOnly = true;
+    setState(res.data.late ? "已提交（晚于截止日期，已标明）" : "已提交，材料已冻结，等待县区审核");
+  });
+  $("return-btn").addEventListener("click", () => decide("return"));
+  $("recommend-btn").addEventListener("click", () => decide("recommend"));
   $("login-form").addEventListener("submit", async (e) => {
     e.preventDefault();
     const res = await api("POST", "/api/session", { user: $("login-user").value, password: $("login-password").value });
@@ -322,7 +431,12 @@ document.addEventListener("DOMContentLoaded", () => {
   $("back").addEventListener("click", start);
   $("conflict-load").addEventListener("click", loadLatest);
   $("mine-close").addEventListener("click", () => { $("mine").hidden = true; });
-  $("logout").addEventListener("click", async () => { await api("DELETE", "/api/session"); location.reload(); });
+  $("logout").addEventListener("click", async () => {
+    if (!state.conflict && !$("editor").readOnly) await save();
+    state.leaving = true;
+    await api("DELETE", "/api/session");
+    location.reload();
+  });
   $("editor").addEventListener("input", () => {
     setState("有未保存的修改");
     clearTimeout(state.timer);
@@ -337,6 +451,10 @@ document.addEventListener("DOMContentLoaded", () => {
     const res = await api("PUT", `/api/materials/${state.material.id}/files/material.md`, "---\ncompany:\n  name: \ncontact:\n  name: \n  phone: \"\"\nbenchmark:\n  title: \ndate: \n---\n\n# 摘要\n\n# 企业概况\n\n# 管理方法（技术）的推进实施与运行\n\n# 管理方法（技术）的实施效果\n", { "If-Match": String(state.version) });
     if (res.ok) { state.version = res.data.version; await loadFiles("material.md"); refresh(); }
   });
-  window.addEventListener("beforeunload", (e) => { if ($("editor").value !== state.saved) e.preventDefault(); });
+  // Warn before leaving with typing not yet saved (not when logging out,
+  // which saves first, nor with no file open).
+  window.addEventListener("beforeunload", (e) => {
+    if (!state.leaving && state.file && $("editor").value !== state.saved) e.preventDefault();
+  });
   start();
 });
