@@ -5,7 +5,7 @@
 
 use std::fmt::Write;
 
-use super::fields::{self, Fields};
+use super::fields::Fields;
 use super::structure::Block;
 use super::word::{Doc, Piece, Vert};
 use crate::material::PartKind;
@@ -292,7 +292,6 @@ fn front_matter(f: &Fields, source: &str) -> String {
         }
     }
     let _ = writeln!(s, "---");
-    let _ = fields::REQUIRED;
     s
 }
 

@@ -667,7 +667,6 @@ impl<'p> Reader<'p> {
             .find(|d| local(*d) == "extent")
             .and_then(|d| attr(d, "cx"))
             .and_then(|v| v.parse::<i64>().ok());
-        let mut found_picture = false;
         for d in g.descendants().filter(|d| d.is_element()) {
             match local(d) {
                 "blip" | "imagedata" if !d.ancestors().any(|a| local(a) == "txbxContent") => {
@@ -677,7 +676,6 @@ impl<'p> Reader<'p> {
                         && let Some(piece) = self.picture(id, width)
                     {
                         para.pieces.push(piece);
-                        found_picture = true;
                     }
                 }
                 "graphicData" => {
@@ -716,7 +714,6 @@ impl<'p> Reader<'p> {
                 _ => {}
             }
         }
-        let _ = found_picture;
     }
 
     /// A picture by relationship id, stored once however often it is shown.

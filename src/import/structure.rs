@@ -729,7 +729,7 @@ fn blocks(items: &[&Item], lead: Option<String>, ctx: &mut Ctx) -> Vec<Block> {
                         let Some(Item::Para(fig)) = items.get(i + 1) else {
                             unreachable!()
                         };
-                        figures(fig, &mut out, ctx);
+                        figures(fig, &mut out);
                         if let Some(Block::Figure {
                             caption: slot @ None,
                             ..
@@ -757,7 +757,7 @@ fn blocks(items: &[&Item], lead: Option<String>, ctx: &mut Ctx) -> Vec<Block> {
                         ctx.note(Kind::ImageInText, p, None);
                         push_para(p, text, &mut out);
                     }
-                    figures(p, &mut out, ctx);
+                    figures(p, &mut out);
                 } else {
                     push_para(p, trim(p.pieces.clone()), &mut out);
                 }
@@ -797,17 +797,15 @@ fn push_para(p: &Para, pieces: Vec<Piece>, out: &mut Vec<Block>) {
 
 /// The pictures of a paragraph, each a figure; a lost one leaves its
 /// caption to be kept as text.
-fn figures(p: &Para, out: &mut Vec<Block>, ctx: &mut Ctx) {
+fn figures(p: &Para, out: &mut Vec<Block>) {
+    // A lost picture (a chart, an EMF) was reported where it was read; its
+    // caption stays as a paragraph.
     for piece in &p.pieces {
-        match piece {
-            Piece::Image(i) => out.push(Block::Figure {
+        if let Piece::Image(i) = piece {
+            out.push(Block::Figure {
                 image: *i,
                 caption: None,
-            }),
-            Piece::Lost(_) => {
-                let _ = &ctx;
-            }
-            _ => {}
+            });
         }
     }
 }
