@@ -12,8 +12,14 @@ use shenbao::serve::{self, ServeConfig, admin, storage::Role};
 #[derive(Args)]
 pub struct ServeArgs {
     /// 数据文件夹：数据库和材料都在这里（第一次启动时自动创建）
-    #[arg(long, value_name = "DIR")]
-    data: PathBuf,
+    #[arg(long, value_name = "DIR", required_unless_present = "local")]
+    data: Option<PathBuf>,
+    /// 只给本机的一个写作者用：直接编辑这个材料文件夹，不要账号，打开浏览器
+    #[arg(long, value_name = "FOLDER", conflicts_with = "data")]
+    local: Option<PathBuf>,
+    /// 与 --local 同用：不自动打开浏览器（只打印地址）
+    #[arg(long = "no-browser")]
+    no_browser: bool,
     /// 监听的地址和端口
     #[arg(long, default_value = "127.0.0.1:8080")]
     listen: SocketAddr,
@@ -92,13 +98,18 @@ fn password_from_stdin() -> Result<String, String> {
 }
 
 pub fn run(args: ServeArgs) -> ExitCode {
+    let data = args
+        .data
+        .clone()
+        .or_else(|| args.local.as_ref().map(|f| f.join(".shenbao")))
+        .unwrap_or_default();
     let result = match args.admin {
-        Some(Admin::User { cmd }) => user(&args.data, cmd),
-        Some(Admin::Data(Data::Backup { file })) => admin::backup(&args.data, &file).map(|()| {
+        Some(Admin::User { cmd }) => user(&data, cmd),
+        Some(Admin::Data(Data::Backup { file })) => admin::backup(&data, &file).map(|()| {
             println!("已备份到 {}", file.display());
         }),
-        Some(Admin::Data(Data::Restore { file })) => admin::restore(&args.data, &file).map(|()| {
-            println!("已从 {} 恢复到 {}", file.display(), args.data.display());
+        Some(Admin::Data(Data::Restore { file })) => admin::restore(&data, &file).map(|()| {
+            println!("已从 {} 恢复到 {}", file.display(), data.display());
         }),
         None => {
             let _ = tracing_subscriber::fmt()
@@ -106,7 +117,9 @@ pub fn run(args: ServeArgs) -> ExitCode {
                 .with_max_level(tracing::Level::INFO)
                 .with_ansi(false)
                 .try_init();
-            let mut config = ServeConfig::new(args.data, args.listen);
+            let mut config = ServeConfig::new(data, args.listen);
+            config.local = args.local;
+            config.open_browser = !args.no_browser;
             config.secure = args.secure_cookies;
             config.max_file = args.max_file_mb << 20;
             config.max_material = args.max_material_mb << 20;

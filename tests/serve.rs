@@ -1151,3 +1151,160 @@ fn county_table_lists_and_deadline() {
         "{audit}"
     );
 }
+
+/// `serve --local FOLDER` (issue 20): one writer, no accounts, loopback
+/// only; the printed link signs the browser in; every save is written back
+/// into the folder, which the CLI then builds; an edit made in the folder
+/// while the server was stopped becomes a version at the next start.
+#[test]
+fn local_folder_edited_in_place() {
+    use std::io::BufRead;
+    let tmp = tempfile::tempdir().expect("tmp");
+    let folder = tmp.path().join("我的材料");
+    for (rel, bytes) in walk(&root().join("examples/luoyang-bearing")) {
+        let p = folder.join(&rel);
+        std::fs::create_dir_all(p.parent().expect("dir")).expect("mkdir");
+        std::fs::write(p, bytes).expect("write");
+    }
+    let err = stderr(&must_fail(
+        bin().args(["serve", "--local"]).arg(&folder).args([
+            "--listen",
+            "0.0.0.0:0",
+            "--no-browser",
+        ]),
+    ));
+    assert!(err.contains("127.0.0.1"), "{err}");
+    let open = |folder: &Path| {
+        let mut child = bin()
+            .args(["serve", "--local"])
+            .arg(folder)
+            .args([
+                "--listen",
+                "127.0.0.1:0",
+                "--no-browser",
+                "--no-system-fonts",
+            ])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("spawn");
+        let mut lines = std::io::BufReader::new(child.stdout.take().expect("stdout")).lines();
+        let _started = lines.next().expect("line").expect("line");
+        let link = lines.next().expect("line").expect("line");
+        let url = link
+            .split_once("http://")
+            .map(|(_, u)| format!("http://{u}"))
+            .expect("a link");
+        (child, url)
+    };
+    let (mut child, url) = open(&folder);
+    let base = url.split("/open").next().expect("base").to_string();
+    let no_redirects: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .max_redirects(0)
+        .build()
+        .into();
+    assert_eq!(
+        reply(no_redirects.get(format!("{base}/open?token=wrong")).call()).status,
+        404
+    );
+    let r = reply(no_redirects.get(&url).call());
+    assert_eq!(r.status, 303);
+    let cookie = r
+        .header("set-cookie")
+        .expect("cookie")
+        .split(';')
+        .next()
+        .expect("c")
+        .to_string();
+    let me = Client {
+        agent: agent(),
+        base: base.clone(),
+        cookie,
+    };
+    assert_eq!(
+        reply(agent().get(format!("{base}/api/materials")).call()).status,
+        401
+    );
+    let id = material_of(&me);
+    let files = me.get(&format!("/api/materials/{id}/files")).json();
+    assert_eq!(files["version"], 1, "the folder was read in: {files}");
+    let v = 1;
+    let yaml = std::fs::read_to_string(folder.join("material.yaml")).expect("yaml");
+    let edited = yaml.replace("honors: 9", "honors: 10");
+    let r = me.put(
+        &format!("/api/materials/{id}/files/material.yaml"),
+        v,
+        edited.as_bytes(),
+    );
+    assert_eq!(r.status, 200);
+    assert_eq!(
+        std::fs::read_to_string(folder.join("material.yaml")).expect("yaml"),
+        edited,
+        "written back"
+    );
+    let r = me.put(
+        &format!("/api/materials/{id}/files/img/new.png"),
+        2,
+        &std::fs::read(
+            folder
+                .join("img")
+                .read_dir()
+                .expect("img")
+                .flatten()
+                .find(|e| e.path().extension().is_some_and(|x| x == "png"))
+                .expect("png")
+                .path(),
+        )
+        .expect("png"),
+    );
+    assert_eq!(r.status, 200);
+    assert!(folder.join("img/new.png").is_file());
+    let r = reply(
+        me.agent
+            .post(format!("{base}/api/materials/{id}/restore"))
+            .header("Cookie", &me.cookie)
+            .send_json(json!({"version": 1})),
+    );
+    assert_eq!(r.status, 200);
+    assert_eq!(
+        std::fs::read_to_string(folder.join("material.yaml")).expect("yaml"),
+        yaml
+    );
+    assert!(
+        !folder.join("img/new.png").exists(),
+        "a file the version does not have is removed"
+    );
+    let _ = child.kill();
+    let _ = child.wait();
+    // Edited in a text editor while the server was stopped.
+    std::fs::write(folder.join("material.yaml"), &edited).expect("edit");
+    let (mut child, url) = open(&folder);
+    let r = reply(no_redirects.get(&url).call());
+    let cookie = r
+        .header("set-cookie")
+        .expect("cookie")
+        .split(';')
+        .next()
+        .expect("c")
+        .to_string();
+    let me = Client {
+        agent: agent(),
+        base: url.split("/open").next().expect("b").to_string(),
+        cookie,
+    };
+    let history = me.get(&format!("/api/materials/{id}/history")).json();
+    assert_eq!(history[0]["summary"], "从文件夹读入", "{history}");
+    assert_eq!(
+        me.get(&format!("/api/materials/{id}/files/material.yaml"))
+            .body,
+        edited.as_bytes()
+    );
+    let _ = child.kill();
+    let _ = child.wait();
+    // The folder still builds with the CLI (the server's own files hidden).
+    must_succeed(&mut build_cmd(
+        &folder.join("material.yaml"),
+        &tmp.path().join("out"),
+    ));
+}

@@ -599,6 +599,7 @@ async fn put_file(
         )
     })
     .await??;
+    mirrored(&state, id, version).await?;
     Ok(Json(json!({ "version": version })))
 }
 
@@ -625,7 +626,35 @@ async fn delete_file(
         s.commit(id, base, &[(path, None)], Some(uid), &summary)
     })
     .await??;
+    mirrored(&state, id, version).await?;
     Ok(Json(json!({ "version": version })))
+}
+
+/// In `--local`, a saved version is written back into the writer's folder.
+async fn mirrored(state: &Arc<AppState>, id: i64, version: i64) -> Result<(), ApiError> {
+    let Some(local) = &state.local else {
+        return Ok(());
+    };
+    if local.material != id {
+        return Ok(());
+    }
+    let before = tokio::task::spawn_blocking(loader(state, id, version - 1));
+    let after = tokio::task::spawn_blocking(loader(state, id, version));
+    let (before, after) = (
+        before.await.map_err(|_| ApiError::internal())?,
+        after.await.map_err(|_| ApiError::internal())?,
+    );
+    let folder = local.folder.clone();
+    tokio::task::spawn_blocking(move || super::local::mirror(&folder, &before, &after))
+        .await
+        .map_err(|_| ApiError::internal())?
+        .map_err(|e| {
+            ApiError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "OUT",
+                format!("已保存为第 {version} 版，但写回材料文件夹失败：{e}"),
+            )
+        })
 }
 
 /// The county's 推荐意见 for a build of `version`: only the recommended,
@@ -926,6 +955,7 @@ async fn restore(
         s.restore(id, base, body.version, Some(uid))
     })
     .await??;
+    mirrored(&state, id, version).await?;
     Ok(Json(json!({ "version": version })))
 }
 
@@ -987,6 +1017,7 @@ async fn import_docx(
         s.commit(id, base, &changes, Some(uid), "导入 Word 稿")
     })
     .await??;
+    mirrored(&state, id, version).await?;
     Ok(Json(json!({
         "version": version,
         "report": imported.report,

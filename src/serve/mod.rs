@@ -16,6 +16,7 @@ pub mod admin;
 mod api;
 pub mod auth;
 pub mod builds;
+pub mod local;
 mod office;
 mod pages;
 pub mod storage;
@@ -44,6 +45,10 @@ pub struct ServeConfig {
     pub build_deadline: std::time::Duration,
     pub font_paths: Vec<PathBuf>,
     pub system_fonts: bool,
+    /// `--local FOLDER`: one writer, the folder edited in place.
+    pub local: Option<PathBuf>,
+    /// Open the browser at the sign-in link (`--local`).
+    pub open_browser: bool,
 }
 
 impl ServeConfig {
@@ -58,6 +63,8 @@ impl ServeConfig {
             build_deadline: std::time::Duration::from_secs(120),
             font_paths: Vec::new(),
             system_fonts: true,
+            local: None,
+            open_browser: false,
         }
     }
 }
@@ -67,6 +74,8 @@ pub struct AppState {
     builds: Arc<builds::Builds>,
     limiter: auth::Limiter,
     config: ServeConfig,
+    /// The one writer of `--local`, and their folder.
+    local: Option<local::Local>,
 }
 
 /// Opens (or creates) the data folder: the database and the build area.
@@ -77,8 +86,19 @@ pub fn open_store(data: &Path) -> Result<storage::Store, String> {
 }
 
 /// Runs the server until it is stopped (Ctrl-C or SIGTERM).
-pub fn run(config: ServeConfig) -> Result<(), String> {
-    let store = open_store(&config.data)?;
+pub fn run(mut config: ServeConfig) -> Result<(), String> {
+    let (store, local) = match &config.local {
+        Some(folder) => {
+            // One writer's own machine: never reachable from the network.
+            if !config.listen.ip().is_loopback() {
+                return Err("--local 只在本机（127.0.0.1）上打开".into());
+            }
+            let (store, local) = local::open(folder, config.max_file)?;
+            config.data = folder.join(".shenbao");
+            (store, Some(local))
+        }
+        None => (open_store(&config.data)?, None),
+    };
     let work = config.data.join("work");
     // Builds of an earlier run that was killed: nothing in them is needed.
     let _ = std::fs::remove_dir_all(&work);
@@ -106,6 +126,7 @@ pub fn run(config: ServeConfig) -> Result<(), String> {
         )),
         limiter: auth::Limiter::new(),
         config: config.clone(),
+        local,
     });
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -118,8 +139,15 @@ pub fn run(config: ServeConfig) -> Result<(), String> {
         let addr = listener.local_addr().map_err(|e| e.to_string())?;
         // The one line a wrapper (or a test) reads to find the port.
         println!("shenbao serve 已启动：http://{addr}/");
+        if let Some(l) = &state.local {
+            let url = format!("http://{addr}/open?token={}", l.token);
+            println!("在浏览器里打开：{url}");
+            if config.open_browser {
+                local::open_browser(&url);
+            }
+        }
         tracing::info!(%addr, "listening");
-        let app = api::router(state);
+        let app = api::router(state.clone());
         axum::serve(
             listener,
             app.into_make_service_with_connect_info::<SocketAddr>(),

@@ -18,6 +18,7 @@ const STYLE: &str = include_str!("../../templates/serve/app.css");
 
 pub fn routes() -> Router<Arc<AppState>> {
     Router::new()
+        .route("/open", get(open_local))
         .route(
             "/",
             get(|| async { page(INDEX, "text/html; charset=utf-8") }),
@@ -52,5 +53,50 @@ fn page(body: &'static str, mime: &'static str) -> Response {
         HeaderValue::from_static("no-referrer"),
     );
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    res
+}
+
+#[derive(serde::Deserialize)]
+struct OpenQuery {
+    token: String,
+}
+
+/// `--local`: the link the server printed (and opened) signs the browser in
+/// as the one writer, then shows the workspace. Anywhere else: 404.
+async fn open_local(
+    axum::extract::State(state): axum::extract::State<Arc<AppState>>,
+    axum::extract::Query(q): axum::extract::Query<OpenQuery>,
+) -> Response {
+    let Some(local) = &state.local else {
+        return axum::http::StatusCode::NOT_FOUND.into_response();
+    };
+    // Compared in constant time: the token is the only key to this door.
+    let same = q.token.len() == local.token.len()
+        && q.token
+            .bytes()
+            .zip(local.token.bytes())
+            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+            == 0;
+    if !same {
+        return axum::http::StatusCode::NOT_FOUND.into_response();
+    }
+    let token = super::auth::token(32);
+    let sha = super::storage::sha256_hex(token.as_bytes());
+    let user = local.user;
+    let stored = {
+        let store = state.store.lock().expect("poisoned");
+        store.add_session(
+            &sha,
+            user,
+            super::storage::unix_now() + super::auth::SESSION_SECS,
+        )
+    };
+    if stored.is_err() {
+        return axum::http::StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    }
+    let mut res = axum::response::Redirect::to("/").into_response();
+    if let Ok(v) = HeaderValue::from_str(&super::auth::set_cookie(&token, false)) {
+        res.headers_mut().insert(header::SET_COOKIE, v);
+    }
     res
 }
