@@ -1308,3 +1308,79 @@ fn local_folder_edited_in_place() {
         &tmp.path().join("out"),
     ));
 }
+
+/// SIGKILL in the middle of status changes (issue 21): after a restart the
+/// status is the `to` of the last audit entry — never between — and every
+/// acknowledged change is in the log.
+#[test]
+fn status_and_audit_agree_after_sigkill() {
+    let (_tmp, mut server) = setup();
+    let a = login(&server.base, "a", PW);
+    let county = login(&server.base, "jianxi", PW);
+    let id = material_of(&a);
+    a.upload_dir(id, &root().join("examples/luoyang-bearing"));
+    let flipper = std::thread::spawn({
+        let (a, county) = (
+            Client {
+                agent: agent(),
+                base: a.base.clone(),
+                cookie: a.cookie.clone(),
+            },
+            Client {
+                agent: agent(),
+                base: county.base.clone(),
+                cookie: county.cookie.clone(),
+            },
+        );
+        move || {
+            let mut acked = 0;
+            for i in 0..400 {
+                let r = if i % 2 == 0 {
+                    a.post(&format!("/api/materials/{id}/submit"), json!({}))
+                } else {
+                    county.post(
+                        &format!("/api/materials/{id}/return"),
+                        json!({"reason": format!("第 {i} 次退回")}),
+                    )
+                };
+                if r.status != 200 {
+                    break;
+                }
+                acked += 1;
+            }
+            acked
+        }
+    });
+    std::thread::sleep(std::time::Duration::from_millis(600));
+    server.child.kill().expect("SIGKILL");
+    let _ = server.child.wait();
+    let acked = flipper.join().expect("flipper");
+    assert!(acked > 2, "some changes were acknowledged: {acked}");
+    let again = common::server::start(&server.data, &[]);
+    let county = login(&again.base, "jianxi", PW);
+    let audit = county.get(&format!("/api/audit?material={id}")).json();
+    let audit = audit.as_array().expect("audit");
+    assert!(
+        audit.len() >= acked,
+        "{} entries for {acked} acknowledged changes",
+        audit.len()
+    );
+    let status = county
+        .get("/api/materials")
+        .json()
+        .as_array()
+        .expect("list")
+        .iter()
+        .find(|m| m["id"] == id)
+        .expect("row")["status"]
+        .clone();
+    assert_eq!(
+        status,
+        audit.last().expect("one")["to"],
+        "status and log agree"
+    );
+    // Each entry follows from the one before: no step lost in between.
+    for w in audit.windows(2) {
+        assert_eq!(w[0]["to"], w[1]["from"], "{:?}", w);
+    }
+}
