@@ -71,6 +71,7 @@ fn main() {
         outputs: Some(shenbao::watch::OUTPUTS.map(String::from).to_vec()),
         print: Default::default(),
         slides: Default::default(),
+        opinion: None,
     });
     let (cold, pages) = build(&engine, &input);
     let mut times = Vec::new();

@@ -25,6 +25,7 @@ pub mod outputs;
 pub mod parallel;
 pub mod pipeline;
 pub mod profile;
+pub mod resources;
 pub mod scaffold;
 pub mod schema;
 pub mod serve;

@@ -80,8 +80,8 @@ struct PaperArgs {
 }
 
 impl PaperArgs {
-    fn options(&self) -> shenbao::outputs::print::PrintOptions {
-        shenbao::outputs::print::PrintOptions {
+    fn options(&self) -> shenbao::outputs::binding::PrintOptions {
+        shenbao::outputs::binding::PrintOptions {
             paper_gsm: self.paper,
             caliper_mm: self.caliper,
             cover_gsm: self.cover_paper,
@@ -670,7 +670,7 @@ fn spine(
         Err(d) => return fail(&sources, vec![d]),
     };
     let options = paper.options();
-    let binding = match shenbao::outputs::print::binding(pages, &profile.print, &options) {
+    let binding = match shenbao::outputs::binding::binding(pages, &profile.print, &options) {
         Ok(b) => b,
         Err(d) => return fail(&sources, vec![d]),
     };

@@ -1,4 +1,4 @@
-//! Markdown parts → the small document model the templates render (B5–B7).
+//! Markdown parts → the document model (`document::model`, B5–B7).
 //!
 //! The model is data: it reaches Typst as JSON and is rendered as content, so
 //! nothing a writer types can run as Typst code.
@@ -12,152 +12,16 @@ pub mod dialect;
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
+use crate::document::{Block, Counters, ImageSrc, Inline, Width, plain_text};
 use pulldown_cmark::{
     Alignment, CodeBlockKind, Event, HeadingLevel, LinkType, Parser, Tag, TagEnd,
 };
-use serde::Serialize;
 
 use crate::diag::{Code, Diagnostic, Sources};
 use crate::material::PartText;
 use crate::text::is_cjk;
 
 pub use crate::source::cmark::options;
-
-#[derive(Debug, Clone, Serialize, PartialEq)]
-#[serde(tag = "t", rename_all = "lowercase")]
-pub enum Inline {
-    Text {
-        v: String,
-    },
-    Strong {
-        c: Vec<Inline>,
-    },
-    Emph {
-        c: Vec<Inline>,
-    },
-    Strike {
-        c: Vec<Inline>,
-    },
-    Sup {
-        c: Vec<Inline>,
-    },
-    Sub {
-        c: Vec<Inline>,
-    },
-    Code {
-        v: String,
-    },
-    Br,
-    /// A footnote, printed at the page foot (宋体 小五) with its mark here.
-    Footnote {
-        c: Vec<Inline>,
-    },
-    /// A footnote mark before its definition is known (`[^label]`); never
-    /// leaves the parser.
-    #[serde(skip)]
-    FootnoteRef {
-        label: String,
-    },
-}
-
-impl Inline {
-    /// The inlines a span wraps (bold, scripts, a footnote's text), for the
-    /// passes that walk the whole tree.
-    pub fn children_mut(&mut self) -> Option<&mut Vec<Inline>> {
-        match self {
-            Inline::Strong { c }
-            | Inline::Emph { c }
-            | Inline::Strike { c }
-            | Inline::Sup { c }
-            | Inline::Sub { c }
-            | Inline::Footnote { c } => Some(c),
-            Inline::Text { .. } | Inline::Code { .. } | Inline::Br | Inline::FootnoteRef { .. } => {
-                None
-            }
-        }
-    }
-}
-
-#[derive(Debug, Clone, Serialize)]
-#[serde(tag = "kind", rename_all = "lowercase")]
-pub enum Block {
-    /// `level` 1 = （一）, 2 = 1., 3 = （1）, 4 = ①.
-    Heading {
-        level: u8,
-        number: String,
-        content: Vec<Inline>,
-    },
-    Para {
-        content: Vec<Inline>,
-    },
-    List {
-        ordered: bool,
-        start: u64,
-        items: Vec<Vec<Block>>,
-    },
-    Table {
-        number: usize,
-        caption: Vec<Inline>,
-        aligns: Vec<&'static str>,
-        header: Vec<Vec<Inline>>,
-        rows: Vec<Vec<Vec<Inline>>>,
-        /// Per column, its longest unbreakable run: the least width the
-        /// template's autofit gives it (settled by `layout::settle_alignments`).
-        runs: Vec<String>,
-        /// Where the table starts, for the caption rule (V3).
-        #[serde(skip)]
-        span: Option<crate::diag::Span>,
-    },
-    Figure {
-        number: usize,
-        caption: Vec<Inline>,
-        /// The picture as the writer named it, resolved by `assets`.
-        #[serde(skip)]
-        src: ImageSrc,
-        /// Path in the Typst world (`/material/…`), set by `assets`.
-        path: String,
-        px_width: u32,
-        px_height: u32,
-        /// Resolution saved in the file, for the natural size.
-        #[serde(skip)]
-        dpi: Option<f64>,
-        /// Width asked for in the title (`"width=60%"`), as a ratio of the text width or in pt.
-        width: Option<Width>,
-        /// The printed width, settled by `layout::place_figures`.
-        width_pt: f64,
-        #[serde(skip)]
-        span: Option<crate::diag::Span>,
-    },
-    Code {
-        text: String,
-    },
-    Quote {
-        blocks: Vec<Block>,
-    },
-    Rule,
-}
-
-/// A picture's path as typed (`img/a.png`), relative to `base`, the folder
-/// of the file it was typed in.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct ImageSrc {
-    pub base: std::path::PathBuf,
-    pub dest: String,
-}
-
-#[derive(Debug, Clone, Copy, Serialize, PartialEq)]
-#[serde(rename_all = "lowercase")]
-pub enum Width {
-    Ratio(f64),
-    Pt(f64),
-}
-
-/// Numbering that runs through the whole document (B7) and per part (B5).
-#[derive(Default)]
-pub struct Counters {
-    pub tables: usize,
-    pub figures: usize,
-}
 
 /// Everything a part needs to be parsed: where its text came from and where
 /// its files may be.
@@ -1394,25 +1258,6 @@ fn expand_text(v: &str) -> Vec<Inline> {
     }
 }
 
-pub fn plain_text(content: &[Inline]) -> String {
-    let mut s = String::new();
-    for i in content {
-        match i {
-            Inline::Text { v } | Inline::Code { v } => s.push_str(v),
-            Inline::Strong { c }
-            | Inline::Emph { c }
-            | Inline::Strike { c }
-            | Inline::Sup { c }
-            | Inline::Sub { c } => s.push_str(&plain_text(c)),
-            Inline::Br => s.push('\n'),
-            // Footnotes count toward their part's 字数, as Word counts them.
-            Inline::Footnote { c } => s.push_str(&plain_text(c)),
-            Inline::FootnoteRef { .. } => {}
-        }
-    }
-    s
-}
-
 /// Strips a number the writer typed at the start of a heading (`一、`,
 /// `（二）`, `1.`, `2.3`, `（1）`, `①`, `第一章`); returns what was stripped.
 fn strip_typed_number(content: &mut [Inline]) -> Option<String> {
@@ -1755,7 +1600,7 @@ mod tests {
 
     /// Every printed character of the blocks, in order.
     fn printed(blocks: &[Block]) -> String {
-        crate::check::count::blocks_text(blocks)
+        crate::document::blocks_text(blocks)
     }
 
     fn codes(diags: &[Diagnostic]) -> Vec<&'static str> {

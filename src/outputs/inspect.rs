@@ -13,7 +13,7 @@ use serde::Serialize;
 
 use super::{Input, Product, Renderer, Scope};
 use crate::diag::{Code, Diagnostic};
-use crate::outputs::print::{Binding, PrintOptions, binding};
+use crate::outputs::binding::{Binding, PrintOptions, binding};
 use crate::profile::Print;
 
 const A4: (f64, f64) = (595.276, 841.89);

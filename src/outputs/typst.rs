@@ -64,7 +64,7 @@ impl Renderer for TypstOutput {
         let key = {
             let mut h = std::collections::hash_map::DefaultHasher::new();
             self.entry.hash(&mut h);
-            for name in crate::typeset::templates::Templates::shared_files() {
+            for name in crate::resources::templates::Templates::shared_files() {
                 job.templates.text(name).map(|(_, t)| t).hash(&mut h);
             }
             format!("{:?}", job.timestamp).hash(&mut h);

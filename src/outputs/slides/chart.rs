@@ -4,8 +4,8 @@
 //! labels, so the PDF has vector bars and the PPTX editable shapes.
 
 use super::deck::{Align, Item, Para, Rect, Role, Theme};
-use super::outline::TableSrc;
 use super::place::Geometry;
+use crate::material::slides::TableSrc;
 
 /// The indicators of a table, over its years.
 #[derive(Debug, Clone, PartialEq)]

@@ -7,6 +7,8 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
+pub use crate::material::slides::{Kind, Para};
+
 /// A rectangle in pt, from the page's top-left corner.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq)]
 pub struct Rect {
@@ -73,16 +75,6 @@ pub struct Slide {
     /// The speaker's script.
     pub notes: String,
     pub items: Vec<Item>,
-}
-
-#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
-#[serde(rename_all = "lowercase")]
-pub enum Kind {
-    Title,
-    Contents,
-    Section,
-    Content,
-    Closing,
 }
 
 /// What a text box is, for its face and colour.
@@ -157,11 +149,4 @@ pub enum Item {
         width: f64,
         color: Rgb,
     },
-}
-
-#[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct Para {
-    pub text: String,
-    /// 0 = plain paragraph, 1 = bullet, 2 = sub-bullet.
-    pub level: u8,
 }

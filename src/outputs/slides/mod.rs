@@ -8,11 +8,8 @@
 pub mod auto;
 pub mod chart;
 pub mod deck;
-pub mod outline;
 pub mod place;
 pub mod pptx;
-
-use std::path::Path;
 
 use serde::Serialize;
 
@@ -20,11 +17,11 @@ use super::{Input, Product, Renderer, Scope};
 use crate::assets::images;
 use crate::diag::{Code, Diagnostic, Span};
 use crate::document::Prepared;
+use crate::material::slides as outline;
+use crate::resources::templates::Templates;
 use crate::typeset::compile;
-use crate::typeset::templates::Templates;
 use crate::typeset::world::ShenbaoWorld;
 use deck::{Deck, Item, Theme};
-use outline::Outline;
 
 pub const PDF_FILE: &str = "答辩.pdf";
 pub const PPTX_FILE: &str = "答辩.pptx";
@@ -86,32 +83,6 @@ pub fn clock(seconds: u32) -> String {
 }
 
 impl TalkTime {}
-
-/// Reads the writer's `slides.md` beside the material, if there is one
-/// (D4): from then on it is the deck's source.
-pub fn read_source(
-    root: &Path,
-    fonts: Option<&crate::typeset::fonts::Fonts>,
-    sources: &mut crate::diag::Sources,
-    diags: &mut Vec<Diagnostic>,
-) -> Option<Outline> {
-    let path = root.join(outline::FILE);
-    if !path.is_file() {
-        return None;
-    }
-    let text = match crate::source::decode::read_text(&path, sources, diags) {
-        Ok(t) => t,
-        Err(d) => {
-            diags.push(d);
-            return None;
-        }
-    };
-    let file = sources.add(&path, text);
-    if let Some(fonts) = fonts {
-        crate::check::glyphs::check_slides(sources.text(file), file, fonts, diags);
-    }
-    Some(outline::parse(sources.text(file), file, diags))
-}
 
 /// `shenbao slides --init`: writes the automatic deck as `slides.md` beside
 /// the material (never over an existing one). Returns its path and the

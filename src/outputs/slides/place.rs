@@ -8,8 +8,8 @@
 use serde::Deserialize;
 
 use super::deck::{Align, Deck, Item, Kind, Para, Rect, Role, Slide, Theme};
-use super::outline::{Outline, SlideSrc, TableSrc};
 use crate::diag::Diagnostic;
+use crate::material::slides::{Outline, SlideSrc, TableSrc};
 use crate::text::is_cjk;
 
 #[derive(Debug, Clone, Deserialize)]
@@ -287,7 +287,7 @@ pub fn place(
     outline: &Outline,
     g: &Geometry,
     frame: Frame,
-    picture: &mut dyn FnMut(&super::outline::PictureSrc) -> Result<Picture, Diagnostic>,
+    picture: &mut dyn FnMut(&crate::material::slides::PictureSrc) -> Result<Picture, Diagnostic>,
     diags: &mut Vec<Diagnostic>,
 ) -> Deck {
     let Frame {

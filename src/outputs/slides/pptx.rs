@@ -13,28 +13,18 @@
 //! creation date): the same deck gives the same file.
 
 use std::collections::HashMap;
-use std::io::{Cursor, Write as _};
 use std::path::{Path, PathBuf};
 
-use zip::write::SimpleFileOptions;
-use zip::{CompressionMethod, DateTime, ZipWriter};
-
 use super::deck::{Align, Deck, Item, Para, Rect, Role, Slide, Style, Theme};
+use crate::outputs::ooxml::{Package, REL_CORE, Rels, XML_DECL, escape, office, strip_comments};
 
 /// English Metric Units per point: PowerPoint's coordinates.
 const EMU_PER_PT: f64 = 12700.0;
-
-pub(crate) const XML_DECL: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n";
 
 /// The namespaces of a PresentationML part (slide, notes, presentation).
 const PML_NS: &str = "xmlns:a=\"http://schemas.openxmlformats.org/drawingml/2006/main\" \
     xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\" \
     xmlns:p=\"http://schemas.openxmlformats.org/presentationml/2006/main\"";
-
-/// Relationship types of the package's own parts.
-const REL_OFFICE: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
-pub(crate) const REL_CORE: &str =
-    "http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties";
 
 /// The built-in table style "No Style, No Grid": the cells carry their own
 /// borders and fills, and PowerPoint adds nothing.
@@ -151,211 +141,6 @@ pub fn pptx(
         pkg.binary(Media::part_name(i, image.ext), image.bytes);
     }
     pkg.finish()
-}
-
-// ---------------------------------------------------------------------------
-// The package: parts, content types, relationships, the zip.
-
-/// The parts in the order they are written (`[Content_Types].xml` is made
-/// from them and goes first).
-#[derive(Default)]
-pub(crate) struct Package {
-    parts: Vec<Part>,
-}
-
-struct Part {
-    name: String,
-    data: Vec<u8>,
-    /// XML is deflated; pictures (already compressed) are stored.
-    deflate: bool,
-}
-
-impl Package {
-    pub(crate) fn xml(&mut self, name: impl Into<String>, xml: String) {
-        self.parts.push(Part {
-            name: name.into(),
-            data: xml.into_bytes(),
-            deflate: true,
-        });
-    }
-
-    /// An XML part and, if it has any, its relationships
-    /// (`dir/_rels/name.xml.rels`).
-    pub(crate) fn part(&mut self, name: &str, xml: String, rels: &Rels) {
-        self.xml(name, xml);
-        if !rels.0.is_empty() {
-            let (dir, file) = name.rsplit_once('/').unwrap_or(("", name));
-            self.xml(format!("{dir}/_rels/{file}.rels"), rels.xml());
-        }
-    }
-
-    pub(crate) fn binary(&mut self, name: String, data: Vec<u8>) {
-        self.parts.push(Part {
-            name,
-            data,
-            deflate: false,
-        });
-    }
-
-    /// `[Content_Types].xml`: a default for each extension the package
-    /// uses, an override for each XML part of a more specific type.
-    fn content_types(&self) -> String {
-        let mut xml = format!(
-            "{XML_DECL}<Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">"
-        );
-        for (ext, kind) in DEFAULT_TYPES {
-            let used = self
-                .parts
-                .iter()
-                .any(|p| p.name.rsplit_once('.').is_some_and(|(_, e)| e == ext));
-            if used {
-                xml += &format!("<Default Extension=\"{ext}\" ContentType=\"{kind}\"/>");
-            }
-        }
-        for part in &self.parts {
-            if let Some(kind) = override_type(&part.name) {
-                xml += &format!(
-                    "<Override PartName=\"/{}\" ContentType=\"{kind}\"/>",
-                    escape(&part.name)
-                );
-            }
-        }
-        xml + "</Types>"
-    }
-
-    pub(crate) fn finish(self) -> Result<Vec<u8>, String> {
-        let fail = |e: &dyn std::fmt::Display| format!("打包失败：{e}");
-        // A fixed time (the DOS epoch, 1980-01-01) and mode, not the clock's:
-        // the same deck must give the same bytes.
-        let options = SimpleFileOptions::default()
-            .last_modified_time(DateTime::default())
-            .unix_permissions(0o644);
-        let types = Part {
-            name: "[Content_Types].xml".into(),
-            data: self.content_types().into_bytes(),
-            deflate: true,
-        };
-        let mut zip = ZipWriter::new(Cursor::new(Vec::new()));
-        for part in std::iter::once(&types).chain(&self.parts) {
-            let method = if part.deflate {
-                CompressionMethod::Deflated
-            } else {
-                CompressionMethod::Stored
-            };
-            zip.start_file(part.name.as_str(), options.compression_method(method))
-                .map_err(|e| fail(&e))?;
-            zip.write_all(&part.data).map_err(|e| fail(&e))?;
-        }
-        Ok(zip.finish().map_err(|e| fail(&e))?.into_inner())
-    }
-}
-
-/// Content types by extension.
-const DEFAULT_TYPES: [(&str, &str); 4] = [
-    (
-        "rels",
-        "application/vnd.openxmlformats-package.relationships+xml",
-    ),
-    ("xml", "application/xml"),
-    ("png", "image/png"),
-    ("jpeg", "image/jpeg"),
-];
-
-/// The content type of an XML part that its extension does not give, from
-/// its name with the number taken off (`ppt/slides/slide3.xml` → slide).
-fn override_type(name: &str) -> Option<&'static str> {
-    let stem = name
-        .strip_suffix(".xml")?
-        .trim_end_matches(|c: char| c.is_ascii_digit());
-    Some(match stem {
-        "docProps/core" => "application/vnd.openxmlformats-package.core-properties+xml",
-        "docProps/app" => "application/vnd.openxmlformats-officedocument.extended-properties+xml",
-        "ppt/theme/theme" | "word/theme/theme" => {
-            "application/vnd.openxmlformats-officedocument.theme+xml"
-        }
-        // The Word files' parts (outputs::docx) share this package writer.
-        "word/document" => {
-            "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
-        }
-        "word/styles" => {
-            "application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml"
-        }
-        "word/numbering" => {
-            "application/vnd.openxmlformats-officedocument.wordprocessingml.numbering+xml"
-        }
-        "word/settings" => {
-            "application/vnd.openxmlformats-officedocument.wordprocessingml.settings+xml"
-        }
-        "word/fontTable" => {
-            "application/vnd.openxmlformats-officedocument.wordprocessingml.fontTable+xml"
-        }
-        "word/footnotes" => {
-            "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
-        }
-        "word/footer" => {
-            "application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml"
-        }
-        "ppt/presentation" => {
-            "application/vnd.openxmlformats-officedocument.presentationml.presentation.main+xml"
-        }
-        "ppt/presProps" => {
-            "application/vnd.openxmlformats-officedocument.presentationml.presProps+xml"
-        }
-        "ppt/viewProps" => {
-            "application/vnd.openxmlformats-officedocument.presentationml.viewProps+xml"
-        }
-        "ppt/tableStyles" => {
-            "application/vnd.openxmlformats-officedocument.presentationml.tableStyles+xml"
-        }
-        "ppt/slideMasters/slideMaster" => {
-            "application/vnd.openxmlformats-officedocument.presentationml.slideMaster+xml"
-        }
-        "ppt/slideLayouts/slideLayout" => {
-            "application/vnd.openxmlformats-officedocument.presentationml.slideLayout+xml"
-        }
-        "ppt/notesMasters/notesMaster" => {
-            "application/vnd.openxmlformats-officedocument.presentationml.notesMaster+xml"
-        }
-        "ppt/slides/slide" => {
-            "application/vnd.openxmlformats-officedocument.presentationml.slide+xml"
-        }
-        "ppt/notesSlides/notesSlide" => {
-            "application/vnd.openxmlformats-officedocument.presentationml.notesSlide+xml"
-        }
-        _ => return None,
-    })
-}
-
-/// A part's relationships, numbered `rId1`, `rId2`, … in the order added.
-#[derive(Default)]
-pub(crate) struct Rels(Vec<(String, String)>);
-
-impl Rels {
-    /// Adds a relationship of type `kind` to `target` (relative to the
-    /// part) and returns its id.
-    pub(crate) fn add(&mut self, kind: impl Into<String>, target: impl Into<String>) -> String {
-        self.0.push((kind.into(), target.into()));
-        format!("rId{}", self.0.len())
-    }
-
-    pub(crate) fn xml(&self) -> String {
-        let mut xml = format!(
-            "{XML_DECL}<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
-        );
-        for (i, (kind, target)) in self.0.iter().enumerate() {
-            xml += &format!(
-                "<Relationship Id=\"rId{}\" Type=\"{kind}\" Target=\"{}\"/>",
-                i + 1,
-                escape(target)
-            );
-        }
-        xml + "</Relationships>"
-    }
-}
-
-/// The relationship type of an Office part (`slide`, `theme`, …).
-pub(crate) fn office(kind: &str) -> String {
-    format!("{REL_OFFICE}/{kind}")
 }
 
 fn root_rels() -> String {
@@ -1059,59 +844,12 @@ fn lighten(color: &str, amount: f64) -> String {
     format!("#{:02X}{:02X}{:02X}", channel(0), channel(2), channel(4))
 }
 
-/// Text as XML character data or an attribute value: the five markup
-/// characters escaped, and characters XML 1.0 cannot hold at all (most
-/// control characters, U+FFFE, U+FFFF) dropped.
-pub(crate) fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            '\t'
-            | '\n'
-            | '\r'
-            | '\u{20}'..='\u{D7FF}'
-            | '\u{E000}'..='\u{FFFD}'
-            | '\u{10000}'.. => out.push(c),
-            _ => {}
-        }
-    }
-    out
-}
-
-/// A template part with its comments (which document it for maintainers)
-/// and a byte-order mark removed: the package gets only the markup.
-pub(crate) fn strip_comments(xml: &str) -> String {
-    let mut out = String::with_capacity(xml.len());
-    let mut rest = xml.trim_start_matches('\u{feff}');
-    while let Some(start) = rest.find("<!--") {
-        out.push_str(&rest[..start]);
-        rest = match rest[start..].find("-->") {
-            Some(end) => rest[start + end + 3..].trim_start_matches(['\r', '\n']),
-            None => "",
-        };
-    }
-    out.push_str(rest);
-    out
-}
-
 #[cfg(test)]
 mod tests {
-    use std::io::Read as _;
+    use std::io::{Cursor, Read as _};
 
     use super::super::deck::Kind;
     use super::*;
-
-    #[test]
-    fn escapes_markup_and_drops_illegal_characters() {
-        assert_eq!(escape("a<b>&\"c'"), "a&lt;b&gt;&amp;&quot;c&apos;");
-        assert_eq!(escape("申报\u{0}\u{8}\u{b}\u{c}\u{1f}\u{fffe}书"), "申报书");
-        assert_eq!(escape("\t\n\r😀"), "\t\n\r😀");
-    }
 
     #[test]
     fn converts_points_to_emu() {
@@ -1130,12 +868,6 @@ mod tests {
         assert_eq!(rgb("red"), "000000");
         assert_eq!(lighten("#1F4E79", 0.85), "#DDE4EB");
         assert_eq!(lighten("#FFFFFF", 0.5), "#FFFFFF");
-    }
-
-    #[test]
-    fn strips_template_comments() {
-        let xml = "\u{feff}<?xml version=\"1.0\"?>\n<!-- a\n note -->\n<a:x/><!--b--><a:y/>";
-        assert_eq!(strip_comments(xml), "<?xml version=\"1.0\"?>\n<a:x/><a:y/>");
     }
 
     #[test]
