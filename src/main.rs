@@ -140,8 +140,8 @@ enum Command {
         jobs: Option<usize>,
         #[command(flatten)]
         county: CountyArgs,
-        /// 只生成这些输出（逗号分隔）：book（封面、正文、申报材料）、form（申报表）、docx（申报材料.docx 和 申报表.docx，默认不生成，配置里 outputs: {docx: true} 时默认生成）、spine（印刷/书脊.pdf）、summary（汇总表）、slides（答辩演示稿，默认不生成，见 shenbao slides）；默认全部（slides 除外；docx 看配置）
-        #[arg(long = "outputs", value_delimiter = ',', value_name = "ID,…")]
+        // The values and their help come from the registry (outputs::renderers).
+        #[arg(long = "outputs", value_delimiter = ',', value_name = "ID,…", help = shenbao::outputs::outputs_help())]
         outputs: Option<Vec<String>>,
         #[command(flatten)]
         paper: PaperArgs,
@@ -329,11 +329,7 @@ fn main() -> ExitCode {
             engine.config.emit_typst = emit_typst;
             engine.config.print = paper.options();
             if let Some(ids) = &outputs {
-                let known: Vec<&str> = shenbao::outputs::renderers()
-                    .iter()
-                    .filter(|r| r.scope() != shenbao::outputs::Scope::Pdf)
-                    .map(|r| r.id())
-                    .collect();
+                let known = shenbao::outputs::output_ids();
                 if let Some(bad) = ids.iter().find(|id| !known.contains(&id.as_str())) {
                     say_err!("错误：没有名为“{bad}”的输出；可用：{}", known.join("、"));
                     return ExitCode::from(2);

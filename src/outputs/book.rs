@@ -7,6 +7,7 @@ use super::{BOOK_FILE, COVER_FILE};
 
 pub const BOOK: TypstOutput = TypstOutput {
     id: "book",
+    help: "封面、正文、申报材料",
     entry: "book/main.typ",
     data: |job| std::borrow::Cow::Borrowed(job.data),
     files: &[

@@ -7,6 +7,7 @@ use super::typst::{PdfFile, Selection, TypstOutput};
 
 pub const FORM: TypstOutput = TypstOutput {
     id: "form",
+    help: "申报表",
     entry: "form/main.typ",
     data: |job| {
         std::borrow::Cow::Owned(super::data::form_json(

@@ -252,6 +252,10 @@ impl Renderer for InspectOutput {
         "inspect"
     }
 
+    fn help(&self) -> &'static str {
+        "检查一个 PDF，见 shenbao inspect"
+    }
+
     fn scope(&self) -> Scope {
         Scope::Pdf
     }

@@ -133,6 +133,10 @@ pub trait Renderer: Sync {
     /// A short name (`book`), for messages and timings.
     fn id(&self) -> &'static str;
 
+    /// What it makes, in a few words, for `--outputs`' help
+    /// ([`outputs_help`]).
+    fn help(&self) -> &'static str;
+
     fn scope(&self) -> Scope;
 
     /// Whether `build` writes it when no `--outputs` are named (the deck
@@ -171,6 +175,28 @@ pub fn renderers() -> Vec<&'static dyn Renderer> {
         &slides::SLIDES,
         &inspect::INSPECT,
     ]
+}
+
+/// The ids `build --outputs` takes: every renderer that writes files.
+pub fn output_ids() -> Vec<&'static str> {
+    renderers()
+        .iter()
+        .filter(|r| r.scope() != Scope::Pdf)
+        .map(|r| r.id())
+        .collect()
+}
+
+/// `build --outputs`' help, made from the registry.
+pub fn outputs_help() -> String {
+    let each: Vec<String> = renderers()
+        .iter()
+        .filter(|r| r.scope() != Scope::Pdf)
+        .map(|r| format!("{}（{}）", r.id(), r.help()))
+        .collect();
+    format!(
+        "只生成这些输出（逗号分隔）：{}；默认全部（slides 除外；docx 看配置）",
+        each.join("、")
+    )
 }
 
 /// The error of a renderer given the other scope's input (a bug, not the

@@ -123,6 +123,10 @@ impl Renderer for Spine {
         "spine"
     }
 
+    fn help(&self) -> &'static str {
+        "印刷/书脊.pdf"
+    }
+
     fn scope(&self) -> Scope {
         Scope::Material
     }
@@ -208,6 +212,10 @@ pub const WRAP: Wrap = Wrap;
 impl Renderer for Wrap {
     fn id(&self) -> &'static str {
         "wrap"
+    }
+
+    fn help(&self) -> &'static str {
+        "印刷/封面展开.pdf，要同时生成 book 和 spine"
     }
 
     fn scope(&self) -> Scope {

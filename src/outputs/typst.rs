@@ -22,6 +22,8 @@ static RECENT: Mutex<Vec<(&'static str, Key, Vec<Product>)>> = Mutex::new(Vec::n
 
 pub struct TypstOutput {
     pub id: &'static str,
+    /// What it makes, for `--outputs`' help.
+    pub help: &'static str,
     /// The template compiled, below `templates/` (`book/main.typ`).
     pub entry: &'static str,
     /// The `/data.json` it reads.
@@ -45,6 +47,10 @@ pub enum Selection {
 impl Renderer for TypstOutput {
     fn id(&self) -> &'static str {
         self.id
+    }
+
+    fn help(&self) -> &'static str {
+        self.help
     }
 
     fn scope(&self) -> Scope {

@@ -51,6 +51,10 @@ impl Renderer for DocxOutput {
         "docx"
     }
 
+    fn help(&self) -> &'static str {
+        "申报材料.docx 和 申报表.docx，默认不生成，配置里 outputs: {docx: true} 时默认生成"
+    }
+
     fn scope(&self) -> Scope {
         Scope::Material
     }

@@ -222,6 +222,10 @@ impl Renderer for SlidesOutput {
         "slides"
     }
 
+    fn help(&self) -> &'static str {
+        "答辩演示稿，默认不生成，见 shenbao slides"
+    }
+
     fn scope(&self) -> Scope {
         Scope::Material
     }
