@@ -217,6 +217,23 @@ pub fn office(kind: &str) -> String {
     format!("{REL_OFFICE}/{kind}")
 }
 
+/// `docProps/core.xml`: title and author (the enterprise); no dates, which would change the
+/// bytes on every run.
+pub fn core_props(title: &str, company: &str) -> String {
+    format!(
+        "{XML_DECL}<cp:coreProperties \
+         xmlns:cp=\"http://schemas.openxmlformats.org/package/2006/metadata/core-properties\" \
+         xmlns:dc=\"http://purl.org/dc/elements/1.1/\" \
+         xmlns:dcterms=\"http://purl.org/dc/terms/\" \
+         xmlns:dcmitype=\"http://purl.org/dc/dcmitype/\" \
+         xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\">\
+         <dc:title>{}</dc:title><dc:creator>{}</dc:creator><dc:language>zh-CN</dc:language>\
+         </cp:coreProperties>",
+        escape(title),
+        escape(company)
+    )
+}
+
 /// Text as XML character data or an attribute value: the five markup
 /// characters escaped, and characters XML 1.0 cannot hold at all (most
 /// control characters, U+FFFE, U+FFFF) dropped.

@@ -22,7 +22,9 @@ mod xml;
 
 use crate::diag::{Code, Diagnostic};
 use crate::document::Prepared;
-use crate::outputs::ooxml::{Package, REL_CORE, Rels, XML_DECL, escape, office, strip_comments};
+use crate::outputs::ooxml::{
+    Package, REL_CORE, Rels, XML_DECL, core_props, escape, office, strip_comments,
+};
 use crate::outputs::{Input, Product, Renderer, Scope};
 use crate::resources::templates::Templates;
 
@@ -325,23 +327,6 @@ fn footnotes(notes: &[String]) -> String {
         sep(-1, "separator", "separator"),
         sep(0, "continuationSeparator", "continuationSeparator"),
         notes.concat()
-    )
-}
-
-/// Title and author (the enterprise); no dates, which would change the
-/// bytes on every run.
-fn core_props(title: &str, company: &str) -> String {
-    format!(
-        "{XML_DECL}<cp:coreProperties \
-         xmlns:cp=\"http://schemas.openxmlformats.org/package/2006/metadata/core-properties\" \
-         xmlns:dc=\"http://purl.org/dc/elements/1.1/\" \
-         xmlns:dcterms=\"http://purl.org/dc/terms/\" \
-         xmlns:dcmitype=\"http://purl.org/dc/dcmitype/\" \
-         xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\">\
-         <dc:title>{}</dc:title><dc:creator>{}</dc:creator><dc:language>zh-CN</dc:language>\
-         </cp:coreProperties>",
-        escape(title),
-        escape(company)
     )
 }
 
