@@ -8,6 +8,8 @@
 pub mod auto;
 pub mod chart;
 pub mod deck;
+pub mod geometry;
+pub mod measure;
 pub mod place;
 pub mod pptx;
 
@@ -164,7 +166,7 @@ pub fn lay_out(
             format!("模板中缺少 {LAYOUT}"),
         )]);
     };
-    let geometry: place::Geometry = serde_saphyr::from_str(&text).map_err(|e| {
+    let geometry: geometry::Geometry = serde_saphyr::from_str(&text).map_err(|e| {
         vec![
             Diagnostic::error(Code::Template, format!("{LAYOUT} 写得不对：{e}"))
                 .in_file(&path)
