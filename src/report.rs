@@ -22,7 +22,7 @@ use shenbao::outputs::inspect;
 use shenbao::pipeline::{self, BuildReport};
 use shenbao::resources::fonts::{Fallback, RoleReport};
 
-use crate::Format;
+use crate::cli::Format;
 
 // ---------------------------------------------------------------------------
 // Values → sentences
