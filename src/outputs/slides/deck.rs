@@ -1,6 +1,6 @@
 //! The deck, laid out: every slide as positioned items, in points on a
 //! 16:9 page. Both files are drawn from this one layout, so the PDF
-//! (`templates/slides/`, Typst) and the PowerPoint file (`pptx.rs`) show the
+//! (`templates/slides/`, Typst) and the PowerPoint file (`pptx/`) show the
 //! same text in the same boxes at the same sizes.
 
 use std::path::PathBuf;

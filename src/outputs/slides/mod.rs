@@ -1,7 +1,8 @@
-//! The 答辩 deck (SPEC §11): the material's automatic deck, or the
-//! writer's `slides.md` beside it (D4), laid out once (`place.rs`) and
-//! written as a 16:9 PDF (`templates/slides/main.typ`) and an editable
-//! PowerPoint file (`pptx.rs`, parts in `templates/slides/pptx/`).
+//! The 答辩 deck (SPEC §11): the material's automatic deck (`auto.rs`), or
+//! the writer's `slides.md` beside it (D4, read by `material::slides`), laid
+//! out once (`place.rs`, with `geometry.rs` and `measure.rs`) and written as
+//! a 16:9 PDF (`templates/slides/main.typ`) and an editable PowerPoint file
+//! (`pptx/`, parts in `templates/slides/pptx/`).
 //! `shenbao slides` runs this renderer; `build` does not unless asked
 //! (`--outputs slides`), so the book's timing stays comparable.
 
