@@ -210,7 +210,21 @@ pub(crate) fn wrong_input(id: &str) -> Vec<Diagnostic> {
 
 #[cfg(test)]
 mod tests {
-    use super::renderers;
+    use super::{output_ids, outputs_help, renderers};
+
+    /// `--outputs`' help names every output it takes, from the registry.
+    #[test]
+    fn the_help_names_every_output() {
+        let help = outputs_help();
+        for id in output_ids() {
+            assert!(
+                help.contains(&format!("{id}（")),
+                "{id} missing from {help}"
+            );
+        }
+        assert!(output_ids().contains(&"wrap"));
+        assert!(!output_ids().contains(&"inspect"));
+    }
 
     /// A renderer that reads another's products (the spine, the book's page
     /// count) comes after it, since they run in this order.
