@@ -7,7 +7,8 @@ use std::process::ExitCode;
 use shenbao::diag::{Diagnostic, Sources};
 use shenbao::import::{self, Draft, legacy};
 
-use super::{Format, emit};
+use crate::cli::Format;
+use crate::commands::emit;
 
 /// The bytes of a Word file, a legacy .doc/.wps converted first.
 fn read(path: &Path) -> Result<Vec<u8>, Diagnostic> {

@@ -3,7 +3,7 @@
 //! (a pattern the body template applies), and each figure's printed width. Pure functions of the document and the
 //! profile; the page layout itself is the templates'.
 
-use crate::markdown::{Block, Width, plain_text};
+use crate::document::{Block, Width, plain_text};
 use crate::profile::Profile;
 
 /// Cells of an unaligned column are centred unless the column holds running

@@ -10,14 +10,15 @@ use crate::assets;
 use crate::check;
 use crate::diag::{Code, Diagnostic, Sources};
 use crate::document::Prepared;
+use crate::document::{Block, Counters};
 use crate::layout;
-use crate::markdown::{self, Counters, Ctx};
+use crate::markdown::{self, Ctx};
 use crate::material::{self, Date, PartKind};
 use crate::outputs::{self, Job, Scope, data, write};
 use crate::profile::{self, Profile};
+use crate::resources::fonts::{FontError, Fonts};
+use crate::resources::templates::Templates;
 use crate::source::yaml::yaml_span;
-use crate::typeset::fonts::{FontError, Fonts};
-use crate::typeset::templates::Templates;
 
 /// Everything `build` needs, parsed once from the command line.
 #[derive(Clone, Debug)]
@@ -34,7 +35,7 @@ pub struct BuildConfig {
     /// Flush PDFs to disk before replacing the old ones (off in `watch`).
     pub durable: bool,
     /// The paper the book is printed on (spine width, 书脊.pdf).
-    pub print: outputs::print::PrintOptions,
+    pub print: outputs::binding::PrintOptions,
     /// The renderers to run, by id (`book`, `form`, `summary`); all when
     /// `None`.
     pub outputs: Option<Vec<String>>,
@@ -110,16 +111,16 @@ pub struct BuildReport {
     /// The files written, with their pages (0 for a file without pages).
     pub files: Vec<(PathBuf, usize)>,
     /// Which face printed each role (F2).
-    pub fonts: Vec<crate::typeset::fonts::RoleReport>,
+    pub fonts: Vec<crate::resources::fonts::RoleReport>,
     /// Characters a later font of a role's chain printed (F3 report).
-    pub fallbacks: Vec<crate::typeset::fonts::Fallback>,
+    pub fallbacks: Vec<crate::resources::fonts::Fallback>,
     /// Files the build read besides the text sources (pictures, template
     /// overrides), for `watch`.
     pub dependencies: Vec<PathBuf>,
     /// How many 证实性材料 were bound (the report reminds of the seal).
     pub attachments: usize,
     /// The bound book's sheets and spine (when the book was written).
-    pub binding: Option<outputs::print::Binding>,
+    pub binding: Option<outputs::binding::Binding>,
     /// What the renderers add to the report (the deck's talk time).
     pub notes: Vec<outputs::Note>,
 }
@@ -176,7 +177,7 @@ pub fn prepare(
 
     // The document: Markdown → blocks, no file IO.
     let mut counters = Counters::default();
-    let mut parts: Vec<(PartKind, Vec<markdown::Block>)> = loaded
+    let mut parts: Vec<(PartKind, Vec<Block>)> = loaded
         .parts
         .iter()
         .map(|part| {
@@ -215,7 +216,7 @@ pub fn prepare(
     }
     // The writer's deck, when the deck is wanted and slides.md exists.
     let slides = if config.wants(&outputs::slides::SLIDES, profile.as_ref()) {
-        outputs::slides::read_source(loaded.root.path(), fonts.as_deref(), sources, diags)
+        read_slides(loaded.root.path(), fonts.as_deref(), sources, diags)
     } else {
         None
     };
@@ -353,10 +354,10 @@ pub fn render(
     };
     let binding = products
         .iter()
-        .find(|p| p.name == outputs::book::BOOK_FILE)
+        .find(|p| p.name == outputs::BOOK_FILE)
         .and_then(|p| p.pages)
         .and_then(|pages| {
-            outputs::print::binding(pages, &prepared.profile.print, &config.print).ok()
+            outputs::binding::binding(pages, &prepared.profile.print, &config.print).ok()
         });
     let mut dependencies = prepared.assets.clone();
     dependencies.extend(engine.templates.served());
@@ -415,4 +416,30 @@ fn emit_typst(
 
 pub fn display(path: &Path) -> String {
     crate::diag::display_path(path)
+}
+
+/// Reads the writer's `slides.md` beside the material, if there is one
+/// (D4): from then on it is the deck's source.
+fn read_slides(
+    root: &Path,
+    fonts: Option<&crate::resources::fonts::Fonts>,
+    sources: &mut crate::diag::Sources,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<material::slides::Outline> {
+    let path = root.join(material::slides::FILE);
+    if !path.is_file() {
+        return None;
+    }
+    let text = match crate::source::decode::read_text(&path, sources, diags) {
+        Ok(t) => t,
+        Err(d) => {
+            diags.push(d);
+            return None;
+        }
+    };
+    let file = sources.add(&path, text);
+    if let Some(fonts) = fonts {
+        crate::check::glyphs::check_slides(sources.text(file), file, fonts, diags);
+    }
+    Some(material::slides::parse(sources.text(file), file, diags))
 }

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use serde_saphyr::Spanned;
 
 use crate::diag::{Code, Diagnostic, Sources};
-use crate::typeset::templates::Templates;
+use crate::resources::templates::Templates;
 
 pub const DEFAULT: &str = "luoyang-2023";
 
@@ -14,7 +14,7 @@ pub const DEFAULT: &str = "luoyang-2023";
 pub type Zihao = Vec<(String, f64)>;
 
 fn load_zihao(templates: &Templates, sources: &mut Sources) -> Result<Zihao, Diagnostic> {
-    let name = crate::typeset::templates::ZIHAO_FILE;
+    let name = crate::resources::templates::ZIHAO_FILE;
     let Some((path, text)) = templates.text(name) else {
         return Err(Diagnostic::error(
             Code::Profile,

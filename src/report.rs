@@ -17,12 +17,12 @@ use shenbao::batch::{Outcome, SummaryReport};
 use shenbao::check::Length;
 use shenbao::diag::Severity;
 use shenbao::outputs::Note;
+use shenbao::outputs::binding::Binding;
 use shenbao::outputs::inspect;
-use shenbao::outputs::print::Binding;
 use shenbao::pipeline::{self, BuildReport};
-use shenbao::typeset::fonts::{Fallback, RoleReport};
+use shenbao::resources::fonts::{Fallback, RoleReport};
 
-use crate::Format;
+use crate::cli::Format;
 
 // ---------------------------------------------------------------------------
 // Values → sentences
@@ -138,7 +138,7 @@ pub fn build_lines(r: &BuildReport, errors: usize, warnings: usize, fonts: bool)
 fn form_written(r: &BuildReport) -> bool {
     r.files.iter().any(|(p, _)| {
         p.file_name()
-            .is_some_and(|n| n == shenbao::outputs::book::BOOK_FILE || n == "申报表.pdf")
+            .is_some_and(|n| n == shenbao::outputs::BOOK_FILE || n == "申报表.pdf")
     })
 }
 
@@ -487,7 +487,7 @@ mod tests {
     //! assert the same values in the JSON the commands print).
 
     use super::*;
-    use shenbao::typeset::fonts::Role;
+    use shenbao::resources::fonts::Role;
     use std::path::PathBuf;
 
     fn binding(too_thin: bool, paper_gsm: Option<u32>) -> Binding {

@@ -49,7 +49,7 @@ pub fn schema() -> Value {
     let (phone_min, phone_max) = values::phone_range();
     // The profiles shipped in templates/profiles/, not a list kept here; a
     // custom one from --templates is valid too, so these are examples.
-    let profiles = crate::typeset::templates::Templates::new(None).profile_names();
+    let profiles = crate::resources::templates::Templates::new(None).profile_names();
     let year = json!({"type": "object", "additionalProperties": false,
     "properties": {
         "assets": {"type": "number", "description": "资产总额（万元）"},

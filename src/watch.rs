@@ -78,7 +78,7 @@ pub fn watch(
             } else {
                 dir
             };
-            deps.push(dir.join(crate::outputs::slides::outline::FILE));
+            deps.push(dir.join(crate::material::slides::FILE));
         }
         deps.sort();
         deps.dedup();

@@ -6,34 +6,11 @@
 //! embeds there; a PDF with only an owner password opens (reports are often
 //! downloaded so), one that needs a password to open does not.
 
-use std::path::PathBuf;
-
-use serde::Serialize;
-
 use crate::assets::images;
 use crate::diag::{Code, Diagnostic, Sources};
+pub use crate::document::attachment::{Attachment, Kind};
 use crate::material::Loaded;
 use crate::source::yaml::yaml_span;
-
-/// An attachment ready to bind.
-#[derive(Clone, Debug, Serialize)]
-pub struct Attachment {
-    pub title: String,
-    /// Path in the Typst world (`/material/…`).
-    pub path: String,
-    pub kind: Kind,
-    /// Each page's size in pt (one for a picture, in pixels then).
-    pub pages: Vec<[f64; 2]>,
-    #[serde(skip)]
-    pub file: PathBuf,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Kind {
-    Pdf,
-    Image,
-}
 
 /// Largest attachment read (a scanned 300-page report is well below).
 const MAX_BYTES: u64 = 200 * 1024 * 1024;

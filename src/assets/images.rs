@@ -11,7 +11,7 @@ use std::sync::Mutex;
 use std::time::SystemTime;
 
 use crate::diag::{Code, Diagnostic};
-use crate::markdown::Block;
+use crate::document::Block;
 use crate::source::jail::Confined;
 
 /// Largest picture side accepted, in pixels.
@@ -40,7 +40,7 @@ pub fn settle(
 /// pictures is most of a `check`), filling the probe cache that `settle`
 /// then reads in document order. Problems are left for `settle` to report.
 fn prefetch(parts: &[(crate::material::PartKind, Vec<Block>)], root: &Confined) {
-    fn collect<'a>(blocks: &'a [Block], out: &mut Vec<&'a crate::markdown::ImageSrc>) {
+    fn collect<'a>(blocks: &'a [Block], out: &mut Vec<&'a crate::document::ImageSrc>) {
         for b in blocks {
             match b {
                 Block::Figure { src, .. } => out.push(src),

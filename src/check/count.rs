@@ -3,7 +3,6 @@
 //! word, a number) is 1. Chinese punctuation that Unicode files under General
 //! Punctuation (GB/T 15834: “ ” ‘ ’ — … ·) counts as CJK.
 
-use crate::markdown::{Block, plain_text};
 use crate::text::is_cjk;
 
 /// Word's 字数 of a piece of text.
@@ -37,42 +36,6 @@ pub fn first_text_line(text: &str) -> std::ops::Range<usize> {
         start += line.len();
     }
     0..0
-}
-
-/// The text of blocks as printed, without markup or the tool's numbering,
-/// one block per line.
-pub fn blocks_text(blocks: &[Block]) -> String {
-    let mut out = String::new();
-    for b in blocks {
-        match b {
-            Block::Heading { content, .. } | Block::Para { content } => {
-                out.push_str(&plain_text(content));
-            }
-            Block::List { items, .. } => {
-                for item in items {
-                    out.push_str(&blocks_text(item));
-                }
-            }
-            Block::Table {
-                caption,
-                header,
-                rows,
-                ..
-            } => {
-                out.push_str(&plain_text(caption));
-                for cell in header.iter().chain(rows.iter().flatten()) {
-                    out.push('\n');
-                    out.push_str(&plain_text(cell));
-                }
-            }
-            Block::Figure { caption, .. } => out.push_str(&plain_text(caption)),
-            Block::Code { text } => out.push_str(text),
-            Block::Quote { blocks } => out.push_str(&blocks_text(blocks)),
-            Block::Rule => {}
-        }
-        out.push('\n');
-    }
-    out
 }
 
 #[cfg(test)]

@@ -3,9 +3,9 @@
 //! width layout gives it.
 
 use crate::diag::{Code, Diagnostic};
+use crate::document::Block;
+use crate::document::plain_text;
 use crate::layout::figure_width;
-use crate::markdown::Block;
-use crate::markdown::plain_text;
 use crate::profile::Profile;
 
 pub fn check(blocks: &[Block], profile: &Profile, diags: &mut Vec<Diagnostic>) {

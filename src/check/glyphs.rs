@@ -8,9 +8,9 @@ use std::path::{Path, PathBuf};
 
 use crate::diag::{Code, Diagnostic, FileIdx, Sources, Span};
 use crate::material::Loaded;
+use crate::resources::fonts::{Fonts, Role};
+use crate::resources::templates::Templates;
 use crate::text::is_ignorable;
-use crate::typeset::fonts::{Fonts, Role};
-use crate::typeset::templates::Templates;
 
 /// At most this many F3 places are listed per source (material, templates).
 const LISTED: usize = 20;

@@ -9,7 +9,7 @@ pub mod glyphs;
 use serde_saphyr::Spanned;
 
 use crate::diag::{Code, Diagnostic, Sources, Span};
-use crate::markdown::Block;
+use crate::document::Block;
 use crate::material::Date;
 use crate::material::industry;
 use crate::material::values::{self, NATURES, SCALES};
@@ -74,7 +74,7 @@ pub fn lengths(loaded: &Loaded, parts: &[(PartKind, Vec<Block>)], limits: &Limit
     out.extend(parts.iter().map(|(kind, blocks)| Length {
         part: kind.title(),
         key: kind.key(),
-        count: count::count(&count::blocks_text(blocks)),
+        count: count::count(&crate::document::blocks_text(blocks)),
         limit: limit(*kind, limits),
         warn_percent: limits.warn_percent,
     }));

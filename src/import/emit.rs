@@ -447,7 +447,8 @@ pub fn material_md(
 mod tests {
     use super::*;
     use crate::diag::Sources;
-    use crate::markdown::{Block as MdBlock, Counters, Ctx, Inline, parse_part, plain_text};
+    use crate::document::{Block as MdBlock, Counters, Inline, plain_text};
+    use crate::markdown::{Ctx, parse_part};
     use crate::material::PartText;
     use crate::source::origin::{Origin, OriginKind};
     use proptest::prelude::*;

@@ -5,6 +5,7 @@ pub mod date;
 pub mod industry;
 pub mod model;
 pub mod read;
+pub mod slides;
 pub mod values;
 
 pub use crate::source::origin::Origin;

@@ -3,14 +3,11 @@
 //! 正文.pdf (numbered from 1) and 申报材料.pdf, every page in binding order.
 
 use super::typst::{PdfFile, Selection, TypstOutput};
-
-/// The bound book (the print shop's spine is as thick as its sheets).
-pub const BOOK_FILE: &str = "申报材料.pdf";
-
-pub const COVER_FILE: &str = "封面.pdf";
+use super::{BOOK_FILE, COVER_FILE};
 
 pub const BOOK: TypstOutput = TypstOutput {
     id: "book",
+    help: "封面、正文、申报材料",
     entry: "book/main.typ",
     data: |job| std::borrow::Cow::Borrowed(job.data),
     files: &[

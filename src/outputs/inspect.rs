@@ -13,7 +13,7 @@ use serde::Serialize;
 
 use super::{Input, Product, Renderer, Scope};
 use crate::diag::{Code, Diagnostic};
-use crate::outputs::print::{Binding, PrintOptions, binding};
+use crate::outputs::binding::{Binding, PrintOptions, binding};
 use crate::profile::Print;
 
 const A4: (f64, f64) = (595.276, 841.89);
@@ -250,6 +250,10 @@ pub const INSPECT: InspectOutput = InspectOutput;
 impl Renderer for InspectOutput {
     fn id(&self) -> &'static str {
         "inspect"
+    }
+
+    fn help(&self) -> &'static str {
+        "检查一个 PDF，见 shenbao inspect"
     }
 
     fn scope(&self) -> Scope {

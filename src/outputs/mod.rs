@@ -10,11 +10,13 @@
 //! directly. Adding a Typst output is a file here beside `book.rs` and a
 //! template folder beside `templates/book/`.
 
+pub mod binding;
 pub mod book;
 pub mod data;
 pub mod docx;
 pub mod form;
 pub mod inspect;
+pub mod ooxml;
 pub mod pdfbox;
 pub mod print;
 pub mod slides;
@@ -25,8 +27,15 @@ pub mod write;
 use crate::diag::Diagnostic;
 use crate::document::Prepared;
 use crate::material::county::CountyLines;
+use crate::resources::templates::Templates;
 use crate::source::jail::Confined;
-use crate::typeset::templates::Templates;
+
+/// The bound book, written by `book`; the print shop's files (`print`) read
+/// its page count and its cover (see [`Renderer::needs`]).
+pub const BOOK_FILE: &str = "申报材料.pdf";
+
+/// The book's cover, written by `book`, read by the cover spread (`print`).
+pub const COVER_FILE: &str = "封面.pdf";
 
 /// What a renderer reads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -51,7 +60,7 @@ pub struct Job<'a> {
     pub draft: bool,
     pub timestamp: Option<typst_pdf::Timestamp>,
     /// The paper the book is printed on, for the print shop's files.
-    pub print: &'a print::PrintOptions,
+    pub print: &'a binding::PrintOptions,
     /// The 答辩 deck's length (`shenbao slides --minutes`).
     pub slides: &'a slides::SlidesOptions,
     /// The files the renderers before this one produced (the spine reads
@@ -78,7 +87,7 @@ pub struct RunJob<'a> {
 pub struct PdfJob<'a> {
     pub path: &'a std::path::Path,
     /// The paper it would be printed on (sheets, spine).
-    pub print: &'a print::PrintOptions,
+    pub print: &'a binding::PrintOptions,
     /// A 书脊.pdf to check against the book's name.
     pub spine: Option<&'a std::path::Path>,
 }
@@ -124,6 +133,10 @@ pub trait Renderer: Sync {
     /// A short name (`book`), for messages and timings.
     fn id(&self) -> &'static str;
 
+    /// What it makes, in a few words, for `--outputs`' help
+    /// ([`outputs_help`]).
+    fn help(&self) -> &'static str;
+
     fn scope(&self) -> Scope;
 
     /// Whether `build` writes it when no `--outputs` are named (the deck
@@ -132,6 +145,13 @@ pub trait Renderer: Sync {
     fn by_default(&self, profile: Option<&crate::profile::Profile>) -> bool {
         let _ = profile;
         true
+    }
+
+    /// The renderers whose products it reads from [`Job::earlier`] (the
+    /// spine reads the book's page count): they must come before it in
+    /// [`renderers`], which a test checks.
+    fn needs(&self) -> &'static [&'static str] {
+        &[]
     }
 
     /// The files it writes, known before anything is rendered.
@@ -157,6 +177,28 @@ pub fn renderers() -> Vec<&'static dyn Renderer> {
     ]
 }
 
+/// The ids `build --outputs` takes: every renderer that writes files.
+pub fn output_ids() -> Vec<&'static str> {
+    renderers()
+        .iter()
+        .filter(|r| r.scope() != Scope::Pdf)
+        .map(|r| r.id())
+        .collect()
+}
+
+/// `build --outputs`' help, made from the registry.
+pub fn outputs_help() -> String {
+    let each: Vec<String> = renderers()
+        .iter()
+        .filter(|r| r.scope() != Scope::Pdf)
+        .map(|r| format!("{}（{}）", r.id(), r.help()))
+        .collect();
+    format!(
+        "只生成这些输出（逗号分隔）：{}；默认全部（slides 除外；docx 看配置）",
+        each.join("、")
+    )
+}
+
 /// The error of a renderer given the other scope's input (a bug, not the
 /// writer's doing).
 pub(crate) fn wrong_input(id: &str) -> Vec<Diagnostic> {
@@ -164,4 +206,38 @@ pub(crate) fn wrong_input(id: &str) -> Vec<Diagnostic> {
         crate::diag::Code::Template,
         format!("内部错误：{id} 收到的输入不对"),
     )]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{output_ids, outputs_help, renderers};
+
+    /// `--outputs`' help names every output it takes, from the registry.
+    #[test]
+    fn the_help_names_every_output() {
+        let help = outputs_help();
+        for id in output_ids() {
+            assert!(
+                help.contains(&format!("{id}（")),
+                "{id} missing from {help}"
+            );
+        }
+        assert!(output_ids().contains(&"wrap"));
+        assert!(!output_ids().contains(&"inspect"));
+    }
+
+    /// A renderer that reads another's products (the spine, the book's page
+    /// count) comes after it, since they run in this order.
+    #[test]
+    fn what_a_renderer_needs_comes_before_it() {
+        let ids: Vec<&str> = renderers().iter().map(|r| r.id()).collect();
+        for (at, r) in renderers().iter().enumerate() {
+            for need in r.needs() {
+                let Some(before) = ids.iter().position(|id| id == need) else {
+                    panic!("{} needs {need}, which is not a renderer", r.id());
+                };
+                assert!(before < at, "{} needs {need}, which comes after it", r.id());
+            }
+        }
+    }
 }

@@ -88,6 +88,10 @@ impl Renderer for Summary {
         "summary"
     }
 
+    fn help(&self) -> &'static str {
+        "汇总表"
+    }
+
     fn scope(&self) -> Scope {
         Scope::Run
     }

@@ -22,6 +22,8 @@ static RECENT: Mutex<Vec<(&'static str, Key, Vec<Product>)>> = Mutex::new(Vec::n
 
 pub struct TypstOutput {
     pub id: &'static str,
+    /// What it makes, for `--outputs`' help.
+    pub help: &'static str,
     /// The template compiled, below `templates/` (`book/main.typ`).
     pub entry: &'static str,
     /// The `/data.json` it reads.
@@ -47,6 +49,10 @@ impl Renderer for TypstOutput {
         self.id
     }
 
+    fn help(&self) -> &'static str {
+        self.help
+    }
+
     fn scope(&self) -> Scope {
         Scope::Material
     }
@@ -64,7 +70,7 @@ impl Renderer for TypstOutput {
         let key = {
             let mut h = std::collections::hash_map::DefaultHasher::new();
             self.entry.hash(&mut h);
-            for name in crate::typeset::templates::Templates::shared_files() {
+            for name in crate::resources::templates::Templates::shared_files() {
                 job.templates.text(name).map(|(_, t)| t).hash(&mut h);
             }
             format!("{:?}", job.timestamp).hash(&mut h);

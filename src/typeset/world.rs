@@ -18,8 +18,8 @@ use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::sync::Mutex;
 
-use super::fonts::Fonts;
-use super::templates::Templates;
+use crate::resources::fonts::Fonts;
+use crate::resources::templates::Templates;
 use crate::source::jail::Confined;
 
 pub struct ShenbaoWorld {

@@ -1,4 +1,4 @@
-//! The document model (`markdown::Block`) and the cover as WordprocessingML:
+//! The document model (`document::Block`) and the cover as WordprocessingML:
 //! paragraphs in the styles of `templates/docx/styles.xml`, tables, inline
 //! pictures, footnotes and SEQ fields. Every rule is a style or a Word
 //! mechanism (numbering, fields, table properties); the XML here only says
@@ -7,7 +7,7 @@
 use std::path::Path;
 
 use super::xml::{Sizes, escape, pt_twips};
-use crate::markdown::{Block, Inline};
+use crate::document::{Block, Inline};
 
 /// EMU per point (DrawingML's unit).
 const EMU_PER_PT: f64 = 12700.0;
@@ -60,7 +60,7 @@ pub struct Writer<'a> {
     /// The start number of each ordered list: numbering.xml's `w:num` 3 up.
     pub lists: Vec<u64>,
     /// The document part's relationships (pictures are added as met).
-    pub rels: crate::outputs::slides::pptx::Rels,
+    pub rels: crate::outputs::ooxml::Rels,
     /// `wp:docPr` ids, unique in the document.
     drawings: usize,
     pub read: &'a dyn Fn(&Block) -> Result<Vec<u8>, String>,
@@ -370,14 +370,14 @@ impl<'a> Writer<'a> {
                 let name = format!("media/image{}.{ext}", self.media.len() + 1);
                 let rel = self
                     .rels
-                    .add(crate::outputs::slides::pptx::office("image"), name.clone());
+                    .add(crate::outputs::ooxml::office("image"), name.clone());
                 self.drawings += 1;
                 let id = self.drawings;
                 let cx = (width_pt * EMU_PER_PT).round() as i64;
                 let cy = (width_pt * f64::from(*px_height) / f64::from((*px_width).max(1))
                     * EMU_PER_PT)
                     .round() as i64;
-                let descr = escape(&crate::markdown::plain_text(caption));
+                let descr = escape(&crate::document::plain_text(caption));
                 let drawing = format!(
                     "<w:r><w:drawing><wp:inline distT=\"0\" distB=\"0\" distL=\"0\" distR=\"0\">\
                      <wp:extent cx=\"{cx}\" cy=\"{cy}\"/><wp:docPr id=\"{id}\" name=\"图 {number}\" descr=\"{descr}\"/>\
@@ -496,7 +496,7 @@ fn autofit(
     // hair: Word and LibreOffice wrap a cell that fits to the point.
     let pad = 2.0 * 0.3 * size + 3.0;
     let cell_w = |c: &[Inline]| {
-        crate::markdown::plain_text(c)
+        crate::document::plain_text(c)
             .split('\n')
             .map(|l| text_width(l, size))
             .fold(0.0, f64::max)

@@ -6,7 +6,7 @@
 
 use super::body::{para, text_run};
 use super::xml::{Sizes, pt_twips};
-use crate::outputs::form::FormData;
+use crate::outputs::data::form::FormData;
 use crate::profile::Profile;
 
 /// A cell of the form: its span, its paragraphs, its padding.
@@ -180,7 +180,7 @@ fn table(bands: &[Band], total: f64, margins: &str) -> String {
 
 /// The options of 企业性质 or 企业类型, each followed by its box as the
 /// notice prints them: ☑ chosen, □ not; two full-width spaces apart.
-fn options(choices: &[crate::outputs::form::Choice]) -> String {
+fn options(choices: &[crate::outputs::data::form::Choice]) -> String {
     choices
         .iter()
         .map(|c| format!("{}{}", c.label, if c.checked { "☑" } else { "□" }))
@@ -446,7 +446,12 @@ pub fn form(f: &FormData, profile: &Profile, s: &Sizes) -> String {
 
 /// One 附表: the name column takes what the numbers, dates and levels
 /// (as wide as their longest text) leave.
-fn detail(d: &crate::outputs::form::DetailTable, total: f64, em: f64, margins: &str) -> String {
+fn detail(
+    d: &crate::outputs::data::form::DetailTable,
+    total: f64,
+    em: f64,
+    margins: &str,
+) -> String {
     let n = d.columns.len();
     let width = |t: &str| {
         t.chars()

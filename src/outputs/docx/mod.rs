@@ -22,11 +22,11 @@ mod xml;
 
 use crate::diag::{Code, Diagnostic};
 use crate::document::Prepared;
-use crate::outputs::slides::pptx::{
-    Package, REL_CORE, Rels, XML_DECL, escape, office, strip_comments,
+use crate::outputs::ooxml::{
+    Package, REL_CORE, Rels, XML_DECL, core_props, escape, office, strip_comments,
 };
 use crate::outputs::{Input, Product, Renderer, Scope};
-use crate::typeset::templates::Templates;
+use crate::resources::templates::Templates;
 
 use body::Writer;
 use xml::{PageSetup, Sizes};
@@ -51,6 +51,10 @@ pub const DOCX: DocxOutput = DocxOutput;
 impl Renderer for DocxOutput {
     fn id(&self) -> &'static str {
         "docx"
+    }
+
+    fn help(&self) -> &'static str {
+        "申报材料.docx 和 申报表.docx，默认不生成，配置里 outputs: {docx: true} 时默认生成"
     }
 
     fn scope(&self) -> Scope {
@@ -127,7 +131,7 @@ fn section_end(sect: &str) -> String {
 fn book(p: &Prepared, templates: &Templates) -> Result<Vec<u8>, String> {
     let sizes = Sizes::of(&p.profile);
     let root = &p.loaded.root;
-    let read = |b: &crate::markdown::Block| body::read_picture(root, b);
+    let read = |b: &crate::document::Block| body::read_picture(root, b);
     let mut w = Writer::new(&sizes, &read);
     let footer = if p.profile.page_numbers {
         Some(w.rels.add(office("footer"), "footer1.xml"))
@@ -182,7 +186,7 @@ fn book(p: &Prepared, templates: &Templates) -> Result<Vec<u8>, String> {
                 body::cover(&mut w, &p.profile.title_lines, &fields, &c);
             }
             "form" => {
-                let data = crate::outputs::form::data(m, &p.profile);
+                let data = crate::outputs::data::form::data(m, &p.profile);
                 w.xml += &form::form(&data, &p.profile, &sizes);
             }
             "body" => body_part(&mut w, p),
@@ -223,9 +227,9 @@ fn body_part(w: &mut Writer, p: &Prepared) {
 /// 申报表.docx: the form alone, on its own margins.
 fn form_only(p: &Prepared, templates: &Templates) -> Result<Vec<u8>, String> {
     let sizes = Sizes::of(&p.profile);
-    let no_pictures = |_: &crate::markdown::Block| Err::<Vec<u8>, String>("".into());
+    let no_pictures = |_: &crate::document::Block| Err::<Vec<u8>, String>("".into());
     let mut w = Writer::new(&sizes, &no_pictures);
-    let data = crate::outputs::form::data(&p.loaded.material, &p.profile);
+    let data = crate::outputs::data::form::data(&p.loaded.material, &p.profile);
     w.xml += &form::form(&data, &p.profile, &sizes);
     w.xml += &sect_pr(&PageSetup::form(&p.profile), "nextPage", None);
     let company = p.loaded.material.company.name.value.trim();
@@ -323,23 +327,6 @@ fn footnotes(notes: &[String]) -> String {
         sep(-1, "separator", "separator"),
         sep(0, "continuationSeparator", "continuationSeparator"),
         notes.concat()
-    )
-}
-
-/// Title and author (the enterprise); no dates, which would change the
-/// bytes on every run.
-fn core_props(title: &str, company: &str) -> String {
-    format!(
-        "{XML_DECL}<cp:coreProperties \
-         xmlns:cp=\"http://schemas.openxmlformats.org/package/2006/metadata/core-properties\" \
-         xmlns:dc=\"http://purl.org/dc/elements/1.1/\" \
-         xmlns:dcterms=\"http://purl.org/dc/terms/\" \
-         xmlns:dcmitype=\"http://purl.org/dc/dcmitype/\" \
-         xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\">\
-         <dc:title>{}</dc:title><dc:creator>{}</dc:creator><dc:language>zh-CN</dc:language>\
-         </cp:coreProperties>",
-        escape(title),
-        escape(company)
     )
 }
 

@@ -1,6 +1,6 @@
 //! Units, the profile's sizes, and the template parts' `{{name}}` values.
 
-pub(crate) use crate::outputs::slides::pptx::escape;
+pub(crate) use crate::outputs::ooxml::escape;
 use crate::profile::Profile;
 
 /// Points to twentieths of a point (twips), WordprocessingML's unit.

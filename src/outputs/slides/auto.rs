@@ -5,10 +5,10 @@
 //! talk time.
 
 use super::deck::{Kind, Para};
-use super::outline::{Outline, PictureSrc, SlideSrc, TableSrc};
 use crate::document::Prepared;
-use crate::markdown::{Block, Inline, plain_text};
+use crate::document::{Block, Inline, plain_text};
 use crate::material::PartKind;
+use crate::material::slides::{Outline, PictureSrc, SlideSrc, TableSrc};
 
 /// The longest bullet, in characters, before it is cut.
 const PHRASE: usize = 40;
@@ -346,7 +346,7 @@ pub fn outline(p: &Prepared, minutes: u32) -> Outline {
     if let Some(i) = value(&m.company.industry) {
         facts.push(format!(
             "所属行业：{}",
-            crate::outputs::form::industry_cell(&i)
+            crate::outputs::data::form::industry_cell(&i)
         ));
     }
     if let Some(e) = &m.company.employees {
@@ -354,7 +354,8 @@ pub fn outline(p: &Prepared, minutes: u32) -> Outline {
     }
     if let Some((year, f)) = m.finance.iter().next_back() {
         let money = |v: &Option<serde_saphyr::Spanned<f64>>| {
-            v.as_ref().map(|v| crate::outputs::form::amount(v.value))
+            v.as_ref()
+                .map(|v| crate::outputs::data::form::amount(v.value))
         };
         let mut line = Vec::new();
         if let Some(r) = money(&f.revenue) {
@@ -385,11 +386,11 @@ pub fn outline(p: &Prepared, minutes: u32) -> Outline {
         let years: Vec<String> = m.finance.keys().map(|y| format!("{y}年")).collect();
         let row = |name: &str, get: fn(&crate::material::model::Finance) -> Option<f64>| {
             let mut r = vec![name.to_string()];
-            r.extend(
-                m.finance
-                    .values()
-                    .map(|f| get(f).map(crate::outputs::form::amount).unwrap_or_default()),
-            );
+            r.extend(m.finance.values().map(|f| {
+                get(f)
+                    .map(crate::outputs::data::form::amount)
+                    .unwrap_or_default()
+            }));
             r
         };
         let mut header = vec!["指标".to_string()];

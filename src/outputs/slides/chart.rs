@@ -4,8 +4,8 @@
 //! labels, so the PDF has vector bars and the PPTX editable shapes.
 
 use super::deck::{Align, Item, Para, Rect, Role, Theme};
-use super::outline::TableSrc;
-use super::place::Geometry;
+use super::geometry::Geometry;
+use crate::material::slides::TableSrc;
 
 /// The indicators of a table, over its years.
 #[derive(Debug, Clone, PartialEq)]
@@ -146,7 +146,7 @@ fn label(
     color: Option<String>,
     lines: f64,
 ) -> Item {
-    let wide = super::place::width_em(text).max(1.0);
+    let wide = super::measure::width_em(text).max(1.0);
     let size = (lines * rect.w / wide * 0.95).min(size).max(8.0);
     let size = (size * 2.0).floor() / 2.0;
     Item::Text {

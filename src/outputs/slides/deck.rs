@@ -1,11 +1,13 @@
 //! The deck, laid out: every slide as positioned items, in points on a
 //! 16:9 page. Both files are drawn from this one layout, so the PDF
-//! (`templates/slides/`, Typst) and the PowerPoint file (`pptx.rs`) show the
+//! (`templates/slides/`, Typst) and the PowerPoint file (`pptx/`) show the
 //! same text in the same boxes at the same sizes.
 
 use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
+
+pub use crate::material::slides::{Kind, Para};
 
 /// A rectangle in pt, from the page's top-left corner.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq)]
@@ -73,16 +75,6 @@ pub struct Slide {
     /// The speaker's script.
     pub notes: String,
     pub items: Vec<Item>,
-}
-
-#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
-#[serde(rename_all = "lowercase")]
-pub enum Kind {
-    Title,
-    Contents,
-    Section,
-    Content,
-    Closing,
 }
 
 /// What a text box is, for its face and colour.
@@ -157,11 +149,4 @@ pub enum Item {
         width: f64,
         color: Rgb,
     },
-}
-
-#[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct Para {
-    pub text: String,
-    /// 0 = plain paragraph, 1 = bullet, 2 = sub-bullet.
-    pub level: u8,
 }

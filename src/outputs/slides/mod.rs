@@ -1,18 +1,18 @@
-//! The 答辩 deck (SPEC §11): the material's automatic deck, or the
-//! writer's `slides.md` beside it (D4), laid out once (`place.rs`) and
-//! written as a 16:9 PDF (`templates/slides/main.typ`) and an editable
-//! PowerPoint file (`pptx.rs`, parts in `templates/slides/pptx/`).
+//! The 答辩 deck (SPEC §11): the material's automatic deck (`auto.rs`), or
+//! the writer's `slides.md` beside it (D4, read by `material::slides`), laid
+//! out once (`place.rs`, with `geometry.rs` and `measure.rs`) and written as
+//! a 16:9 PDF (`templates/slides/main.typ`) and an editable PowerPoint file
+//! (`pptx/`, parts in `templates/slides/pptx/`).
 //! `shenbao slides` runs this renderer; `build` does not unless asked
 //! (`--outputs slides`), so the book's timing stays comparable.
 
 pub mod auto;
 pub mod chart;
 pub mod deck;
-pub mod outline;
+pub mod geometry;
+pub mod measure;
 pub mod place;
 pub mod pptx;
-
-use std::path::Path;
 
 use serde::Serialize;
 
@@ -20,11 +20,11 @@ use super::{Input, Product, Renderer, Scope};
 use crate::assets::images;
 use crate::diag::{Code, Diagnostic, Span};
 use crate::document::Prepared;
+use crate::material::slides as outline;
+use crate::resources::templates::Templates;
 use crate::typeset::compile;
-use crate::typeset::templates::Templates;
 use crate::typeset::world::ShenbaoWorld;
 use deck::{Deck, Item, Theme};
-use outline::Outline;
 
 pub const PDF_FILE: &str = "答辩.pdf";
 pub const PPTX_FILE: &str = "答辩.pptx";
@@ -86,32 +86,6 @@ pub fn clock(seconds: u32) -> String {
 }
 
 impl TalkTime {}
-
-/// Reads the writer's `slides.md` beside the material, if there is one
-/// (D4): from then on it is the deck's source.
-pub fn read_source(
-    root: &Path,
-    fonts: Option<&crate::typeset::fonts::Fonts>,
-    sources: &mut crate::diag::Sources,
-    diags: &mut Vec<Diagnostic>,
-) -> Option<Outline> {
-    let path = root.join(outline::FILE);
-    if !path.is_file() {
-        return None;
-    }
-    let text = match crate::source::decode::read_text(&path, sources, diags) {
-        Ok(t) => t,
-        Err(d) => {
-            diags.push(d);
-            return None;
-        }
-    };
-    let file = sources.add(&path, text);
-    if let Some(fonts) = fonts {
-        crate::check::glyphs::check_slides(sources.text(file), file, fonts, diags);
-    }
-    Some(outline::parse(sources.text(file), file, diags))
-}
 
 /// `shenbao slides --init`: writes the automatic deck as `slides.md` beside
 /// the material (never over an existing one). Returns its path and the
@@ -193,7 +167,7 @@ pub fn lay_out(
             format!("模板中缺少 {LAYOUT}"),
         )]);
     };
-    let geometry: place::Geometry = serde_saphyr::from_str(&text).map_err(|e| {
+    let geometry: geometry::Geometry = serde_saphyr::from_str(&text).map_err(|e| {
         vec![
             Diagnostic::error(Code::Template, format!("{LAYOUT} 写得不对：{e}"))
                 .in_file(&path)
@@ -249,6 +223,10 @@ struct SlidesData<'a> {
 impl Renderer for SlidesOutput {
     fn id(&self) -> &'static str {
         "slides"
+    }
+
+    fn help(&self) -> &'static str {
+        "答辩演示稿，默认不生成，见 shenbao slides"
     }
 
     fn scope(&self) -> Scope {

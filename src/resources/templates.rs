@@ -214,3 +214,78 @@ impl Templates {
         names
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+    use std::path::{Path, PathBuf};
+
+    use super::EMBEDDED;
+
+    fn files(dir: &Path, out: &mut Vec<PathBuf>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                files(&path, out);
+            } else {
+                out.push(path);
+            }
+        }
+    }
+
+    /// Every file under templates/ ships in the binary (in [`EMBEDDED`], or
+    /// included where it is used: `init/`, `serve/`), and every embedded
+    /// name is the file it holds.
+    #[test]
+    fn every_template_is_embedded_and_every_embedded_file_exists() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let templates = root.join("templates");
+        for (name, text) in EMBEDDED {
+            let on_disk = std::fs::read_to_string(templates.join(name))
+                .unwrap_or_else(|e| panic!("templates/{name} is embedded but cannot be read: {e}"));
+            assert_eq!(
+                &on_disk, text,
+                "templates/{name} is embedded under another file's name"
+            );
+        }
+        // The files included elsewhere in src/, by their path below templates/.
+        let mut sources = Vec::new();
+        files(&root.join("src"), &mut sources);
+        let mut included: BTreeSet<String> = EMBEDDED.iter().map(|(n, _)| n.to_string()).collect();
+        for src in sources
+            .iter()
+            .filter(|p| p.extension().is_some_and(|e| e == "rs"))
+        {
+            let text = std::fs::read_to_string(src).unwrap();
+            for (at, _) in text.match_indices("include_") {
+                let rest = &text[at..];
+                let Some(open) = rest.find('"') else { continue };
+                let Some(len) = rest[open + 1..].find('"') else {
+                    continue;
+                };
+                let path = &rest[open + 1..open + 1 + len];
+                if let Some((_, below)) = path.split_once("templates/") {
+                    assert!(
+                        templates.join(below).is_file(),
+                        "{} includes {path}, which is not a file",
+                        src.display()
+                    );
+                    included.insert(below.to_string());
+                }
+            }
+        }
+        let mut on_disk = Vec::new();
+        files(&templates, &mut on_disk);
+        let missing: Vec<String> = on_disk
+            .iter()
+            .map(|p| {
+                p.strip_prefix(&templates)
+                    .unwrap()
+                    .to_string_lossy()
+                    .replace('\\', "/")
+            })
+            .filter(|p| !included.contains(p))
+            .collect();
+        assert!(missing.is_empty(), "not embedded: {missing:?}");
+    }
+}

@@ -1,5 +1,6 @@
-//! The deck before layout: what `slides.md` holds, one [`SlideSrc`] per
-//! slide. The automatic deck (`auto.rs`) makes one from the material;
+//! The 答辩 deck's source: what `slides.md` holds, one [`SlideSrc`] per
+//! slide. The writer types it; the deck renderer (`outputs::slides`) lays
+//! it out. The automatic deck (`outputs/slides/auto.rs`) makes one from the material;
 //! `slides --init` writes it out ([`write`]) and from then on the writer's
 //! file is read back ([`parse`]) as the deck's source (SPEC §11 D4).
 //!
@@ -17,9 +18,28 @@
 //!
 //! Nothing is HTML: `<!-- -->` prints as typed.
 
+use serde::Serialize;
+
 use crate::diag::{Code, Diagnostic, FileIdx, Span};
 
-use super::deck::{Kind, Para};
+/// What a slide is (its layout in the deck).
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    Title,
+    Contents,
+    Section,
+    Content,
+    Closing,
+}
+
+/// A line of a slide's text.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Para {
+    pub text: String,
+    /// 0 = plain paragraph, 1 = bullet, 2 = sub-bullet.
+    pub level: u8,
+}
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Outline {

@@ -2,10 +2,12 @@
 //! (`/data.json`). Numbering and text decisions are made before this; layout
 //! is the templates'.
 
+pub mod form;
+
 use serde::Serialize;
 
+use crate::document::Block;
 use crate::document::Prepared;
-use crate::markdown::Block;
 use crate::material::{Date, Material, PartKind};
 use crate::profile::Profile;
 
@@ -15,9 +17,9 @@ pub struct RenderData<'a> {
     pub profile: &'a Profile,
     pub fonts: serde_json::Value,
     pub cover: CoverData,
-    pub form: super::form::FormData,
+    pub form: form::FormData,
     pub body: BodyData,
-    pub attachments: &'a [crate::assets::attachments::Attachment],
+    pub attachments: &'a [crate::document::Attachment],
 }
 
 #[derive(Serialize)]
@@ -120,13 +122,10 @@ pub fn civil_from_epoch(secs: i64) -> (i32, u8, u8, u8, u8, u8) {
 
 /// The 申报表's data, with the county's 推荐意见 where the profile prints
 /// it (a profile may keep the box for the pen).
-fn form_data(
-    p: &Prepared,
-    opinion: Option<&crate::material::county::Opinion>,
-) -> super::form::FormData {
-    super::form::FormData {
+fn form_data(p: &Prepared, opinion: Option<&crate::material::county::Opinion>) -> form::FormData {
+    form::FormData {
         opinion: opinion.filter(|_| p.profile.form.print_opinion).cloned(),
-        ..super::form::data(&p.loaded.material, &p.profile)
+        ..form::data(&p.loaded.material, &p.profile)
     }
 }
 
@@ -144,7 +143,7 @@ pub fn form_json(
         meta: Meta,
         profile: &'a Profile,
         fonts: serde_json::Value,
-        form: super::form::FormData,
+        form: form::FormData,
     }
     let m = &p.loaded.material;
     let data = FormOnly {
@@ -207,12 +206,12 @@ pub fn json(
 /// printed (build report). Roles approximate the templates: the parts are
 /// counted as 宋体 (their bold headings use the same chain), the cover title
 /// lines as 华文中宋, the article title and the cover fields as 黑体.
-pub fn fallbacks(p: &crate::document::Prepared) -> Vec<crate::typeset::fonts::Fallback> {
+pub fn fallbacks(p: &crate::document::Prepared) -> Vec<crate::resources::fonts::Fallback> {
     let m = &p.loaded.material;
     let body: String = p
         .parts
         .iter()
-        .map(|(_, blocks)| crate::check::count::blocks_text(blocks))
+        .map(|(_, blocks)| crate::document::blocks_text(blocks))
         .collect();
     let cover_title = p.profile.title_lines.join("\n");
     let mut hei = m.benchmark.title.value.clone();
@@ -221,9 +220,9 @@ pub fn fallbacks(p: &crate::document::Prepared) -> Vec<crate::typeset::fonts::Fa
         hei.push_str(&f.value);
     }
     [
-        (crate::typeset::fonts::Role::Song, body),
-        (crate::typeset::fonts::Role::Hei, hei),
-        (crate::typeset::fonts::Role::Zhongsong, cover_title),
+        (crate::resources::fonts::Role::Song, body),
+        (crate::resources::fonts::Role::Hei, hei),
+        (crate::resources::fonts::Role::Zhongsong, cover_title),
     ]
     .iter()
     // Characters that print nothing (the zero-width spaces that let a long

@@ -4,10 +4,10 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use crate::markdown::Block;
+use crate::document::Block;
 use crate::material::{Date, Loaded, PartKind};
 use crate::profile::Profile;
-use crate::typeset::fonts::Fonts;
+use crate::resources::fonts::Fonts;
 
 /// A material read and checked, ready to render.
 pub struct Prepared {
@@ -19,8 +19,8 @@ pub struct Prepared {
     /// The files of the material's folder its document names (pictures).
     pub assets: Vec<PathBuf>,
     /// 证实性材料, bound after the body.
-    pub attachments: Vec<crate::assets::attachments::Attachment>,
+    pub attachments: Vec<crate::document::Attachment>,
     /// The writer's 答辩 deck (`slides.md`), when it was asked for and
     /// exists: the deck's source instead of the automatic one (D4).
-    pub slides: Option<crate::outputs::slides::outline::Outline>,
+    pub slides: Option<crate::material::slides::Outline>,
 }
