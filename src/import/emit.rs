@@ -446,35 +446,12 @@ pub fn material_md(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::diag::Sources;
-    use crate::document::{Block as MdBlock, Counters, Inline, plain_text};
-    use crate::markdown::{Ctx, parse_part};
-    use crate::material::PartText;
-    use crate::source::origin::{Origin, OriginKind};
+    use crate::document::{Block as MdBlock, Inline, plain_text};
     use proptest::prelude::*;
 
     /// The blocks the dialect reads from `md`, as the 推进实施 part.
     fn parse(md: &str) -> Vec<MdBlock> {
-        let dir = std::path::Path::new("/nonexistent/material");
-        let mut sources = Sources::default();
-        let file = sources.add(&dir.join("material.md"), md.to_string());
-        let part = PartText {
-            kind: PartKind::Implementation,
-            text: md.to_string(),
-            origin: Origin {
-                file,
-                kind: OriginKind::Slice { start: 0 },
-            },
-            base_dir: dir.to_path_buf(),
-        };
-        let mut counters = Counters::default();
-        let mut diags = Vec::new();
-        let mut ctx = Ctx {
-            sources: &sources,
-            counters: &mut counters,
-            diags: &mut diags,
-        };
-        parse_part(&part, &mut ctx)
+        crate::markdown::parse_str(md).0
     }
 
     fn para_text(md: &str) -> String {

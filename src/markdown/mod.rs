@@ -698,36 +698,42 @@ fn circled(n: usize) -> String {
     }
 }
 
+/// Parses `md` as the 推进实施 part of a material, for tests here and of
+/// the writers of this dialect (`import`). The parser reads no file, so the
+/// folder need not exist.
+#[cfg(test)]
+pub(crate) fn parse_str(md: &str) -> (Vec<Block>, Vec<Diagnostic>) {
+    use crate::source::origin::{Origin, OriginKind};
+    let dir = std::path::Path::new("/nonexistent/material");
+    let mut sources = Sources::default();
+    let file = sources.add(&dir.join("material.md"), md.to_string());
+    let part = PartText {
+        kind: crate::material::PartKind::Implementation,
+        text: md.to_string(),
+        origin: Origin {
+            file,
+            kind: OriginKind::Slice { start: 0 },
+        },
+        base_dir: dir.to_path_buf(),
+    };
+    let mut counters = Counters::default();
+    let mut diags = Vec::new();
+    let mut ctx = Ctx {
+        sources: &sources,
+        counters: &mut counters,
+        diags: &mut diags,
+    };
+    let blocks = parse_part(&part, &mut ctx);
+    (blocks, diags)
+}
+
 #[cfg(test)]
 mod tests {
     use super::inlines::expand_text;
     use super::*;
-    use crate::source::origin::{Origin, OriginKind};
 
-    /// Parses `md` as the 推进实施 part of a material. The parser reads no
-    /// file, so the folder need not exist.
     fn parse(md: &str) -> (Vec<Block>, Vec<Diagnostic>) {
-        let dir = std::path::Path::new("/nonexistent/material");
-        let mut sources = Sources::default();
-        let file = sources.add(&dir.join("material.md"), md.to_string());
-        let part = PartText {
-            kind: crate::material::PartKind::Implementation,
-            text: md.to_string(),
-            origin: Origin {
-                file,
-                kind: OriginKind::Slice { start: 0 },
-            },
-            base_dir: dir.to_path_buf(),
-        };
-        let mut counters = Counters::default();
-        let mut diags = Vec::new();
-        let mut ctx = Ctx {
-            sources: &sources,
-            counters: &mut counters,
-            diags: &mut diags,
-        };
-        let blocks = parse_part(&part, &mut ctx);
-        (blocks, diags)
+        parse_str(md)
     }
 
     /// Every printed character of the blocks, in order.
