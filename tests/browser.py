@@ -1,11 +1,14 @@
-"""The writer's workspace of `shenbao serve` (issue 20) in a real headless
-Chromium, driven through Selenium by tests/browser.rs.
+"""The writer's workspace of `shenbao serve` (issue 20) and the county's
+scenario (issue 21: an account made on the county's page, submit, return
+with a reason, the fix, resubmit, recommend, the audit list, export.zip) in
+a real headless Chromium, driven through Selenium by tests/browser.rs.
 
 Usage: browser.py BASE MATERIAL_DIR DOWNLOADS [SCREENSHOTS]
 
 BASE is the running server (accounts a, b, jianxi made by the Rust side),
 MATERIAL_DIR the example's folder without its drawing script, DOWNLOADS an
-empty folder for the page's downloads, SCREENSHOTS (optional) a folder for
+empty folder for the page's downloads (and export.zip and
+recommended-material.zip, which the county's session fetches), SCREENSHOTS (optional) a folder for
 PNGs of the main pages. Asserts here; prints one JSON object for Rust.
 """
 
@@ -16,7 +19,11 @@ import shutil
 import sys
 import tempfile
 import time
+import urllib.error
+import urllib.request
 import zipfile
+
+import pymupdf
 
 from selenium import webdriver
 from selenium.common.exceptions import (
@@ -27,7 +34,7 @@ from selenium.common.exceptions import (
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import WebDriverWait
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 BASE, MATERIAL, DOWNLOADS = sys.argv[1], sys.argv[2], sys.argv[3]
 SHOTS = sys.argv[4] if len(sys.argv) > 4 else None
@@ -35,6 +42,12 @@ PW = "correct horse 电池"
 COMPANY_A = "洛阳示例精密轴承股份有限公司"
 COMPANY_B = "<script>alert(1)</script>有限公司"
 SENTENCE = "本模式已推广到公司全部六个生产车间。"
+# The enterprise the county makes in the page, and what it writes.
+COMPANY_C = "洛阳新创精密轴承有限公司"
+LOGIN_C = "xinchuang"
+PW_C = "新创 own password 2023"
+REASON = "企业名称须与公章一致：请改为洛阳新创精密轴承有限公司"
+OPINION = "同意推荐。该企业精益质量管理体系完善，实施效果明显。"
 steps = []
 
 
@@ -175,6 +188,49 @@ def login(user, password):
 def logout():
     by_id("logout").click()
     wait(lambda: by_id("login").is_displayed(), "the login page after 退出")
+
+
+def desk_rows():
+    return [
+        [td.text for td in tr.find_elements(By.TAG_NAME, "td")]
+        for tr in d.find_elements(By.CSS_SELECTOR, "#desk-table tbody tr")
+    ]
+
+
+def desk_row(company):
+    return next((r for r in desk_rows() if r[0] == company), None)
+
+
+def open_row(company):
+    tr = next(
+        tr
+        for tr in d.find_elements(By.CSS_SELECTOR, "#desk-table tbody tr")
+        if tr.find_element(By.TAG_NAME, "td").text == company
+    )
+    tr.click()
+    wait(lambda: by_id("work").is_displayed(), "the material of " + company)
+    wait(lambda: by_id("company").text == company, "the material of " + company)
+
+
+def call(method, path, body=None):
+    """The API with the browser's session cookie (HttpOnly: the page's
+    script cannot read it, WebDriver can). No Origin header: a tool's
+    request, which the CSRF check lets through. → (status, JSON or bytes)"""
+    cookie = d.get_cookie("shenbao_session")
+    assert cookie, "no session cookie"
+    req = urllib.request.Request(
+        BASE + path,
+        method=method,
+        data=None if body is None else json.dumps(body).encode(),
+        headers={"Cookie": "shenbao_session=" + cookie["value"]}
+        | ({} if body is None else {"Content-Type": "application/json"}),
+    )
+    try:
+        with urllib.request.urlopen(req, timeout=60) as r:
+            status, data, kind = r.status, r.read(), r.headers.get("Content-Type", "")
+    except urllib.error.HTTPError as e:
+        status, data, kind = e.code, e.read(), e.headers.get("Content-Type", "")
+    return status, json.loads(data) if "json" in kind and data else data
 
 
 result = {}
@@ -397,6 +453,174 @@ try:
     assert not by_id("upload").find_element(By.XPATH, "..").is_displayed()
     step("county")
     no_alert()
+
+    # 11. The county makes an enterprise's account on its page: the
+    # one-time password is shown once, in #made; the list has a new 草稿.
+    by_id("new-company").send_keys(COMPANY_C)
+    by_id("new-login").send_keys(LOGIN_C)
+    by_id("new-create").click()
+    wait(lambda: by_id("made").is_displayed(), "the new account's password")
+    made = [
+        [td.text for td in tr.find_elements(By.TAG_NAME, "td")]
+        for tr in d.find_elements(By.CSS_SELECTOR, "#made tbody tr")
+    ]
+    assert len(made) == 1 and made[0][:2] == [COMPANY_C, LOGIN_C], made
+    one_time = made[0][2]
+    assert len(one_time) >= 8 and " " not in one_time, made
+    assert by_id("county-message").text == "", by_id("county-message").text
+    wait(lambda: desk_row(COMPANY_C) is not None, "the new enterprise in the list")
+    assert desk_row(COMPANY_C)[3] == "草稿", desk_row(COMPANY_C)
+    shot("county-new-account")
+    step("county makes an account")
+    logout()
+
+    # 12. The new writer logs in with the one-time password. The page has
+    # no form to choose one's own (/api/me says must_change): the test
+    # changes it through the API with the browser's session. A new
+    # password ends every session of the account, this one too (the
+    # server's choice; docs/api.md says "other sessions"): the writer logs
+    # in again with it.
+    login(LOGIN_C, one_time)
+    wait(lambda: by_id("work").is_displayed(), "the new writer's workspace")
+    assert by_id("company").text == COMPANY_C, by_id("company").text
+    assert call("GET", "/api/me")[1]["must_change"] is True
+    status, _ = call("POST", "/api/password", {"old": one_time, "new": PW_C})
+    assert status == 204, status
+    d.get(BASE + "/")
+    wait(lambda: by_id("login").is_displayed(), "the login page after the new password")
+    login(LOGIN_C, PW_C)
+    wait(lambda: by_id("work").is_displayed(), "the workspace with the new password")
+    assert call("GET", "/api/me")[1]["must_change"] is False
+
+    # 13. The writer uploads the example and submits it: 已提交, frozen
+    # (also after a reload), no more 提交 button.
+    wait(lambda: by_id("upload-dir").get_attribute("id"), "the upload input")
+    by_id("upload-dir").send_keys(MATERIAL)
+    wait(lambda: "已上传" in by_id("state").text, "the new writer's upload", timeout=40)
+    wait(lambda: "错误 0" in by_id("counts").text, "the uploaded material's check")
+    assert by_id("status-line").text == "状态：草稿", by_id("status-line").text
+    assert by_id("submit-btn").is_displayed()
+    by_id("submit-btn").click()
+    wait(lambda: "已提交" in by_id("status-line").text, "the submission")
+    # This machine's clock is past the profile's deadline (2023-03-29):
+    # the submission is taken and marked late.
+    assert re.fullmatch(r"已提交(，材料已冻结，等待县区审核|（晚于截止日期，已标明）)", by_id("state").text), by_id("state").text
+    assert not by_id("submit-btn").is_displayed()
+    assert by_id("editor").get_attribute("readOnly") == "true"
+    d.refresh()
+    wait(lambda: "已载入" in by_id("state").text, "the workspace after a reload")
+    assert by_id("status-line").text.startswith("状态：已提交"), by_id("status-line").text
+    assert by_id("editor").get_attribute("readOnly") == "true", "frozen after a reload"
+    shot("writer-submitted")
+    step("writer submits")
+    logout()
+
+    # 14. The county sees it 已提交 (the status filter keeps only it),
+    # opens it and returns it with a reason.
+    login("jianxi", PW)
+    wait(lambda: by_id("desk").is_displayed(), "the county's list")
+    wait(lambda: (desk_row(COMPANY_C) or [""] * 4)[3].startswith("已提交"), "已提交 in the list")
+    Select(by_id("status-filter")).select_by_visible_text("已提交")
+    wait(lambda: [r[0] for r in desk_rows()] == [COMPANY_C], "the filter on 已提交")
+    shot("county-submitted")
+    Select(by_id("status-filter")).select_by_visible_text("全部")
+    wait(lambda: len(desk_rows()) == 3, "the whole list again")
+    open_row(COMPANY_C)
+    wait(lambda: by_id("return-btn").is_displayed(), "the county's 退回 button")
+    assert by_id("status-line").text.startswith("状态：已提交"), by_id("status-line").text
+    assert by_id("recommend-btn").is_displayed()
+    by_id("review-text").send_keys(REASON)
+    by_id("return-btn").click()
+    wait(lambda: "退回" in by_id("status-line").text, "the return")
+    assert not by_id("return-btn").is_displayed()
+    step("county returns")
+    logout()
+
+    # 15. The writer (with their own password now) sees the reason, the
+    # editor open again; fixes the company's name as asked and submits.
+    login(LOGIN_C, PW_C)
+    wait(lambda: "已载入" in by_id("state").text, "the returned material")
+    assert re.fullmatch(f"状态：退回(（逾期提交）)?：{REASON}", by_id("status-line").text), by_id("status-line").text
+    assert by_id("editor").get_attribute("readOnly") != "true", "editable again"
+    assert by_id("submit-btn").is_displayed()
+    shot("writer-returned")
+    v_returned = int(re.search(r"第 (\d+) 版", by_id("state").text).group(1))
+    assert by_id("file-select").get_attribute("value") == "material.yaml"
+    # The company's full name, and the 标杆名称 that starts with it (V1).
+    for _ in range(2):
+        assert select_in_editor(COMPANY_A) > 0
+        type_keys(COMPANY_C)
+    wait(
+        lambda: (saved_version() or 0) > v_returned
+        and by_id("state").text.startswith("已保存")
+        and f"/preview/{saved_version()}/" in (by_id("preview").get_attribute("src") or "")
+        and "错误 0" in by_id("counts").text,
+        "the fixed version's check",
+    )
+    by_id("submit-btn").click()
+    wait(lambda: "已提交" in by_id("status-line").text, "the second submission")
+    step("writer fixes and resubmits")
+    logout()
+
+    # 16. The county recommends with its 推荐意见; the audit list on its
+    # desk shows the four steps.
+    login("jianxi", PW)
+    wait(lambda: by_id("desk").is_displayed(), "the county's list")
+    wait(lambda: (desk_row(COMPANY_C) or [""] * 4)[3].startswith("已提交"), "the resubmission")
+    open_row(COMPANY_C)
+    wait(lambda: by_id("recommend-btn").is_displayed(), "the county's 推荐 button")
+    by_id("review-text").send_keys(OPINION)
+    by_id("recommend-btn").click()
+    wait(lambda: "已推荐" in by_id("status-line").text, "the recommendation")
+    assert "推荐意见已印进申报表" in by_id("state").text, by_id("state").text
+    shot("county-recommended")
+    by_id("back").click()
+    wait(lambda: by_id("desk").is_displayed(), "the list")
+    wait(lambda: desk_row(COMPANY_C)[3].startswith("已推荐"), "已推荐 in the list")
+
+    def audit():
+        return [
+            li.text for li in d.find_elements(By.CSS_SELECTOR, "#audit li") if COMPANY_C in li.text
+        ]
+
+    wait(lambda: len(audit()) == 4, "the four steps in the audit list")
+    # Newest first.
+    moves = [re.search(r"(\S+) → (\S+?)(（|$)", t).group(1, 2) for t in audit()]
+    assert moves == [
+        ("已提交", "已推荐"),
+        ("退回", "已提交"),
+        ("已提交", "退回"),
+        ("草稿", "已提交"),
+    ], audit()
+    assert REASON in audit()[2], audit()
+    result["audit"] = audit()
+    shot("county-audit")
+    step("county recommends")
+
+    # 17. The downloads, with the county's session: the electronic
+    # submission (its link on the desk) and the enterprise's material.
+    href = d.find_element(By.CSS_SELECTOR, "#desk a[href$='/api/export.zip']")
+    assert href.is_displayed()
+    status, zipped = call("GET", "/api/export.zip")
+    assert status == 200, status
+    with open(os.path.join(DOWNLOADS, "export.zip"), "wb") as f:
+        f.write(zipped)
+    with zipfile.ZipFile(os.path.join(DOWNLOADS, "export.zip")) as z:
+        names = z.namelist()
+        form = next(n for n in names if n.endswith(f"/{COMPANY_C}/申报表.pdf"))
+        pdf = pymupdf.open(stream=z.read(form), filetype="pdf")
+        form_text = "".join(p.get_text() for p in pdf)
+    result["export"] = names
+    squeeze = lambda t: re.sub(r"\s+", "", t)
+    assert squeeze(OPINION) in squeeze(form_text), form_text
+    assert "涧西区" in form_text, form_text
+    mid = call("GET", "/api/materials")[1]
+    mid = next(m["id"] for m in mid if m["company"] == COMPANY_C)
+    status, zipped = call("GET", f"/api/materials/{mid}/download/material.zip")
+    assert status == 200, status
+    with open(os.path.join(DOWNLOADS, "recommended-material.zip"), "wb") as f:
+        f.write(zipped)
+    step("county downloads")
     # Refused requests (401 before login, the wrong password, …) are the
     # network's; anything else severe is the page's own fault.
     console = [

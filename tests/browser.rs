@@ -2,8 +2,11 @@
 //! Chromium: tests/browser.py drives the page through Selenium (log in,
 //! upload the example folder, type into the abstract, a mistake and its
 //! diagnostic, the fix, downloads, a company named like a script, the
-//! county's list); this side starts the server, makes the accounts and
-//! builds the downloaded material with the CLI.
+//! county's list) and the county's scenario of issue 21 (an account made
+//! on the county's page, submit, return with a reason, the fix, resubmit,
+//! recommend with a 推荐意见, the audit list, export.zip); this side starts
+//! the server, makes the first accounts, builds the downloaded material
+//! with the CLI and the 汇总表 from the county's download.
 //!
 //! Needs Debian's `chromium` and `chromium-driver` and Python's `selenium`
 //! (installed by `.ci/run`). Where CI is set the test fails without them;
@@ -20,6 +23,8 @@ use common::*;
 use serde_json::Value;
 
 const PW: &str = "correct horse 电池";
+/// The enterprise the county makes in the page (tests/browser.py).
+const COMPANY_C: &str = "洛阳新创精密轴承有限公司";
 
 /// What the browser test needs, or why it is missing.
 fn missing() -> Option<String> {
@@ -199,4 +204,54 @@ fn the_writer_works_in_a_browser() {
             .join("out/洛阳示例精密轴承股份有限公司/正文.pdf")
             .exists()
     );
+
+    // The county's scenario (issue 21). export.zip: the 汇总表 at the top of
+    // its one folder, beside a folder named after the recommended
+    // enterprise (its 申报表 with the 推荐意见 was read by browser.py).
+    let export = unzip(&downloads.join("export.zip"), &tmp.path().join("export"));
+    let top = "涧西区-申报材料";
+    for f in [
+        "汇总表.pdf",
+        "汇总表.xlsx",
+        &format!("{COMPANY_C}/申报表.pdf"),
+    ] {
+        assert!(export.contains(&format!("{top}/{f}")), "{f} in {export:?}");
+    }
+    // The recommended material, downloaded by the county, in a county
+    // folder of its own: the CLI's 汇总表 lists it under 涧西区.
+    let county_dir = tmp.path().join("county");
+    unzip(&downloads.join("recommended-material.zip"), &county_dir);
+    let yaml = std::fs::read_dir(&county_dir)
+        .expect("dir")
+        .flatten()
+        .map(|e| e.path().join("material.yaml"))
+        .find(|p| p.exists())
+        .expect("one enterprise folder with its material.yaml");
+    assert!(
+        std::fs::read_to_string(&yaml)
+            .expect("material.yaml")
+            .contains(&format!("name: {COMPANY_C}")),
+        "the writer's fix is in the downloaded material"
+    );
+    let summary = tmp.path().join("summary");
+    must_succeed(
+        bin()
+            .arg("summary")
+            .arg(&county_dir)
+            .arg("-o")
+            .arg(&summary)
+            .args(["--county", "涧西区", "--no-system-fonts"]),
+    );
+    let pdf = probe(&summary.join("汇总表.pdf")).stream_text();
+    assert!(
+        pdf.contains(COMPANY_C) && pdf.contains("涧西区"),
+        "the CLI's 汇总表: {pdf}"
+    );
+    let xlsx = unzip(&summary.join("汇总表.xlsx"), &tmp.path().join("xlsx"));
+    let strings: String = xlsx
+        .iter()
+        .filter(|n| n.ends_with(".xml"))
+        .map(|n| std::fs::read_to_string(tmp.path().join("xlsx").join(n)).unwrap_or_default())
+        .collect();
+    assert!(strings.contains(COMPANY_C), "{COMPANY_C} in 汇总表.xlsx");
 }

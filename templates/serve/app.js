@@ -192,7 +192,8 @@ async function loadFiles(keep) {
   $("file-pick").hidden = texts.length === 0;
   // Nothing to edit yet: typing here would be lost, so the editor waits
   // for a file (its placeholder says how to start).
-  $("editor").readOnly = state.me.role !== "enterprise" || !main;
+  // A submitted material stays frozen until the county returns it.
+  $("editor").readOnly = state.me.role !== "enterprise" || !main || !["草稿", "退回"].includes(m.status);
   if (main) { select.value = main; await loadText(main); } else { state.file = null; state.saved = ""; $("editor").value = ""; }
 }
 
