@@ -102,7 +102,12 @@ pub fn build_lines(r: &BuildReport, errors: usize, warnings: usize, fonts: bool)
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        out.push(format!("  {name}  {pages} 页"));
+        // A Word or PowerPoint file has no pages of its own to count.
+        if *pages == 0 {
+            out.push(format!("  {name}"));
+        } else {
+            out.push(format!("  {name}  {pages} 页"));
+        }
     }
     if fonts {
         out.push("字体：".into());
@@ -577,6 +582,7 @@ mod tests {
             files: vec![
                 (PathBuf::from("out/洛阳示例/封面.pdf"), 1),
                 (PathBuf::from("out/洛阳示例/申报材料.pdf"), 17),
+                (PathBuf::from("out/洛阳示例/申报材料.docx"), 0),
             ],
             fonts: vec![],
             fallbacks: vec![],
@@ -597,6 +603,7 @@ mod tests {
                 "已生成：out/洛阳示例",
                 "  封面.pdf  1 页",
                 "  申报材料.pdf  17 页",
+                "  申报材料.docx",
                 "字体：",
                 "装订：整本 17 页，双面打印 9 张（80 g/m² 纸，每张 0.1 mm）；书脊宽 1.8 mm（含封面纸 2 × 0.22 mm、胶 0.5 mm）",
                 "提醒：申报表打印后须签字、加盖公章（声明里的公司全称手工填写），再与其他部分一起装订。",
