@@ -61,16 +61,7 @@ fn copy_dir(from: &Path, to: &Path, keep: &dyn Fn(&Path) -> bool) {
 fn unzip(zip: &Path, into: &Path) -> Vec<String> {
     let mut archive =
         zip::ZipArchive::new(std::fs::File::open(zip).expect("zip")).expect("a zip file");
-    let names = (0..archive.len())
-        .map(|i| {
-            archive
-                .by_index(i)
-                .expect("entry")
-                .name()
-                .expect("name")
-                .to_string()
-        })
-        .collect();
+    let names = zip_names(&mut archive);
     archive.extract(into).expect("extract");
     names
 }

@@ -282,16 +282,7 @@ fn writer_uploads_checks_previews_downloads_and_restores() {
     let zip = a.get(&format!("/api/materials/{id}/download/all.zip"));
     assert_eq!(zip.status, 200);
     let mut archive = zip::ZipArchive::new(std::io::Cursor::new(zip.body.clone())).expect("zip");
-    let names: Vec<String> = (0..archive.len())
-        .map(|i| {
-            archive
-                .by_index(i)
-                .expect("entry")
-                .name()
-                .expect("name")
-                .to_string()
-        })
-        .collect();
+    let names: Vec<String> = zip_names(&mut archive);
     for f in ["封面.pdf", "正文.pdf", "申报材料.pdf", "申报表.pdf"] {
         assert!(
             names.contains(&format!("洛阳示例精密轴承股份有限公司/{f}")),
@@ -879,16 +870,7 @@ fn county_workflow() {
     let zip = county.get("/api/export.zip");
     assert_eq!(zip.status, 200, "{}", String::from_utf8_lossy(&zip.body));
     let mut archive = zip::ZipArchive::new(std::io::Cursor::new(zip.body.clone())).expect("zip");
-    let names: Vec<String> = (0..archive.len())
-        .map(|i| {
-            archive
-                .by_index(i)
-                .expect("e")
-                .name()
-                .expect("n")
-                .to_string()
-        })
-        .collect();
+    let names: Vec<String> = zip_names(&mut archive);
     for want in [
         "涧西区-申报材料/汇总表.pdf",
         "涧西区-申报材料/汇总表.xlsx",

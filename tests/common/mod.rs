@@ -812,3 +812,19 @@ pub fn write_pictures(f: &Fixture, dir: &str, w: u32, h: u32) {
         encode(&turned, WebP, Some(exif_orientation(6))),
     );
 }
+
+/// The entry names of a zip, in order.
+pub fn zip_names<R: std::io::Read + std::io::Seek>(
+    archive: &mut zip::ZipArchive<R>,
+) -> Vec<String> {
+    (0..archive.len())
+        .map(|i| {
+            archive
+                .by_index(i)
+                .expect("entry")
+                .name()
+                .expect("name")
+                .to_string()
+        })
+        .collect()
+}

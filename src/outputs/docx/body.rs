@@ -6,7 +6,7 @@
 
 use std::path::Path;
 
-use super::xml::{Sizes, escape, pt_twips};
+use super::xml::{Sizes, escape, pt_twips, table_start};
 use crate::document::{Block, Inline};
 
 /// EMU per point (DrawingML's unit).
@@ -297,16 +297,7 @@ impl<'a> Writer<'a> {
             4.0 * size,
         );
         let pad = pt_twips(0.3 * size);
-        let mut x = format!(
-            "<w:tbl><w:tblPr><w:tblStyle w:val=\"TableGrid\"/><w:tblW w:w=\"{}\" w:type=\"dxa\"/>\
-             <w:jc w:val=\"center\"/><w:tblLayout w:type=\"fixed\"/>\
-             <w:tblLook w:val=\"0000\" w:firstRow=\"0\" w:lastRow=\"0\" w:firstColumn=\"0\" w:lastColumn=\"0\" w:noHBand=\"1\" w:noVBand=\"1\"/></w:tblPr><w:tblGrid>",
-            widths.iter().map(|w| pt_twips(*w)).sum::<u32>()
-        );
-        for w in &widths {
-            x += &format!("<w:gridCol w:w=\"{}\"/>", pt_twips(*w));
-        }
-        x += "</w:tblGrid>";
+        let mut x = table_start(&widths);
         let jc = |i: usize| match aligns.get(i).copied().unwrap_or("center") {
             "left" => "left",
             "right" => "right",

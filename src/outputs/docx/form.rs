@@ -5,7 +5,7 @@
 //! 附表, each a table whose header row repeats.
 
 use super::body::{para, text_run};
-use super::xml::{Sizes, pt_twips};
+use super::xml::{Sizes, pt_twips, table_start};
 use crate::outputs::data::form::FormData;
 use crate::profile::Profile;
 
@@ -482,16 +482,7 @@ fn detail(
     if sum > total {
         widths.iter_mut().for_each(|w| *w *= total / sum);
     }
-    let mut x = format!(
-        "<w:tbl><w:tblPr><w:tblStyle w:val=\"TableGrid\"/><w:tblW w:w=\"{}\" w:type=\"dxa\"/>\
-         <w:jc w:val=\"center\"/><w:tblLayout w:type=\"fixed\"/>\
-         <w:tblLook w:val=\"0000\" w:firstRow=\"0\" w:lastRow=\"0\" w:firstColumn=\"0\" w:lastColumn=\"0\" w:noHBand=\"1\" w:noVBand=\"1\"/></w:tblPr><w:tblGrid>",
-        widths.iter().map(|w| pt_twips(*w)).sum::<u32>()
-    );
-    for w in &widths {
-        x += &format!("<w:gridCol w:w=\"{}\"/>", pt_twips(*w));
-    }
-    x += "</w:tblGrid>";
+    let mut x = table_start(&widths);
     let row = |cells: Vec<&str>, head: bool| {
         let mut r = String::from("<w:tr>");
         if head {

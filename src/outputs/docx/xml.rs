@@ -160,6 +160,21 @@ impl Sizes {
 }
 
 /// The real face of a font role (SPEC §3), whatever face the PDF used.
+/// A fixed-layout, centred table's properties and column grid, widths in
+/// points: the start every table of the Word files shares (body and form).
+pub fn table_start(widths: &[f64]) -> String {
+    let mut x = format!(
+        "<w:tbl><w:tblPr><w:tblStyle w:val=\"TableGrid\"/><w:tblW w:w=\"{}\" w:type=\"dxa\"/>\
+         <w:jc w:val=\"center\"/><w:tblLayout w:type=\"fixed\"/>\
+         <w:tblLook w:val=\"0000\" w:firstRow=\"0\" w:lastRow=\"0\" w:firstColumn=\"0\" w:lastColumn=\"0\" w:noHBand=\"1\" w:noVBand=\"1\"/></w:tblPr><w:tblGrid>",
+        widths.iter().map(|w| pt_twips(*w)).sum::<u32>()
+    );
+    for w in widths {
+        x += &format!("<w:gridCol w:w=\"{}\"/>", pt_twips(*w));
+    }
+    x + "</w:tblGrid>"
+}
+
 pub fn role_face(role: &str) -> &'static str {
     match role {
         "hei" => "黑体",
