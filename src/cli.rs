@@ -232,6 +232,14 @@ pub(crate) enum Command {
     Schema,
     /// 启动网页工作台：企业在浏览器里写材料，县区、市里查看（start the web workspace）
     Serve(crate::serve_cmd::ServeArgs),
+    /// The server's engine worker: requests on stdin, answers on stdout.
+    #[command(hide = true)]
+    ServeWorker {
+        #[arg(long = "font-path", value_name = "PATH")]
+        font_paths: Vec<PathBuf>,
+        #[arg(long = "no-system-fonts")]
+        no_system_fonts: bool,
+    },
     /// 把 Word 稿（.docx）导入为材料文件夹：material.md、img/ 和 导入报告.txt（import a Word draft）
     Import {
         /// Word 稿；其后可再给装有申报表的 Word 文件

@@ -37,6 +37,7 @@ pub mod material;
 pub mod outputs;
 pub mod parallel;
 pub mod pipeline;
+pub mod preview;
 pub mod profile;
 pub mod resources;
 pub mod scaffold;

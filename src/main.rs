@@ -200,6 +200,17 @@ fn main() -> ExitCode {
             }
         },
         Command::Serve(args) => serve_cmd::run(args),
+        Command::ServeWorker {
+            font_paths,
+            no_system_fonts,
+        } => {
+            let engine = shenbao::pipeline::Engine::new(shenbao::pipeline::BuildConfig {
+                font_paths,
+                system_fonts: !no_system_fonts,
+                ..shenbao::serve::work::config()
+            });
+            shenbao::serve::work::serve(&engine)
+        }
         Command::Import { files, out, format } => import_cmd::run(&files, out.as_deref(), format),
         Command::Schema => {
             say!(

@@ -63,6 +63,11 @@ pub struct Engine {
     /// The templates, shared so that the override files read are known.
     pub templates: Templates,
     fonts: OnceLock<Result<Arc<Fonts>, Vec<PathBuf>>>,
+    /// The last Typst documents compiled, with Typst's own caches (comemo,
+    /// process-wide) what makes a rebuild after an edit incremental.
+    pub documents: Arc<outputs::typst::Documents>,
+    /// Each material's page hashes at its last preview, by its folder.
+    previewed: Arc<std::sync::Mutex<std::collections::HashMap<PathBuf, Vec<String>>>>,
 }
 
 impl Engine {
@@ -71,6 +76,8 @@ impl Engine {
             templates: Templates::new(config.templates.clone()),
             config,
             fonts: OnceLock::new(),
+            documents: Arc::default(),
+            previewed: Arc::default(),
         }
     }
 
@@ -86,7 +93,38 @@ impl Engine {
             },
             templates: self.templates.clone(),
             fonts: self.fonts.clone(),
+            documents: self.documents.clone(),
+            previewed: self.previewed.clone(),
         }
+    }
+
+    /// A renderer's job for `prepared`, with this engine's options.
+    pub fn job<'a>(
+        &'a self,
+        prepared: &'a Prepared,
+        data: &'a [u8],
+        timestamp: Option<typst_pdf::Timestamp>,
+        earlier: &'a [outputs::Product],
+    ) -> Job<'a> {
+        Job {
+            templates: &self.templates,
+            prepared,
+            data,
+            draft: self.config.draft,
+            timestamp,
+            print: &self.config.print,
+            slides: &self.config.slides,
+            earlier,
+            opinion: self.config.opinion.as_ref(),
+            documents: &self.documents,
+        }
+    }
+
+    /// The page hashes of the material in `folder` at its last preview,
+    /// replaced by `now`.
+    pub(crate) fn previewed(&self, folder: &Path, now: Vec<String>) -> Vec<String> {
+        let mut map = self.previewed.lock().expect("poisoned");
+        map.insert(folder.to_path_buf(), now).unwrap_or_default()
     }
 
     pub fn fonts(&self) -> Result<Arc<Fonts>, Diagnostic> {
@@ -297,17 +335,7 @@ pub fn render(
         if renderer.scope() != Scope::Material || !config.wants(renderer, Some(&prepared.profile)) {
             continue;
         }
-        let job = Job {
-            templates: &engine.templates,
-            prepared,
-            data: &json,
-            draft: config.draft,
-            timestamp,
-            print: &config.print,
-            slides: &config.slides,
-            earlier: &products,
-            opinion: config.opinion.as_ref(),
-        };
+        let job = engine.job(prepared, &json, timestamp, &products);
         let rendered = renderer.render(outputs::Input::Material(&job));
         match rendered {
             Ok((files, warnings)) => {

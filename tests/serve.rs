@@ -45,8 +45,19 @@ impl Reply {
     }
 }
 
+/// The server's answer; a connection that fails (the server was killed)
+/// is status 0, never acknowledged.
 fn reply(res: Result<ureq::http::Response<ureq::Body>, ureq::Error>) -> Reply {
-    let mut res = res.expect("request");
+    let mut res = match res {
+        Ok(r) => r,
+        Err(e) => {
+            return Reply {
+                status: 0,
+                body: e.to_string().into_bytes(),
+                headers: Vec::new(),
+            };
+        }
+    };
     let headers = res
         .headers()
         .iter()
@@ -62,6 +73,13 @@ fn reply(res: Result<ureq::http::Response<ureq::Body>, ureq::Error>) -> Reply {
         body,
         headers,
     }
+}
+
+/// Width and height of a PNG, from its IHDR chunk.
+fn png_size(png: &[u8]) -> (u32, u32) {
+    assert!(png.starts_with(b"\x89PNG\r\n\x1a\n"), "a PNG");
+    let be = |at: usize| u32::from_be_bytes(png[at..at + 4].try_into().expect("4 bytes"));
+    (be(16), be(20))
 }
 
 fn login_raw(base: &str, user: &str, password: &str) -> Reply {
@@ -274,10 +292,89 @@ fn writer_uploads_checks_previews_downloads_and_restores() {
         .find(|d| d["file"] == "正文.pdf")
         .expect("正文.pdf")
         .clone();
-    assert_eq!(body["pages"], 13, "{preview}");
-    let pdf = a.get(body["url"].as_str().expect("url"));
+    let pages = body["pages"].as_array().expect("pages");
+    assert_eq!(pages.len(), 13, "{preview}");
+    let pdf = a.get(body["pdf"].as_str().expect("pdf"));
     assert_eq!(pdf.status, 200);
     assert!(pdf.body.starts_with(b"%PDF-"));
+    // A page image: a PNG of an A4 page at 1.5 px/pt, kept by the browser
+    // (its URL is its content's hash), the page's text beside it.
+    let first = &pages[0];
+    assert!(
+        first["text"].as_str().is_some_and(|t| t.contains("摘要")),
+        "{first}"
+    );
+    let url = first["url"].as_str().expect("url");
+    let png = a.get(url);
+    assert_eq!(png.status, 200);
+    assert_eq!(png.header("content-type"), Some("image/png"));
+    assert!(
+        png.header("cache-control")
+            .is_some_and(|c| c.contains("immutable")),
+        "{:?}",
+        png.headers
+    );
+    let size = png_size(&png.body);
+    assert_eq!(size, (893, 1263), "A4 at 1.5 px/pt");
+    // Another enterprise's writer, and an unknown page, get 404.
+    let b = login(&server.base, "b", PW);
+    assert_eq!(b.get(url).status, 404);
+    let unknown = format!("/api/materials/{id}/pages/{}.png", "0".repeat(64));
+    assert_eq!(a.get(&unknown).status, 404);
+    // An edit near the end of the body changes only the pages from the
+    // edited one on: the cover, the 申报表 and the body's first pages keep
+    // their hashes, so the browser fetches only the rest again.
+    let hashes = |p: &Value| -> Vec<String> {
+        p["documents"]
+            .as_array()
+            .expect("documents")
+            .iter()
+            .flat_map(|d| d["pages"].as_array().expect("pages").clone())
+            .map(|pg| pg["sha256"].as_str().expect("sha").to_string())
+            .collect()
+    };
+    let before = hashes(&preview);
+    // The same version asked for again: the same pages.
+    let again = a
+        .get(&format!("/api/materials/{id}/preview?version={version}"))
+        .json();
+    assert_eq!(hashes(&again), before);
+    let effects = a.get(&format!("/api/materials/{id}/files/parts/effects.md"));
+    assert_eq!(effects.status, 200);
+    let edited = String::from_utf8(effects.body.clone())
+        .expect("utf-8")
+        .replacen("示范作用", "示范和带动作用", 1);
+    let v2 = a
+        .put(
+            &format!("/api/materials/{id}/files/parts/effects.md"),
+            version,
+            edited.as_bytes(),
+        )
+        .json()["version"]
+        .as_i64()
+        .expect("v2");
+    let after = hashes(
+        &a.get(&format!("/api/materials/{id}/preview?version={v2}"))
+            .json(),
+    );
+    assert_eq!(after.len(), before.len());
+    let kept = before
+        .iter()
+        .zip(&after)
+        .take_while(|(x, y)| x == y)
+        .count();
+    assert!(kept >= 3 + 10, "cover, form and 10 body pages kept: {kept}");
+    assert!(kept < after.len(), "the edited page changed");
+    // Back to the saved text, so the rest of the test sees the example.
+    let version = a
+        .put(
+            &format!("/api/materials/{id}/files/parts/effects.md"),
+            v2,
+            &effects.body,
+        )
+        .json()["version"]
+        .as_i64()
+        .expect("v3");
     // The electronic submission: one folder named after the enterprise.
     let zip = a.get(&format!("/api/materials/{id}/download/all.zip"));
     assert_eq!(zip.status, 200);
@@ -945,6 +1042,11 @@ fn a_runaway_build_costs_only_its_own_preview() {
         .collect();
     assert!(codes.contains(&"OUT-DEADLINE"), "{slow}");
     assert_eq!(slow["documents"], json!([]));
+    // The other writer's pages were drawn meanwhile.
+    let page = fast["documents"][0]["pages"][0]["url"]
+        .as_str()
+        .expect("url");
+    assert_eq!(c.get(page).status, 200);
 }
 
 /// `backup` while a writer saves as fast as it can, then `restore` into an

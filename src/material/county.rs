@@ -86,7 +86,7 @@ impl County {
 /// The county's 推荐意见 (W1, W3): written by the county office when it
 /// recommends a material, printed in the 申报表's county box with the
 /// county's name and the date; the seal stays for the stamp.
-#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Opinion {
     pub text: String,
     pub county: String,

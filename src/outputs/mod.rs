@@ -68,6 +68,9 @@ pub struct Job<'a> {
     pub earlier: &'a [Product],
     /// The county's 推荐意见 for the 申报表, once it has recommended.
     pub opinion: Option<&'a crate::material::county::Opinion>,
+    /// The engine's recent Typst documents, reused when nothing they
+    /// depend on changed.
+    pub documents: &'a typst::Documents,
 }
 
 /// Every material of a run (a county's folder), for a [`Scope::Run`]

@@ -2,23 +2,27 @@
 //! cut into files by the parts the template marks (`<shenbao-part>`). Each
 //! file is exported from its own pages, so its outline points into itself.
 //!
-//! An output whose inputs did not change since it was last rendered in this
-//! process (its data, every template, the timestamp; and it read no file of
-//! the material's folder) is not compiled again: `watch` re-renders the form
-//! only when the form's own data changed, not on every edit of the body.
+//! The engine keeps the last documents compiled ([`Documents`]): an output
+//! whose inputs did not change (its data, every template, the timestamp,
+//! the fonts, and the bytes of every file of the material's folder it read)
+//! is neither compiled nor exported again. `watch` and the server's previews
+//! re-render the 申报表 only when its own data changed, not on every edit
+//! of the body; a preview and a download of the same version share one
+//! compile.
 
 use std::borrow::Cow;
+use std::collections::VecDeque;
 use std::hash::{Hash, Hasher};
-use std::sync::Mutex;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::SystemTime;
+
+use typst_layout::PagedDocument;
 
 use super::{Input, Job, Product, Renderer, Scope};
 use crate::diag::{Code, Diagnostic};
 use crate::typeset::compile;
 use crate::typeset::world::ShenbaoWorld;
-
-/// The last products of each output, with the inputs they came from.
-type Key = (u64, Vec<u8>);
-static RECENT: Mutex<Vec<(&'static str, Key, Vec<Product>)>> = Mutex::new(Vec::new());
 
 pub struct TypstOutput {
     pub id: &'static str,
@@ -44,27 +48,88 @@ pub enum Selection {
     Parts(&'static [&'static str]),
 }
 
-impl Renderer for TypstOutput {
-    fn id(&self) -> &'static str {
-        self.id
+/// A compiled document: its pages, each page's part, the template's
+/// warnings, and the PDFs cut from it once they were exported.
+pub struct Compiled {
+    pub doc: PagedDocument,
+    /// Each page's part (`cover`, `form`, `body` …), in page order.
+    pub parts: Vec<String>,
+    pub warnings: Vec<Diagnostic>,
+    pdfs: OnceLock<Result<Vec<Product>, Vec<Diagnostic>>>,
+}
+
+/// What a compile's result depends on besides the material's files.
+type Key = (u64, Vec<u8>);
+
+/// A file of the material's folder a compile read, as it was then.
+type Stamp = (PathBuf, Option<(SystemTime, u64)>);
+
+struct Entry {
+    id: &'static str,
+    key: Key,
+    read: Vec<Stamp>,
+    compiled: Arc<Compiled>,
+}
+
+/// The engine's recent compiled documents, newest last.
+#[derive(Default)]
+pub struct Documents {
+    recent: Mutex<VecDeque<Entry>>,
+}
+
+/// Documents kept: a book and a form each for a few materials (the
+/// server's worker serves several writers in turn).
+const KEEP: usize = 8;
+
+fn stamp(path: PathBuf) -> Stamp {
+    let meta = std::fs::metadata(&path)
+        .ok()
+        .and_then(|m| Some((m.modified().ok()?, m.len())));
+    (path, meta)
+}
+
+impl Documents {
+    fn find(&self, id: &'static str, key: &Key) -> Option<Arc<Compiled>> {
+        let recent = self.recent.lock().expect("poisoned");
+        let entry = recent.iter().find(|e| e.id == id && e.key == *key)?;
+        // A picture saved again since is read again.
+        let unchanged = entry.read.iter().all(|(p, s)| stamp(p.clone()).1 == *s);
+        unchanged.then(|| entry.compiled.clone())
     }
 
-    fn help(&self) -> &'static str {
-        self.help
+    fn keep(&self, id: &'static str, key: Key, read: Vec<PathBuf>, compiled: Arc<Compiled>) {
+        let read = read.into_iter().map(stamp).collect();
+        let mut recent = self.recent.lock().expect("poisoned");
+        recent.retain(|e| !(e.id == id && e.key == key));
+        recent.push_back(Entry {
+            id,
+            key,
+            read,
+            compiled,
+        });
+        while recent.len() > KEEP {
+            recent.pop_front();
+        }
+    }
+}
+
+impl TypstOutput {
+    /// The pages of each of its files (indices into the document).
+    pub fn selections(&self, parts: &[String]) -> Vec<Vec<usize>> {
+        self.files
+            .iter()
+            .map(|f| match &f.pages {
+                Selection::All => (0..parts.len()).collect(),
+                Selection::Parts(names) => (0..parts.len())
+                    .filter(|&i| names.contains(&parts[i].as_str()))
+                    .collect(),
+            })
+            .collect()
     }
 
-    fn scope(&self) -> Scope {
-        Scope::Material
-    }
-
-    fn files(&self) -> Vec<&'static str> {
-        self.files.iter().map(|f| f.name).collect()
-    }
-
-    fn render(&self, input: Input) -> Result<(Vec<Product>, Vec<Diagnostic>), Vec<Diagnostic>> {
-        let Input::Material(job) = input else {
-            return Err(super::wrong_input(self.id));
-        };
+    /// The compiled document of `job`: the engine's last one when nothing
+    /// it depends on changed, else compiled now.
+    pub fn compiled(&self, job: &Job) -> Result<Arc<Compiled>, Vec<Diagnostic>> {
         let p = job.prepared;
         let data = (self.data)(job);
         let key = {
@@ -74,16 +139,12 @@ impl Renderer for TypstOutput {
                 job.templates.text(name).map(|(_, t)| t).hash(&mut h);
             }
             format!("{:?}", job.timestamp).hash(&mut h);
-            std::sync::Arc::as_ptr(&p.fonts).hash(&mut h);
+            Arc::as_ptr(&p.fonts).hash(&mut h);
+            p.loaded.root.path().hash(&mut h);
             (h.finish(), data.to_vec())
         };
-        if let Some(hit) = RECENT
-            .lock()
-            .expect("poisoned")
-            .iter()
-            .find(|(id, k, _)| *id == self.id && *k == key)
-        {
-            return Ok((hit.2.clone(), Vec::new()));
+        if let Some(hit) = job.documents.find(self.id, &key) {
+            return Ok(hit);
         }
         let world = ShenbaoWorld::new(
             job.templates.clone(),
@@ -97,17 +158,20 @@ impl Renderer for TypstOutput {
         let (doc, warnings) = compile::compile(&world)?;
         timing.lap(&format!("{} compile", self.id));
         let parts = compile::page_parts(&doc);
-        let company = p.loaded.material.company.name.value.trim();
-        let selections: Vec<Vec<usize>> = self
-            .files
-            .iter()
-            .map(|f| match &f.pages {
-                Selection::All => (0..parts.len()).collect(),
-                Selection::Parts(names) => (0..parts.len())
-                    .filter(|&i| names.contains(&parts[i].as_str()))
-                    .collect(),
-            })
-            .collect();
+        let compiled = Arc::new(Compiled {
+            doc,
+            parts,
+            warnings,
+            pdfs: OnceLock::new(),
+        });
+        job.documents
+            .keep(self.id, key, world.material_files(), compiled.clone());
+        Ok(compiled)
+    }
+
+    /// Its files cut from `compiled` and exported (once per document).
+    fn export(&self, job: &Job, compiled: &Compiled) -> Result<Vec<Product>, Vec<Diagnostic>> {
+        let selections = self.selections(&compiled.parts);
         if let Some((f, _)) = self
             .files
             .iter()
@@ -125,13 +189,15 @@ impl Renderer for TypstOutput {
                 )),
             ]);
         }
+        let company = job.prepared.loaded.material.company.name.value.trim();
+        let doc = &compiled.doc;
+        let timing = crate::timing::Timing::start();
         // The exports are independent (font subsetting dominates): run them
         // side by side.
         let results: Vec<Result<Vec<u8>, Vec<Diagnostic>>> = std::thread::scope(|s| {
             let handles: Vec<_> = selections
                 .iter()
                 .map(|pages| {
-                    let doc = &doc;
                     s.spawn(move || {
                         if pages.len() == doc.pages().len() {
                             compile::pdf(doc, company, job.timestamp)
@@ -163,11 +229,36 @@ impl Renderer for TypstOutput {
                 note: None,
             });
         }
-        if world.material_files().is_empty() && warnings.is_empty() {
-            let mut recent = RECENT.lock().expect("poisoned");
-            recent.retain(|(id, _, _)| *id != self.id);
-            recent.push((self.id, key, products.clone()));
-        }
-        Ok((products, warnings))
+        Ok(products)
+    }
+}
+
+impl Renderer for TypstOutput {
+    fn id(&self) -> &'static str {
+        self.id
+    }
+
+    fn help(&self) -> &'static str {
+        self.help
+    }
+
+    fn scope(&self) -> Scope {
+        Scope::Material
+    }
+
+    fn files(&self) -> Vec<&'static str> {
+        self.files.iter().map(|f| f.name).collect()
+    }
+
+    fn render(&self, input: Input) -> Result<(Vec<Product>, Vec<Diagnostic>), Vec<Diagnostic>> {
+        let Input::Material(job) = input else {
+            return Err(super::wrong_input(self.id));
+        };
+        let compiled = self.compiled(job)?;
+        let products = compiled
+            .pdfs
+            .get_or_init(|| self.export(job, &compiled))
+            .clone()?;
+        Ok((products, compiled.warnings.clone()))
     }
 }

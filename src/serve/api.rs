@@ -174,6 +174,7 @@ pub fn router(state: Arc<AppState>) -> Router {
             "/api/materials/{id}/preview/{version}/{*file}",
             get(preview_file),
         )
+        .route("/api/materials/{id}/pages/{file}", get(page_image))
         .route("/api/materials/{id}/download/{*file}", get(download))
         .route("/api/materials/{id}/history", get(history))
         .route("/api/materials/{id}/restore", post(restore))
@@ -747,13 +748,9 @@ async fn preview(
     let left = deadline.saturating_duration_since(Instant::now());
     let built = tokio::time::timeout(
         left,
-        state.builds.get(
-            id,
-            want,
-            true,
-            opinion_of(&m, want),
-            loader(&state, id, want),
-        ),
+        state
+            .builds
+            .preview(id, want, opinion_of(&m, want), loader(&state, id, want)),
     )
     .await
     .map_err(|_| {
@@ -763,15 +760,30 @@ async fn preview(
             "还在排版，请稍后再试",
         )
     })?;
-    let documents: Vec<Value> = ["封面.pdf", "申报表.pdf", "正文.pdf"]
+    let documents: Vec<Value> = built
+        .preview
         .iter()
-        .filter(|f| built.files.contains_key(**f))
-        .map(|f| {
+        .flatten()
+        .map(|d| {
+            let pages: Vec<Value> = d
+                .pages
+                .iter()
+                .map(|p| {
+                    json!({
+                        "n": p.n,
+                        "sha256": p.sha256,
+                        "url": format!("/api/materials/{id}/pages/{}.png", p.sha256),
+                        "width_pt": p.width_pt,
+                        "height_pt": p.height_pt,
+                        "text": p.text,
+                    })
+                })
+                .collect();
             json!({
-                "file": f,
-                "pages": built.pages.get(*f),
-                "sha256": sha256_hex(&built.files[*f]),
-                "url": format!("/api/materials/{id}/preview/{want}/{f}"),
+                "name": d.name,
+                "file": d.file,
+                "pdf": d.file.as_ref().map(|f| format!("/api/materials/{id}/preview/{want}/{f}")),
+                "pages": pages,
             })
         })
         .collect();
@@ -783,6 +795,28 @@ async fn preview(
         "counts": built.checked.counts,
         "lengths": built.checked.lengths,
     })))
+}
+
+/// A page image of one of the material's previews, by its content hash:
+/// the same URL always holds the same picture, so the browser keeps it.
+async fn page_image(
+    State(state): St,
+    CurrentUser(user): CurrentUser,
+    Path((id, file)): Path<(i64, String)>,
+) -> Result<Response, ApiError> {
+    material_for(&state, &user, id).await?;
+    let sha = file.strip_suffix(".png").ok_or_else(ApiError::not_found)?;
+    if sha.len() != 64 || !sha.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(ApiError::not_found());
+    }
+    let path = state.builds.page(id, sha).ok_or_else(ApiError::not_found)?;
+    let bytes = std::fs::read(&path).map_err(|_| ApiError::not_found())?;
+    let mut response = file_response(&file, bytes, false);
+    response.headers_mut().insert(
+        axum::http::header::CACHE_CONTROL,
+        axum::http::HeaderValue::from_static("private, max-age=31536000, immutable"),
+    );
+    Ok(response)
 }
 
 async fn preview_file(
@@ -815,6 +849,7 @@ async fn preview_file(
 pub(super) fn file_response(name: &str, bytes: Vec<u8>, attachment: bool) -> Response {
     let mime = match name.rsplit_once('.').map(|(_, e)| e) {
         Some("pdf") => "application/pdf",
+        Some("png") => "image/png",
         Some("zip") => "application/zip",
         Some("xlsx") => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         Some("pptx") => "application/vnd.openxmlformats-officedocument.presentationml.presentation",

@@ -1,80 +1,70 @@
-//! Checks and builds of material versions, done once per version and
-//! shared: the same version asked for by two tabs (or a preview and a
-//! download) is built once. At most `slots` builds run at a time, on
-//! blocking threads, so a burst of builds never stalls the server's other
-//! requests; one material's slow build costs only its own callers.
+//! Checks, previews and builds of material versions, done once per version
+//! and shared: the same version asked for by two tabs (or a preview and a
+//! list) is worked on once. At most `slots` requests run at a time, each in
+//! an engine worker (`pool`) with a deadline, so a burst of builds never
+//! stalls the server's other requests and one material's runaway build
+//! costs only its own callers.
+//!
+//! Each material has one folder under `work/` that its versions are written
+//! into (only the files that changed), so the worker's caches see an edit
+//! as the small change it is.
 
-use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-use serde::Serialize;
 use tokio::sync::{OnceCell, Semaphore};
 
-use crate::check::lengths;
-use crate::diag::{Diagnostic, Severity, Sources};
+use super::pool::Pool;
+use super::work::{Answer, Request};
+pub use super::work::{Checked, Counts, Mode};
+use crate::diag::Sources;
 use crate::material::county::Opinion;
-use crate::pipeline::{self, Engine};
+use crate::pipeline::Engine;
 
 /// A file of a material version, to be written into a build folder.
 pub type Files = Vec<(String, Vec<u8>)>;
 
-#[derive(Clone, Debug, Default, Serialize)]
-pub struct Counts {
-    pub errors: usize,
-    pub warnings: usize,
-}
-
-/// What `shenbao check` says of a version, as the API returns it.
-#[derive(Clone, Debug, Serialize)]
-pub struct Checked {
-    pub version: i64,
-    /// Diagnostic objects exactly as `--format json` prints them, with
-    /// file paths relative to the material's folder.
-    pub diagnostics: Vec<serde_json::Value>,
-    pub counts: Counts,
-    /// 字数 of the title and each part against its limit (V1, V2).
-    pub lengths: Vec<serde_json::Value>,
-    /// What the offices' table shows of the material: 标杆名称, contact.
-    pub title: Option<String>,
-    pub contact: Option<String>,
-    pub phone: Option<String>,
-    /// The material's profile's deadline (`2023-03-29`), when it was read.
-    pub deadline: Option<String>,
-}
-
-/// A built version: every file the CLI writes, by its path in the
-/// enterprise's folder (`正文.pdf`, `印刷/书脊.pdf`).
+/// A version checked, previewed or built.
 #[derive(Debug)]
 pub struct Built {
     pub version: i64,
     pub checked: Checked,
     /// The enterprise's folder name (E1).
     pub folder: Option<String>,
+    /// Every file the CLI writes, by its path in the enterprise's folder
+    /// (`正文.pdf`, `印刷/书脊.pdf`), for [`Mode::Build`].
     pub files: BTreeMap<String, Vec<u8>>,
     /// Pages of each PDF, as the CLI reports them.
     pub pages: BTreeMap<String, usize>,
-    /// Built as a draft (every page marked 草稿) because of content errors.
+    /// Typeset as a draft (every page marked 草稿) because of content errors.
     pub draft: bool,
+    /// The pages shown beside the editor, for [`Mode::Preview`].
+    pub preview: Option<Vec<crate::preview::Document>>,
 }
 
-/// (material, version, rendered, with the county's 推荐意见).
-type Key = (i64, i64, bool, bool);
+/// (material, version, what, with the county's 推荐意见).
+type Key = (i64, i64, Mode, bool);
 type Cell = Arc<OnceCell<Arc<Built>>>;
 
 pub struct Builds {
     engine: Engine,
     work: PathBuf,
-    /// A build's time limit: its worker process is stopped after it.
-    deadline: std::time::Duration,
+    pool: Pool,
     slots: Semaphore,
     /// The versions asked for, and the order they were first asked in
     /// (the oldest is forgotten first).
     cells: Mutex<(HashMap<Key, Cell>, VecDeque<Key>)>,
+    /// One request at a time in a material's folder.
+    folders: Mutex<HashMap<i64, Arc<Mutex<()>>>>,
 }
 
-/// Versions kept built in memory.
+/// Versions kept in memory.
 const KEEP: usize = 48;
+
+/// Page images' resolution: 1.5 px per pt (108 dpi), an A4 page 893 px
+/// wide, sharp at the width a preview column has.
+pub const PIXEL_PER_PT: f32 = 1.5;
 
 impl Builds {
     pub fn new(
@@ -83,12 +73,23 @@ impl Builds {
         slots: usize,
         deadline: std::time::Duration,
     ) -> Builds {
+        let config = &engine.config;
+        let mut args: Vec<std::ffi::OsString> = vec!["serve-worker".into()];
+        if !config.system_fonts {
+            args.push("--no-system-fonts".into());
+        }
+        for p in &config.font_paths {
+            args.push("--font-path".into());
+            args.push(p.into());
+        }
+        let exe = std::env::current_exe().unwrap_or_else(|_| PathBuf::from("shenbao"));
         Builds {
             engine,
             work,
-            deadline,
+            pool: Pool::new(exe, args, deadline),
             slots: Semaphore::new(slots.max(1)),
             cells: Mutex::new((HashMap::new(), VecDeque::new())),
+            folders: Mutex::default(),
         }
     }
 
@@ -119,26 +120,68 @@ impl Builds {
         opinion: Option<Opinion>,
         files: impl FnOnce() -> Files + Send + 'static,
     ) -> Arc<Built> {
-        let cell = self.cell((material, version, render, opinion.is_some()));
+        let mode = if render { Mode::Build } else { Mode::Check };
+        self.work_on(material, version, mode, opinion, files).await
+    }
+
+    /// The check and the page images of a version.
+    pub async fn preview(
+        self: &Arc<Self>,
+        material: i64,
+        version: i64,
+        opinion: Option<Opinion>,
+        files: impl FnOnce() -> Files + Send + 'static,
+    ) -> Arc<Built> {
+        self.work_on(material, version, Mode::Preview, opinion, files)
+            .await
+    }
+
+    async fn work_on(
+        self: &Arc<Self>,
+        material: i64,
+        version: i64,
+        mode: Mode,
+        opinion: Option<Opinion>,
+        files: impl FnOnce() -> Files + Send + 'static,
+    ) -> Arc<Built> {
+        let cell = self.cell((material, version, mode, opinion.is_some()));
         cell.get_or_init(|| async {
             let _slot = self.slots.acquire().await.expect("never closed");
             let me = self.clone();
-            tokio::task::spawn_blocking(move || me.run(material, version, render, opinion, files()))
-                .await
-                .unwrap_or_else(|_| Arc::new(failed(version)))
+            tokio::task::spawn_blocking(move || {
+                Arc::new(me.run(material, version, mode, opinion, files()))
+            })
+            .await
+            .unwrap_or_else(|_| Arc::new(failed(version, "服务器无法处理这个版本")))
         })
         .await
         .clone()
     }
 
-    /// Whether a version is already built or checked (the lists show its
+    /// Whether a version is already checked or built (the lists show its
     /// counts only then, never waiting for a build).
     pub fn ready(&self, material: i64, version: i64) -> Option<Arc<Built>> {
         let guard = self.cells.lock().expect("poisoned");
-        [(false, false), (true, false), (true, true)]
+        [Mode::Check, Mode::Preview, Mode::Build]
             .iter()
-            .filter_map(|(r, o)| guard.0.get(&(material, version, *r, *o)))
+            .flat_map(|m| [(*m, false), (*m, true)])
+            .filter_map(|(m, o)| guard.0.get(&(material, version, m, o)))
             .find_map(|c| c.get().cloned())
+    }
+
+    /// The image of a page of one of the material's previews, by its hash.
+    pub fn page(&self, material: i64, sha256: &str) -> Option<PathBuf> {
+        let guard = self.cells.lock().expect("poisoned");
+        let known = guard
+            .0
+            .iter()
+            .filter(|(k, _)| k.0 == material && k.2 == Mode::Preview)
+            .filter_map(|(_, c)| c.get())
+            .filter_map(|b| b.preview.as_ref())
+            .flatten()
+            .flat_map(|d| &d.pages)
+            .any(|p| p.sha256 == sha256);
+        known.then(|| self.pages_dir().join(format!("{sha256}.png")))
     }
 
     pub fn engine(&self) -> &Engine {
@@ -149,237 +192,123 @@ impl Builds {
         &self.work
     }
 
+    fn pages_dir(&self) -> PathBuf {
+        self.work.join("pages")
+    }
+
     fn run(
         &self,
         material: i64,
         version: i64,
-        render: bool,
+        mode: Mode,
         opinion: Option<Opinion>,
         files: Files,
-    ) -> Arc<Built> {
-        let dir = match tempfile::Builder::new()
-            .prefix(&format!("m{material}-v{version}-"))
-            .tempdir_in(&self.work)
-        {
-            Ok(d) => d,
-            Err(_) => return Arc::new(failed(version)),
-        };
-        let src = dir.path().join("材料");
-        let out = dir.path().join("out");
-        for (path, bytes) in &files {
-            let p = src.join(path);
-            if let Some(parent) = p.parent() {
-                let _ = std::fs::create_dir_all(parent);
-            }
-            let _ = std::fs::write(&p, bytes);
+    ) -> Built {
+        let lock = self
+            .folders
+            .lock()
+            .expect("poisoned")
+            .entry(material)
+            .or_default()
+            .clone();
+        let _only = lock.lock().unwrap_or_else(|e| e.into_inner());
+        let base = self.work.join(format!("m{material}"));
+        let src = base.join("材料");
+        let out = base.join("out");
+        let _ = std::fs::remove_dir_all(&out);
+        if let Err(e) = sync(&src, &files) {
+            return failed(version, &format!("服务器无法写出材料文件：{e}"));
         }
-        let _ = std::fs::create_dir_all(&src);
-        let mut sources = Sources::default();
-        let mut diags: Vec<Diagnostic> = Vec::new();
-        let has_material = files
-            .iter()
-            .any(|(p, _)| matches!(p.as_str(), "material.yaml" | "material.yml" | "material.md"));
-        let prepared = if has_material {
-            pipeline::prepare(&self.engine, &src, &mut sources, &mut diags)
-        } else {
-            // An empty material, or files without the material itself.
-            diags.push(
-                Diagnostic::error(
-                    crate::diag::Code::FileMissing,
-                    "还没有材料文件（material.md 或 material.yaml）",
-                )
-                .help("新建 material.md，或导入 Word 稿，或上传用 shenbao init 建好的材料文件夹"),
-            );
-            None
+        let request = |mode| Request {
+            dir: src.clone(),
+            out: out.clone(),
+            mode,
+            opinion: opinion.clone(),
+            pages: self.pages_dir(),
+            pixel_per_pt: PIXEL_PER_PT,
         };
-        let lengths_json = prepared
-            .as_ref()
-            .map(|p| {
-                lengths(&p.loaded, &p.parts, &p.profile.limits)
-                    .iter()
-                    .map(|l| l.json())
-                    .collect()
-            })
-            .unwrap_or_default();
-        let material = prepared.as_ref().map(|p| &p.loaded.material);
-        let title = material.map(|m| m.benchmark.title.value.trim().to_string());
-        let contact = material.map(|m| m.contact.name.value.trim().to_string());
-        let phone = material.map(|m| m.contact.phone.value.0.clone());
-        let deadline = prepared.as_ref().map(|p| p.profile.deadline.clone());
-        let mut built_files = BTreeMap::new();
-        let mut pages = BTreeMap::new();
-        let mut folder = None;
-        let mut draft = false;
-        if render && prepared.is_some() {
-            let errors = diags.iter().any(|d| d.severity == Severity::Error);
-            let blocked = diags.iter().any(|d| d.blocks_draft());
-            if !blocked {
-                // With content errors the pages are still shown, marked 草稿.
-                draft = errors;
-                match self.render(dir.path(), &src, &out, draft, opinion) {
-                    Ok(rendered) => {
-                        folder = rendered.0;
-                        built_files = rendered.1;
-                        pages = rendered.2;
-                    }
-                    Err(d) => diags.push(d),
-                }
+        let answer = match self.pool.run(material, &request(mode)) {
+            Ok(a) => a,
+            Err(stopped) if mode == Mode::Check => super::work::only(&stopped),
+            Err(stopped) => {
+                // The check alone still says what it can (a runaway build
+                // is a layout problem, not a rule's).
+                let mut a = self
+                    .pool
+                    .run(material, &request(Mode::Check))
+                    .unwrap_or_else(|d| super::work::only(&d));
+                a.checked
+                    .diagnostics
+                    .push(Sources::default().to_json(&stopped));
+                a.checked.counts.errors += 1;
+                a
             }
-        }
-        let checked = Checked {
-            version,
-            diagnostics: diags
-                .iter()
-                .map(|d| relative(sources.to_json(d), &src))
-                .collect(),
-            counts: Counts {
-                errors: diags
-                    .iter()
-                    .filter(|d| d.severity == Severity::Error)
-                    .count(),
-                warnings: diags
-                    .iter()
-                    .filter(|d| d.severity == Severity::Warning)
-                    .count(),
-            },
-            lengths: lengths_json,
-            title,
-            contact,
-            phone,
-            deadline,
         };
-        Arc::new(Built {
-            version,
-            checked,
-            folder,
-            files: built_files,
-            pages,
-            draft,
-        })
+        built(version, answer, &out)
     }
 }
 
-/// The enterprise's folder, its files and their pages.
-type Rendered = (
-    Option<String>,
-    BTreeMap<String, Vec<u8>>,
-    BTreeMap<String, usize>,
-);
-
-impl Builds {
-    /// Typesets in a worker process (`shenbao build`), stopped at the
-    /// deadline: a material that makes Typst run away costs only its own
-    /// build, and the slot is free again.
-    fn render(
-        &self,
-        dir: &Path,
-        src: &Path,
-        out: &Path,
-        draft: bool,
-        opinion: Option<Opinion>,
-    ) -> Result<Rendered, Diagnostic> {
-        let me = std::env::current_exe().map_err(|e| {
-            Diagnostic::error(
-                crate::diag::Code::Output,
-                format!("找不到 shenbao 程序：{e}"),
-            )
-        })?;
-        let mut cmd = std::process::Command::new(me);
-        cmd.current_dir(dir)
-            .arg("build")
-            .arg(src)
-            .arg("-o")
-            .arg(out)
-            .args(["--format", "json"]);
-        let config = &self.engine.config;
-        if draft {
-            cmd.arg("--draft");
-        }
-        if !config.system_fonts {
-            cmd.arg("--no-system-fonts");
-        }
-        for p in &config.font_paths {
-            cmd.arg("--font-path").arg(p);
-        }
-        if let Some(o) = opinion {
-            let path = dir.join("opinion.json");
-            let _ = std::fs::write(&path, serde_json::to_vec(&o).unwrap_or_default());
-            cmd.arg("--opinion").arg(&path);
-        }
-        let output = match crate::worker::run(cmd, self.deadline) {
-            Ok(crate::worker::Finished::Done(o)) => o,
-            Ok(crate::worker::Finished::TimedOut) => {
-                return Err(crate::worker::deadline_passed(self.deadline.as_secs_f64()));
-            }
-            Err(e) => {
-                return Err(Diagnostic::error(
-                    crate::diag::Code::Output,
-                    format!("无法启动排版进程：{e}"),
-                ));
-            }
-        };
-        let Some(folder) = std::fs::read_dir(out)
-            .ok()
-            .and_then(|mut d| d.find_map(|e| e.ok().map(|e| e.path())))
-        else {
-            return Err(Diagnostic::error(
-                crate::diag::Code::Output,
-                format!(
-                    "排版没有写出文件：{}",
-                    String::from_utf8_lossy(&output.stderr).trim()
-                ),
-            ));
-        };
-        let mut files = BTreeMap::new();
-        collect(&folder, &folder, &mut files);
-        let mut pages = BTreeMap::new();
-        let prefix = format!(
-            "{}/",
-            folder
-                .strip_prefix(dir)
-                .unwrap_or(&folder)
-                .to_string_lossy()
-        );
-        for line in String::from_utf8_lossy(&output.stdout).lines() {
-            let Ok(v) = serde_json::from_str::<serde_json::Value>(line) else {
-                continue;
-            };
-            for f in v["files"].as_array().into_iter().flatten() {
-                if let (Some(path), Some(n)) = (f["path"].as_str(), f["pages"].as_u64()) {
-                    let rel = path.strip_prefix(&prefix).unwrap_or(path);
-                    pages.insert(rel.to_string(), n as usize);
-                }
-            }
-        }
-        let name = folder.file_name().map(|n| n.to_string_lossy().into_owned());
-        Ok((name, files, pages))
+/// A version's answer, with the files a build wrote.
+fn built(version: i64, answer: Answer, out: &Path) -> Built {
+    let mut files = BTreeMap::new();
+    if let Some(folder) = &answer.folder {
+        let dir = out.join(folder);
+        collect(&dir, &dir, &mut files);
     }
-}
-
-fn failed(version: i64) -> Built {
+    let mut checked = answer.checked;
+    checked.version = version;
     Built {
         version,
-        checked: Checked {
-            version,
-            diagnostics: vec![serde_json::json!({
-                "code": "OUT", "severity": "error", "file": null, "line": null, "column": null,
-                "message": "服务器无法生成这个版本", "help": "请稍后再试；若一直如此，请联系管理员", "data": null
-            })],
-            counts: Counts {
-                errors: 1,
-                warnings: 0,
-            },
-            lengths: Vec::new(),
-            title: None,
-            contact: None,
-            phone: None,
-            deadline: None,
-        },
-        folder: None,
-        files: BTreeMap::new(),
-        pages: BTreeMap::new(),
-        draft: false,
+        checked,
+        folder: answer.folder,
+        files,
+        pages: answer.pages,
+        draft: answer.draft,
+        preview: answer.preview,
     }
+}
+
+/// Makes `dir` hold exactly `files`, writing only those that changed.
+fn sync(dir: &Path, files: &Files) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    let mut keep = HashSet::new();
+    for (path, bytes) in files {
+        let p = dir.join(path);
+        if std::fs::read(&p).ok().as_deref() != Some(bytes.as_slice()) {
+            if let Some(parent) = p.parent() {
+                std::fs::create_dir_all(parent)?;
+            }
+            std::fs::write(&p, bytes)?;
+        }
+        keep.insert(p);
+    }
+    prune(dir, &keep);
+    Ok(())
+}
+
+/// Removes what is under `dir` and not in `keep` (a file deleted since).
+fn prune(dir: &Path, keep: &HashSet<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            prune(&p, keep);
+            // Only when empty.
+            let _ = std::fs::remove_dir(&p);
+        } else if !keep.contains(&p) {
+            let _ = std::fs::remove_file(&p);
+        }
+    }
+}
+
+fn failed(version: i64, message: &str) -> Built {
+    built(
+        version,
+        super::work::failed(message.to_string()),
+        Path::new(""),
+    )
 }
 
 /// Every file under `dir`, by its path relative to `root` (`/` separated).
@@ -400,23 +329,4 @@ fn collect(root: &Path, dir: &Path, out: &mut BTreeMap<String, Vec<u8>>) {
             out.insert(rel, bytes);
         }
     }
-}
-
-/// A diagnostic's file as the writer knows it: relative to the material's
-/// folder, never the server's temporary path.
-pub fn relative(mut v: serde_json::Value, src: &Path) -> serde_json::Value {
-    if let Some(file) = v.get("file").and_then(|f| f.as_str()) {
-        let base = src.to_string_lossy().into_owned();
-        let rel = file
-            .strip_prefix(&base)
-            .map(|r| r.trim_start_matches(['/', '\\']).to_string())
-            .or_else(|| {
-                // `display_path` may have made it relative to the current
-                // folder: keep what follows the material's folder name.
-                file.split_once("材料/").map(|(_, r)| r.to_string())
-            })
-            .unwrap_or_else(|| file.to_string());
-        v["file"] = rel.into();
-    }
-    v
 }

@@ -5,7 +5,9 @@
 //!
 //! - `storage`: the one SQLite database (accounts, sessions, versions);
 //! - `auth`: passwords, sessions, CSRF, the login rate limit;
-//! - `builds`: checks and builds of versions, shared and bounded;
+//! - `builds`: checks, previews and builds of versions, shared and bounded;
+//! - `pool`, `work`: the engine workers that do them, long-lived child
+//!   processes holding Typst's caches, killed at a deadline;
 //! - `api`: the JSON API of `docs/api.md`;
 //! - `office`: the county's and the city's routes (submission, return,
 //!   推荐意见, audit, the electronic submission and the 汇总表);
@@ -19,8 +21,10 @@ pub mod builds;
 pub mod local;
 mod office;
 mod pages;
+mod pool;
 pub mod storage;
 pub mod time;
+pub mod work;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -105,16 +109,9 @@ pub fn run(mut config: ServeConfig) -> Result<(), String> {
     std::fs::create_dir_all(&work).map_err(|e| format!("无法创建 {}：{e}", work.display()))?;
     let engine = Engine::new(BuildConfig {
         out_dir: work.clone(),
-        templates: None,
         font_paths: config.font_paths.clone(),
         system_fonts: config.system_fonts,
-        draft: false,
-        emit_typst: None,
-        durable: false,
-        outputs: None,
-        print: Default::default(),
-        slides: Default::default(),
-        opinion: None,
+        ..work::config()
     });
     let state = Arc::new(AppState {
         store: Mutex::new(store),

@@ -15,6 +15,7 @@ use super::AppState;
 const INDEX: &str = include_str!("../../templates/serve/index.html");
 const SCRIPT: &str = include_str!("../../templates/serve/app.js");
 const STYLE: &str = include_str!("../../templates/serve/app.css");
+const PREVIEW: &str = include_str!("../../templates/serve/preview.js");
 
 pub fn routes() -> Router<Arc<AppState>> {
     Router::new()
@@ -26,6 +27,10 @@ pub fn routes() -> Router<Arc<AppState>> {
         .route(
             "/app.js",
             get(|| async { page(SCRIPT, "text/javascript; charset=utf-8") }),
+        )
+        .route(
+            "/preview.js",
+            get(|| async { page(PREVIEW, "text/javascript; charset=utf-8") }),
         )
         .route(
             "/app.css",

@@ -3,4 +3,5 @@
 //! as PDF. The fonts and templates themselves are `resources`.
 
 pub mod compile;
+pub mod pages;
 pub mod world;

@@ -244,20 +244,24 @@ async function refresh() {
   if (!res.ok) { setState(res.data ? res.data.message : "预览失败"); return; }
   const d = res.data;
   showChecks(d);
-  const docs = $("docs");
-  docs.replaceChildren();
-  for (const doc of d.documents) {
-    const a = make("a", `${doc.file}（${doc.pages} 页）`);
-    a.href = doc.url; a.target = "_blank";
-    docs.append(a, document.createTextNode(" "));
-  }
-  if (d.documents.length === 0) docs.append(make("span", "还没有可预览的文件。", "muted"));
   text($("draft-mark"), d.draft ? "（有错误，页面标“草稿”）" : "");
-  const body = d.documents.find((x) => x.file === "正文.pdf");
-  $("preview").hidden = !body;
-  if (body) $("preview").src = body.url;
+  showPreview(d.documents);
+  followCursor();
   loadHistory();
 }
+
+// The paragraph around the editor's cursor (blank lines part paragraphs),
+// for the preview to show the page it is on.
+function cursorParagraph() {
+  const ed = $("editor");
+  const t = ed.value;
+  const at = ed.selectionStart || 0;
+  const start = t.lastIndexOf("\n\n", at - 1);
+  const end = t.indexOf("\n\n", at);
+  return t.slice(start < 0 ? 0 : start + 2, end < 0 ? t.length : end);
+}
+
+function followCursor() { previewFollow(cursorParagraph()); }
 
 function showChecks(d) {
   text($("counts"), `（错误 ${d.counts.errors}，警告 ${d.counts.warnings}）`);
@@ -443,6 +447,7 @@ document.addEventListener("DOMContentLoaded", () => {
     clearTimeout(state.timer);
     state.timer = setTimeout(save, 800);
   });
+  for (const ev of ["click", "keyup"]) $("editor").addEventListener(ev, followCursor);
   $("file-select").addEventListener("change", async (e) => { await save(); loadText(e.target.value); });
   for (const id of ["upload", "upload-dir"]) {
     $(id).addEventListener("change", (e) => { const files = [...e.target.files]; e.target.value = ""; upload(files); });

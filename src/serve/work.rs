@@ -1,0 +1,319 @@
+//! The engine worker: a long-lived child process (`shenbao serve-worker`)
+//! that checks, previews and builds materials for the server, one request
+//! per line on its standard input, one answer per line on its output.
+//!
+//! It holds one [`Engine`] for its whole life: fonts loaded once, Typst's
+//! caches (comemo) and the engine's last documents kept between requests,
+//! so a preview after a one-paragraph edit lays out only what changed and
+//! draws only the pages that changed. It is a process, not a thread,
+//! because Typst cannot be interrupted inside a compile: the server kills a
+//! worker whose request passes its deadline (`pool`) and starts another.
+
+use std::collections::BTreeMap;
+use std::io::{BufRead, Write};
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::check::lengths;
+use crate::diag::{Code, Diagnostic, Severity, Sources};
+use crate::material::county::Opinion;
+use crate::pipeline::{self, Engine};
+use crate::preview;
+
+/// What a request asks for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Mode {
+    /// Every rule, nothing typeset.
+    Check,
+    /// The check and the pages of 封面, 申报表 and 正文 as images.
+    Preview,
+    /// The check and every file `shenbao build` writes.
+    Build,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Request {
+    /// The material's folder.
+    pub dir: PathBuf,
+    /// Where a build writes the enterprise's folder.
+    pub out: PathBuf,
+    pub mode: Mode,
+    pub opinion: Option<Opinion>,
+    /// Where page images go, named by their hash (`<sha256>.png`).
+    pub pages: PathBuf,
+    pub pixel_per_pt: f32,
+}
+
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct Counts {
+    pub errors: usize,
+    pub warnings: usize,
+}
+
+/// What `shenbao check` says of a version, as the API returns it.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Checked {
+    pub version: i64,
+    /// Diagnostic objects exactly as `--format json` prints them, with
+    /// file paths relative to the material's folder.
+    pub diagnostics: Vec<serde_json::Value>,
+    pub counts: Counts,
+    /// 字数 of the title and each part against its limit (V1, V2).
+    pub lengths: Vec<serde_json::Value>,
+    /// What the offices' table shows of the material: 标杆名称, contact.
+    pub title: Option<String>,
+    pub contact: Option<String>,
+    pub phone: Option<String>,
+    /// The material's profile's deadline (`2023-03-29`), when it was read.
+    pub deadline: Option<String>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Answer {
+    pub checked: Checked,
+    /// Typeset as a draft (every page marked 草稿) because of content
+    /// errors.
+    pub draft: bool,
+    /// The pages, for [`Mode::Preview`].
+    pub preview: Option<Vec<preview::Document>>,
+    /// The enterprise's folder a build wrote, below the request's `out`.
+    pub folder: Option<String>,
+    /// Pages of each file written, by its path in that folder.
+    pub pages: BTreeMap<String, usize>,
+}
+
+/// The engine's options in a worker (each request sets where a build
+/// writes and whether it is a draft).
+pub fn config() -> pipeline::BuildConfig {
+    pipeline::BuildConfig {
+        out_dir: PathBuf::new(),
+        templates: None,
+        font_paths: Vec::new(),
+        system_fonts: true,
+        draft: false,
+        emit_typst: None,
+        // The server keeps what it needs in memory and in its database: a
+        // lost build folder is built again.
+        durable: false,
+        outputs: None,
+        print: Default::default(),
+        slides: Default::default(),
+        opinion: None,
+    }
+}
+
+/// The worker's loop: answers requests until its input closes.
+pub fn serve(engine: &Engine) -> std::process::ExitCode {
+    let stdin = std::io::stdin();
+    let mut out = std::io::stdout().lock();
+    for line in stdin.lock().lines() {
+        let Ok(line) = line else { break };
+        let answer = match serde_json::from_str::<Request>(&line) {
+            Ok(request) => answer(engine, &request),
+            Err(e) => failed(format!("服务器内部请求有误：{e}")),
+        };
+        let Ok(json) = serde_json::to_string(&answer) else {
+            break;
+        };
+        if writeln!(out, "{json}").and_then(|_| out.flush()).is_err() {
+            break;
+        }
+        // Keep what the last requests used: the next edit usually touches
+        // one paragraph of one of the few materials this worker serves.
+        comemo::evict(30);
+    }
+    std::process::ExitCode::SUCCESS
+}
+
+/// An answer that says the server could not do the work.
+pub fn failed(message: String) -> Answer {
+    let d = Diagnostic::error(Code::Output, message).help("请稍后再试；若一直如此，请联系管理员");
+    only(&d)
+}
+
+/// An answer holding one diagnostic and nothing else.
+pub fn only(d: &Diagnostic) -> Answer {
+    Answer {
+        checked: Checked {
+            version: 0,
+            diagnostics: vec![Sources::default().to_json(d)],
+            counts: Counts {
+                errors: usize::from(d.severity == Severity::Error),
+                warnings: usize::from(d.severity == Severity::Warning),
+            },
+            lengths: Vec::new(),
+            title: None,
+            contact: None,
+            phone: None,
+            deadline: None,
+        },
+        draft: false,
+        preview: None,
+        folder: None,
+        pages: BTreeMap::new(),
+    }
+}
+
+fn answer(base: &Engine, r: &Request) -> Answer {
+    let src = &r.dir;
+    let mut sources = Sources::default();
+    let mut diags: Vec<Diagnostic> = Vec::new();
+    let has_material = ["material.yaml", "material.yml", "material.md"]
+        .iter()
+        .any(|f| src.join(f).is_file());
+    let prepared = if has_material {
+        pipeline::prepare(base, src, &mut sources, &mut diags)
+    } else {
+        // An empty material, or files without the material itself.
+        diags.push(
+            Diagnostic::error(
+                Code::FileMissing,
+                "还没有材料文件（material.md 或 material.yaml）",
+            )
+            .help("新建 material.md，或导入 Word 稿，或上传用 shenbao init 建好的材料文件夹"),
+        );
+        None
+    };
+    let lengths_json = prepared
+        .as_ref()
+        .map(|p| {
+            lengths(&p.loaded, &p.parts, &p.profile.limits)
+                .iter()
+                .map(|l| l.json())
+                .collect()
+        })
+        .unwrap_or_default();
+    let material = prepared.as_ref().map(|p| &p.loaded.material);
+    let title = material.map(|m| m.benchmark.title.value.trim().to_string());
+    let contact = material.map(|m| m.contact.name.value.trim().to_string());
+    let phone = material.map(|m| m.contact.phone.value.0.clone());
+    let deadline = prepared.as_ref().map(|p| p.profile.deadline.clone());
+    let mut draft = false;
+    let mut shown = None;
+    let mut folder = None;
+    let mut pages = BTreeMap::new();
+    if let Some(p) = &prepared
+        && r.mode != Mode::Check
+        && !diags.iter().any(Diagnostic::blocks_draft)
+    {
+        // With content errors the pages are still shown, marked 草稿.
+        draft = diags.iter().any(|d| d.severity == Severity::Error);
+        let mut engine = base.writing_to(r.out.clone(), draft);
+        engine.config.opinion = r.opinion.clone();
+        match r.mode {
+            Mode::Preview => {
+                if let Some(preview) = preview::preview(&engine, p, &mut diags) {
+                    for d in &preview.documents {
+                        if let Some(file) = &d.file {
+                            pages.insert(file.clone(), d.pages.len());
+                        }
+                    }
+                    match draw(&preview, &r.pages, r.pixel_per_pt) {
+                        Ok(()) => shown = Some(preview.documents),
+                        Err(d) => diags.push(d),
+                    }
+                }
+            }
+            Mode::Build => {
+                if let Some(report) = pipeline::render(&engine, p, &sources, &mut diags) {
+                    folder = report
+                        .folder
+                        .file_name()
+                        .map(|n| n.to_string_lossy().into_owned());
+                    for (path, n) in &report.files {
+                        if let Ok(rel) = path.strip_prefix(&report.folder) {
+                            let rel = rel
+                                .components()
+                                .map(|c| c.as_os_str().to_string_lossy())
+                                .collect::<Vec<_>>()
+                                .join("/");
+                            pages.insert(rel, *n);
+                        }
+                    }
+                }
+            }
+            Mode::Check => {}
+        }
+    }
+    let count = |s: Severity| diags.iter().filter(|d| d.severity == s).count();
+    Answer {
+        checked: Checked {
+            version: 0,
+            diagnostics: diags
+                .iter()
+                .map(|d| relative(sources.to_json(d), src))
+                .collect(),
+            counts: Counts {
+                errors: count(Severity::Error),
+                warnings: count(Severity::Warning),
+            },
+            lengths: lengths_json,
+            title,
+            contact,
+            phone,
+            deadline,
+        },
+        draft,
+        preview: shown,
+        folder,
+        pages,
+    }
+}
+
+/// The image of every page not drawn yet, into `dir` as `<sha256>.png`:
+/// after an edit, only the pages that changed. Two at a time (the
+/// machine's cores); each written whole before it gets its name.
+fn draw(p: &preview::Preview, dir: &Path, pixel_per_pt: f32) -> Result<(), Diagnostic> {
+    let todo: Vec<&preview::Page> = p
+        .pages()
+        .filter(|page| !dir.join(format!("{}.png", page.sha256)).is_file())
+        .collect();
+    let fail = |e: String| Diagnostic::error(Code::Output, format!("无法生成预览图：{e}"));
+    std::fs::create_dir_all(dir).map_err(|e| fail(e.to_string()))?;
+    let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let chunk = todo.len().div_ceil(threads).max(1);
+    std::thread::scope(|s| {
+        let handles: Vec<_> = todo
+            .chunks(chunk)
+            .map(|pages| {
+                s.spawn(move || -> Result<(), String> {
+                    for page in pages {
+                        let png = p.png(page.index, pixel_per_pt)?;
+                        let target = dir.join(format!("{}.png", page.sha256));
+                        let mut tmp =
+                            tempfile::NamedTempFile::new_in(dir).map_err(|e| e.to_string())?;
+                        tmp.write_all(&png).map_err(|e| e.to_string())?;
+                        tmp.persist(&target).map_err(|e| e.to_string())?;
+                    }
+                    Ok(())
+                })
+            })
+            .collect();
+        for h in handles {
+            h.join().map_err(|_| "内部错误".to_string())??;
+        }
+        Ok(())
+    })
+    .map_err(fail)
+}
+
+/// A diagnostic's file as the writer knows it: relative to the material's
+/// folder, never the server's working path.
+pub fn relative(mut v: serde_json::Value, src: &Path) -> serde_json::Value {
+    if let Some(file) = v.get("file").and_then(|f| f.as_str()) {
+        let base = src.to_string_lossy().into_owned();
+        let rel = file
+            .strip_prefix(&base)
+            .map(|r| r.trim_start_matches(['/', '\\']).to_string())
+            .or_else(|| {
+                // `display_path` may have made it relative to the current
+                // folder: keep what follows the material's folder name.
+                file.split_once("材料/").map(|(_, r)| r.to_string())
+            })
+            .unwrap_or_else(|| file.to_string());
+        v["file"] = rel.into();
+    }
+    v
+}
