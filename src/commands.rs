@@ -335,3 +335,45 @@ pub(crate) fn count_words(engine: &Engine, input: &std::path::Path, format: Form
         ExitCode::SUCCESS
     }
 }
+
+/// `shenbao watch`: the library rebuilds on every save; this words each
+/// rebuild for the writer.
+pub(crate) fn watch(engine: &Engine, input: &std::path::Path) -> ExitCode {
+    say!("正在监视 {}（按 Ctrl+C 结束）", pipeline::display(input));
+    let mut first = true;
+    shenbao::watch::watch(engine, input, &mut |r| {
+        if first && r.polling {
+            say!("（这里收不到文件变化的通知，改为每 0.15 秒查看一次文件）");
+        }
+        first = false;
+        r.sources
+            .emit(r.diagnostics, std::env::var_os("NO_COLOR").is_none());
+        let errors = error_count(r.diagnostics);
+        let ms = r.took.as_millis();
+        match r.report {
+            Some(report) if errors == 0 => {
+                let pages: Vec<String> = report
+                    .files
+                    .iter()
+                    .map(|(p, n)| {
+                        let name = p
+                            .file_name()
+                            .map(|n| n.to_string_lossy().into_owned())
+                            .unwrap_or_default();
+                        format!("{name} {n} 页")
+                    })
+                    .collect();
+                say!(
+                    "[{ms} ms] 已更新 {}：{}",
+                    pipeline::display(&report.folder),
+                    pages.join("，")
+                );
+                for note in &report.notes {
+                    say!("  {}", report::note_line(note));
+                }
+            }
+            _ => say!("[{ms} ms] 有 {errors} 个错误，PDF 保持上一版不变"),
+        }
+    });
+    ExitCode::SUCCESS
+}

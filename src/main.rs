@@ -130,7 +130,7 @@ fn main() -> ExitCode {
             } else {
                 shenbao::watch::OUTPUTS.map(String::from).to_vec()
             });
-            shenbao::watch::watch(&engine, &common.materials[0], &report::note_line)
+            commands::watch(&engine, &common.materials[0])
         }
         Command::Check { common } => {
             let engine = engine(&common, PathBuf::new(), false);

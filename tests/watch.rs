@@ -40,6 +40,13 @@ impl Watching {
         Watching { child, lines }
     }
 
+    /// The next rebuild updated the body: `body` no longer holds `before`.
+    fn rebuilt(&self, body: &std::path::Path, before: &[u8]) {
+        let line = self.next_result();
+        assert!(line.contains("已更新"), "{line}");
+        assert_ne!(std::fs::read(body).unwrap(), before, "the body was rebuilt");
+    }
+
     /// The next rebuild's result line (`[123 ms] …`).
     fn next_result(&self) -> String {
         loop {
@@ -76,13 +83,7 @@ fn watch_rebuilds_on_save_and_survives_broken_input() {
         "material.yaml",
         SMALL_YAML.replace("推进实施正文。", "推进实施正文，已修改。"),
     );
-    let second = w.next_result();
-    assert!(second.contains("已更新"), "{second}");
-    assert_ne!(
-        std::fs::read(&body).unwrap(),
-        before,
-        "the body was rebuilt"
-    );
+    w.rebuilt(&body, &before);
 
     // A half-saved file is a diagnostic, not a crash; the PDFs stay.
     let good = std::fs::read(&body).unwrap();
@@ -140,4 +141,39 @@ fn watch_slides_follows_slides_md() {
     );
     let third = w.next_result();
     assert!(third.contains("答辩.pdf 3 页"), "{third}");
+}
+
+/// An editor that saves by writing a new file and renaming it over the old
+/// one (vim, VS Code's atomic save) is seen through the folder's events,
+/// once; writing the PDFs into a folder inside the watched one starts no
+/// rebuild of its own; and files of the folder that the build does not
+/// read (an editor's backup) start none either.
+#[test]
+fn watch_sees_atomic_saves_and_ignores_other_files() {
+    let f = Fixture::yaml(SMALL_YAML);
+    let w = Watching::start(&f, &[]);
+    assert!(w.next_result().contains("已更新"));
+    let body = f.out().join(SMALL_COMPANY).join(BODY);
+    let before = std::fs::read(&body).unwrap();
+
+    f.write("material.yaml.swp", "an editor's swap file");
+    f.write("notes.txt", "not part of the material");
+    assert!(
+        w.lines.recv_timeout(Duration::from_millis(700)).is_err(),
+        "no rebuild for files the build does not read"
+    );
+
+    let tmp = f.path("material.yaml.tmp");
+    std::fs::write(
+        &tmp,
+        SMALL_YAML.replace("推进实施正文。", "推进实施正文，改名保存。"),
+    )
+    .unwrap();
+    std::fs::rename(&tmp, f.path("material.yaml")).unwrap();
+    w.rebuilt(&body, &before);
+    // Its own PDFs, written under out/ inside the folder, are not a save.
+    assert!(
+        w.lines.recv_timeout(Duration::from_millis(700)).is_err(),
+        "one rebuild per save"
+    );
 }

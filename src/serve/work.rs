@@ -158,6 +158,7 @@ pub fn only(d: &Diagnostic) -> Answer {
 
 fn answer(base: &Engine, r: &Request) -> Answer {
     let src = &r.dir;
+    let timing = crate::timing::Timing::start();
     let mut sources = Sources::default();
     let mut diags: Vec<Diagnostic> = Vec::new();
     let has_material = ["material.yaml", "material.yml", "material.md"]
@@ -176,6 +177,7 @@ fn answer(base: &Engine, r: &Request) -> Answer {
         );
         None
     };
+    timing.lap("worker prepare");
     let lengths_json = prepared
         .as_ref()
         .map(|p| {
@@ -210,6 +212,7 @@ fn answer(base: &Engine, r: &Request) -> Answer {
                             pages.insert(file.clone(), d.pages.len());
                         }
                     }
+                    timing.lap("worker preview");
                     match draw(&preview, &r.pages, r.pixel_per_pt) {
                         Ok(()) => shown = Some(preview.documents),
                         Err(d) => diags.push(d),
@@ -237,6 +240,7 @@ fn answer(base: &Engine, r: &Request) -> Answer {
             Mode::Check => {}
         }
     }
+    timing.lap("worker rest");
     let count = |s: Severity| diags.iter().filter(|d| d.severity == s).count();
     Answer {
         checked: Checked {
