@@ -152,6 +152,21 @@ fn the_automatic_deck_of_the_example_in_both_files() {
     assert_eq!(deck.slides.len(), n, "same slides in the PPTX");
     assert_eq!(deck.width * 9, deck.height * 16, "PPTX 16:9");
 
+    // Measured with the font's real advances, every box holds its text
+    // at the size shenbao chose (whole or half points, as in the PPTX):
+    // the template's shrink loop (× 0.94 at a time) never ran.
+    for (i, p) in pdf.pages.iter().enumerate() {
+        for s in &p.spans {
+            assert!(
+                (s.size * 2.0 - (s.size * 2.0).round()).abs() < 0.02,
+                "slide {}: {:?} at {} pt was shrunk by the template",
+                i + 1,
+                s.text,
+                s.size
+            );
+        }
+    }
+
     // The title slide: 标杆名称, 申报单位, date.
     let texts = page_texts(&pdf);
     for want in [

@@ -299,6 +299,14 @@ impl Fonts {
         hit
     }
 
+    /// The advance of `c` in `role`, in em, from the face of the role's
+    /// chain that prints it (as Typst picks it): `None` when none has it.
+    pub fn advance(&self, role: Role, c: char) -> Option<f64> {
+        let face = face(&self.roles[&role].chain[self.printed_by(role, c)?])?;
+        let advance = face.glyph_hor_advance(face.glyph_index(c)?)?;
+        Some(f64::from(advance) / f64::from(face.units_per_em()))
+    }
+
     /// The characters of `text`, printed in `role`, that come from a later
     /// font of the chain than the first, grouped by font (build report).
     pub fn fallbacks(&self, role: Role, text: &str) -> Vec<Fallback> {

@@ -139,6 +139,7 @@ impl Series {
 /// A label of at most `lines` lines, its size reduced (to no less than
 /// 8 pt, by half points) until it fits its box's width.
 fn label(
+    g: &Geometry,
     rect: Rect,
     size: f64,
     align: Align,
@@ -146,7 +147,7 @@ fn label(
     color: Option<String>,
     lines: f64,
 ) -> Item {
-    let wide = super::measure::width_em(text).max(1.0);
+    let wide = g.widths.width_em(text).max(1.0);
     let size = (lines * rect.w / wide * 0.95).min(size).max(8.0);
     let size = (size * 2.0).floor() / 2.0;
     Item::Text {
@@ -203,6 +204,7 @@ fn panel_items(
     let cat_h = c.label_size * 1.6;
     let value_h = c.value_size * 1.5;
     let mut items = vec![label(
+        g,
         Rect { h: name_h, ..p },
         c.label_size,
         Align::Center,
@@ -248,6 +250,7 @@ fn panel_items(
         });
         let value_y = if v >= 0.0 { y - value_h } else { y + h };
         items.push(label(
+            g,
             Rect {
                 x: plot.x + slot * i as f64,
                 y: value_y,
@@ -261,6 +264,7 @@ fn panel_items(
             1.0,
         ));
         items.push(label(
+            g,
             Rect {
                 x: plot.x + slot * i as f64,
                 y: plot.y + plot.h + 4.0,

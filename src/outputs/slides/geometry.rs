@@ -21,6 +21,9 @@ pub struct Geometry {
     pub logo: Rect,
     pub cover: CoverGeom,
     pub section: SectionGeom,
+    /// The deck's font's widths, set once the fonts are known.
+    #[serde(skip)]
+    pub widths: super::measure::Widths,
 }
 
 #[derive(Debug, Clone, Deserialize)]

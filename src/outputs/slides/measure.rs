@@ -1,13 +1,51 @@
-//! Measuring text before layout: CJK a full em, other characters 0.6 em,
-//! Latin words unbroken; how many lines a text takes in a box, the size
-//! it fits at, and where a text too long for one box is cut.
+//! Measuring text before layout with the deck's font: each character's
+//! real advance (the face of the role's chain that prints it, as Typst
+//! picks it per character), Latin words unbroken; how many lines a text
+//! takes in a box, the size it fits at, and where a text too long for one
+//! box is cut. Measured as Typst sets it, the PDF needs no shrinking (its
+//! template's loop is a safety net) and the PPTX's boxes hold the same
+//! lines.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
 use super::deck::{Para, Rect};
 use super::geometry::Geometry;
+use crate::resources::fonts::{Fonts, Role};
 use crate::text::is_cjk;
 
-/// The width of a character in em, as measured here.
-fn em(c: char) -> f64 {
+/// Character widths in em. Without fonts (tests of the geometry alone)
+/// a CJK character is a full em and any other 0.6 em.
+#[derive(Default)]
+pub struct Widths {
+    fonts: Option<Arc<Fonts>>,
+    cache: Mutex<HashMap<char, f64>>,
+}
+
+impl Clone for Widths {
+    fn clone(&self) -> Self {
+        Widths {
+            fonts: self.fonts.clone(),
+            cache: Mutex::default(),
+        }
+    }
+}
+
+impl std::fmt::Debug for Widths {
+    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str(if self.fonts.is_some() {
+            "Widths(fonts)"
+        } else {
+            "Widths(guessed)"
+        })
+    }
+}
+
+/// The role the deck's template sets its text in (`templates/slides/
+/// main.typ`: `fonts.hei`).
+const DECK_ROLE: Role = Role::Hei;
+
+fn guess(c: char) -> f64 {
     if is_cjk(c) || (c as u32) >= 0x2E80 {
         1.0
     } else if c == ' ' {
@@ -17,45 +55,65 @@ fn em(c: char) -> f64 {
     }
 }
 
-pub fn width_em(text: &str) -> f64 {
-    text.chars().map(em).sum()
-}
-
-/// How many lines `text` takes at `size` in a box `width` wide: CJK breaks
-/// anywhere, a run of other characters only at spaces (or, longer than a
-/// line, anywhere).
-pub fn lines(text: &str, size: f64, width: f64) -> usize {
-    let max = (width / size).max(1.0);
-    let mut n = 1;
-    let mut line = 0.0;
-    let mut word = 0.0;
-    let place = |w: f64, line: &mut f64, n: &mut usize| {
-        if *line + w > max + 1e-6 && *line > 0.0 {
-            *n += 1;
-            *line = 0.0;
-        }
-        *line += w;
-        while *line > max + 1e-6 {
-            *n += 1;
-            *line -= max;
-        }
-    };
-    for c in text.chars() {
-        if c == '\n' {
-            place(word, &mut line, &mut n);
-            word = 0.0;
-            n += 1;
-            line = 0.0;
-        } else if is_cjk(c) || c == ' ' {
-            place(word, &mut line, &mut n);
-            word = 0.0;
-            place(em(c), &mut line, &mut n);
-        } else {
-            word += em(c);
+impl Widths {
+    pub fn of(fonts: Arc<Fonts>) -> Self {
+        Widths {
+            fonts: Some(fonts),
+            cache: Mutex::default(),
         }
     }
-    place(word, &mut line, &mut n);
-    n
+
+    /// The width of a character in em.
+    fn em(&self, c: char) -> f64 {
+        let Some(fonts) = &self.fonts else {
+            return guess(c);
+        };
+        let mut cache = self.cache.lock().expect("poisoned");
+        *cache
+            .entry(c)
+            .or_insert_with(|| fonts.advance(DECK_ROLE, c).unwrap_or_else(|| guess(c)))
+    }
+
+    pub fn width_em(&self, text: &str) -> f64 {
+        text.chars().map(|c| self.em(c)).sum()
+    }
+
+    /// How many lines `text` takes at `size` in a box `width` wide: CJK
+    /// breaks anywhere, a run of other characters only at spaces (or,
+    /// longer than a line, anywhere).
+    pub fn lines(&self, text: &str, size: f64, width: f64) -> usize {
+        let max = (width / size).max(1.0);
+        let mut n = 1;
+        let mut line = 0.0;
+        let mut word = 0.0;
+        let place = |w: f64, line: &mut f64, n: &mut usize| {
+            if *line + w > max + 1e-6 && *line > 0.0 {
+                *n += 1;
+                *line = 0.0;
+            }
+            *line += w;
+            while *line > max + 1e-6 {
+                *n += 1;
+                *line -= max;
+            }
+        };
+        for c in text.chars() {
+            if c == '\n' {
+                place(word, &mut line, &mut n);
+                word = 0.0;
+                n += 1;
+                line = 0.0;
+            } else if is_cjk(c) || c == ' ' {
+                place(word, &mut line, &mut n);
+                word = 0.0;
+                place(self.em(c), &mut line, &mut n);
+            } else {
+                word += self.em(c);
+            }
+        }
+        place(word, &mut line, &mut n);
+        n
+    }
 }
 
 impl Geometry {
@@ -72,7 +130,9 @@ impl Geometry {
         let mut h = 0.0;
         for (i, p) in paras.iter().enumerate() {
             let s = self.para_size(size, p.level);
-            let n = lines(&p.text, s, width - self.indent(size, p.level));
+            let n = self
+                .widths
+                .lines(&p.text, s, width - self.indent(size, p.level));
             h += n as f64 * s * self.text.leading;
             if i > 0 {
                 h += self.text.gap * size;
@@ -187,10 +247,31 @@ mod tests {
 
     #[test]
     fn cjk_wraps_at_the_box_and_latin_words_stay_whole() {
-        assert_eq!(lines("一二三四", 10.0, 40.0), 1);
-        assert_eq!(lines("一二三四五", 10.0, 40.0), 2);
+        let w = Widths::default();
+        assert_eq!(w.lines("一二三四", 10.0, 40.0), 1);
+        assert_eq!(w.lines("一二三四五", 10.0, 40.0), 2);
         // "ABCDEFG" is 4.2 em: it moves whole to the next line.
-        assert_eq!(lines("一二 ABCDEFG", 10.0, 50.0), 2);
-        assert_eq!(lines("", 10.0, 40.0), 1);
+        assert_eq!(w.lines("一二 ABCDEFG", 10.0, 50.0), 2);
+        assert_eq!(w.lines("", 10.0, 40.0), 1);
+    }
+
+    /// With the deck's real font a CJK character is a full em, as guessed,
+    /// but Latin letters are their own widths: "iiii" is much narrower and
+    /// "WWWW" wider than four 0.6 em guesses, so a box holds what Typst
+    /// will set in it.
+    #[test]
+    fn real_advances_measure_latin_as_the_font_sets_it() {
+        let fonts = Fonts::load(&[], false).expect("the bundled fonts");
+        let w = Widths::of(Arc::new(fonts));
+        assert!((w.width_em("质量") - 2.0).abs() < 1e-6);
+        let narrow = w.width_em("iiii");
+        let wide = w.width_em("WWWW");
+        assert!(
+            narrow < 1.5 && wide > 3.0,
+            "iiii {narrow} em, WWWW {wide} em"
+        );
+        // Twelve narrow letters fit a line of 10 em; twelve wide ones do not.
+        assert_eq!(w.lines(&"i".repeat(12), 10.0, 100.0), 1);
+        assert!(w.lines(&"W".repeat(12), 10.0, 100.0) > 1);
     }
 }

@@ -167,13 +167,14 @@ pub fn lay_out(
             format!("模板中缺少 {LAYOUT}"),
         )]);
     };
-    let geometry: geometry::Geometry = serde_saphyr::from_str(&text).map_err(|e| {
+    let mut geometry: geometry::Geometry = serde_saphyr::from_str(&text).map_err(|e| {
         vec![
             Diagnostic::error(Code::Template, format!("{LAYOUT} 写得不对：{e}"))
                 .in_file(&path)
                 .help("对照 shenbao 自带的 templates/slides/layout.yaml 修改"),
         ]
     })?;
+    geometry.widths = measure::Widths::of(p.fonts.clone());
     let automatic;
     let outline = match &p.slides {
         Some(o) => o,

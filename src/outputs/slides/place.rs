@@ -7,7 +7,6 @@
 
 use super::deck::{Align, Deck, Item, Kind, Para, Rect, Role, Slide, Theme};
 use super::geometry::Geometry;
-use super::measure::{lines, width_em};
 use crate::diag::Diagnostic;
 use crate::material::slides::{Outline, SlideSrc, TableSrc};
 
@@ -207,7 +206,9 @@ impl Placer<'_> {
         color: Option<String>,
     ) -> Item {
         let mut size = max;
-        while size > min && lines(line, size, rect.w) as f64 * size * LINE_LEADING > rect.h + 1e-6 {
+        while size > min
+            && self.g.widths.lines(line, size, rect.w) as f64 * size * LINE_LEADING > rect.h + 1e-6
+        {
             size -= 1.0;
         }
         Item::Text {
@@ -490,7 +491,7 @@ impl Placer<'_> {
                 t.rows
                     .iter()
                     .chain([&t.header])
-                    .map(|r| width_em(&cell(r, i)))
+                    .map(|r| g.widths.width_em(&cell(r, i)))
                     .fold(2.0_f64, f64::max)
                     .min(18.0)
             })
@@ -509,7 +510,7 @@ impl Placer<'_> {
             .collect();
         let row_h = |r: &[String], size: f64| -> f64 {
             (0..ncols)
-                .map(|i| lines(&cell(r, i), size, cols[i] - 2.0 * tg.pad))
+                .map(|i| g.widths.lines(&cell(r, i), size, cols[i] - 2.0 * tg.pad))
                 .max()
                 .unwrap_or(1) as f64
                 * size
