@@ -146,10 +146,30 @@ def diagnostics():
 
 
 def docs():
+    """The preview's documents: (heading, its PDF link), e.g. ("正文（13 页） 打开 PDF", …/preview/7/正文.pdf)."""
     return [
-        (a.text, a.get_attribute("href"))
-        for a in d.find_elements(By.CSS_SELECTOR, "#docs a")
+        (h.text, (h.find_elements(By.TAG_NAME, "a") or [None])[0] and h.find_element(By.TAG_NAME, "a").get_attribute("href") or "")
+        for h in d.find_elements(By.CSS_SELECTOR, "#pages h3")
     ]
+
+
+def page_images():
+    """The preview's page images: (caption, src), in order."""
+    return [
+        (f.find_element(By.TAG_NAME, "figcaption").text, f.find_element(By.TAG_NAME, "img").get_attribute("src"))
+        for f in d.find_elements(By.CSS_SELECTOR, "#pages figure")
+    ]
+
+
+def fetched_pages():
+    """Page images the browser fetched so far (the resource timing list)."""
+    return d.execute_script(
+        "return performance.getEntriesByType('resource').map(e => e.name).filter(n => n.includes('/pages/'))"
+    )
+
+
+def body_link(version):
+    return any(t.startswith("正文") and f"/preview/{version}/" in h for t, h in docs())
 
 
 def select_in_editor(needle, after=None):
@@ -272,7 +292,13 @@ try:
     for f in ["material.yaml", "parts/implementation.md", "parts/effects.md"]:
         assert f in files, files
     assert "未上传" not in by_id("state").text, by_id("state").text
-    wait(lambda: any(t.startswith("正文.pdf") for t, _ in docs()), "the preview")
+    wait(lambda: any(t.startswith("正文") for t, _ in docs()), "the preview")
+    # Every page drawn: the images loaded (a broken image has no width).
+    wait(
+        lambda: len(page_images()) >= 16
+        and d.execute_script("return [...document.querySelectorAll('#pages img')].every(i => i.complete && i.naturalWidth > 800)"),
+        "the page images",
+    )
     wait(lambda: "摘要" in lengths(), "the 字数 table")
     result["uploaded_docs"] = [t for t, _ in docs()]
     result["uploaded_lengths"] = lengths()
@@ -281,6 +307,8 @@ try:
 
     # 4. Typing into the abstract: 字数 of 摘要 and the preview follow.
     before = lengths()["摘要"]
+    images_before = page_images()
+    fetched_before = len(fetched_pages())
     v_before = int(re.search(r"第 (\d+) 版", by_id("state").text).group(1))
     end_of_first = d.execute_script(
         """const ed = document.getElementById('editor');
@@ -294,14 +322,26 @@ try:
     wait(lambda: lengths().get("摘要") != before, "the 字数 of 摘要 to change")
     after = lengths()["摘要"]
     wait(
-        lambda: all(f"/preview/{v_typed}/" in h for _, h in docs()) and docs(),
+        lambda: all(f"/preview/{v_typed}/" in h for t, h in docs() if h) and body_link(v_typed),
         "the preview of the new version",
     )
-    wait(
-        lambda: f"/preview/{v_typed}/" in (by_id("preview").get_attribute("src") or ""),
-        "the 正文 frame of the new version",
-    )
     assert after > before, (before, after)
+    # Only the pages the edit changed were fetched again: the cover, the
+    # 申报表 and the body's later pages keep their images.
+    images_after = page_images()
+    changed = [c for (c, a), (_, b) in zip(images_before, images_after) if a != b]
+    assert len(images_after) == len(images_before), (images_before, images_after)
+    assert changed and all(c.startswith("正文") for c in changed), changed
+    assert len(changed) < len(images_after) // 2, changed
+    wait(lambda: len(fetched_pages()) >= fetched_before + len(changed), "the changed pages' images")
+    kept = {src for (_, src), (_, old) in zip(images_after, images_before) if src == old}
+    again = fetched_pages()[fetched_before:]
+    assert not kept & set(again), ("an unchanged page was fetched again", kept & set(again))
+    assert len(set(again)) < len(images_after) // 2, again
+    # The page holding the paragraph being typed in is marked and shown.
+    here = d.find_elements(By.CSS_SELECTOR, "#pages figure.here figcaption")
+    assert here and here[0].text == "正文 第 1 页", [h.text for h in here]
+    result["changed_pages"] = changed
     result["abstract"] = {
         "before": before,
         "after": after,
@@ -445,7 +485,7 @@ try:
     shot("county-list")
     d.find_element(By.CSS_SELECTOR, "#desk-table tbody tr").click()
     wait(lambda: by_id("work").is_displayed(), "the county's view of a material")
-    wait(lambda: any(t.startswith("正文.pdf") for t, _ in docs()), "the county's preview")
+    wait(lambda: any(t.startswith("正文") for t, _ in docs()), "the county's preview")
     assert by_id("editor").get_attribute("readOnly") == "true"
     shot("county-material")
     by_id("back").click()
@@ -553,7 +593,7 @@ try:
     wait(
         lambda: (saved_version() or 0) > v_returned
         and by_id("state").text.startswith("已保存")
-        and f"/preview/{saved_version()}/" in (by_id("preview").get_attribute("src") or "")
+        and body_link(saved_version())
         and "错误 0" in by_id("counts").text,
         "the fixed version's check",
     )

@@ -250,18 +250,16 @@ async function refresh() {
   loadHistory();
 }
 
-// The paragraph around the editor's cursor (blank lines part paragraphs),
-// for the preview to show the page it is on.
-function cursorParagraph() {
+// The editor's line at the cursor, split there, for the preview to show
+// the page it is on.
+function followCursor() {
   const ed = $("editor");
   const t = ed.value;
   const at = ed.selectionStart || 0;
-  const start = t.lastIndexOf("\n\n", at - 1);
-  const end = t.indexOf("\n\n", at);
-  return t.slice(start < 0 ? 0 : start + 2, end < 0 ? t.length : end);
+  const start = t.lastIndexOf("\n", at - 1) + 1;
+  const end = t.indexOf("\n", at);
+  previewFollow(t.slice(start, at), t.slice(at, end < 0 ? t.length : end));
 }
-
-function followCursor() { previewFollow(cursorParagraph()); }
 
 function showChecks(d) {
   text($("counts"), `（错误 ${d.counts.errors}，警告 ${d.counts.warnings}）`);

@@ -31,7 +31,6 @@ function showPreview(documents) {
         fig = document.createElement("figure");
         fig.dataset.sha = p.sha256;
         const img = document.createElement("img");
-        img.loading = "lazy";
         img.width = Math.round(p.width_pt);
         img.height = Math.round(p.height_pt);
         img.src = p.url;
@@ -59,12 +58,19 @@ function squeeze(s) {
   return (s || "").replace(/[^\p{L}\p{N}]/gu, "");
 }
 
-// Scrolls the preview to the page holding the paragraph `text` (the one
-// the writer's cursor is in), found by its first letters.
-function previewFollow(text) {
-  const key = squeeze(text).slice(0, 12);
-  if (key.length < 4) return;
-  const hit = preview.pages.find((p) => p.text.includes(key));
+// Scrolls the preview to the page holding the text around the writer's
+// cursor: `before` and `after` are the text of the cursor's line on each
+// side of it. The letters right around the cursor are looked for first
+// (a line's start may repeat the company's name, which the cover has too),
+// then those before it, then those after it.
+function previewFollow(before, after) {
+  const b = squeeze(before), a = squeeze(after);
+  const keys = [b.slice(-10) + a.slice(0, 10), b.slice(-12), a.slice(0, 12)].filter((k) => k.length >= 4);
+  let hit = null;
+  for (const key of keys) {
+    hit = preview.pages.find((p) => p.text.includes(key));
+    if (hit) break;
+  }
   if (!hit) return;
   const box = document.getElementById("pages");
   const top = hit.fig.offsetTop - box.offsetTop;
