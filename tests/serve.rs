@@ -465,6 +465,20 @@ fn who_sees_what() {
         page.header("content-security-policy")
             .is_some_and(|c| c.contains("script-src 'self'"))
     );
+    // The editor is served from the binary (no CDN), with its licences.
+    let cm = reply(agent().get(format!("{}/codemirror.js", server.base)).call());
+    assert_eq!(cm.status, 200);
+    assert!(
+        cm.header("content-type")
+            .is_some_and(|t| t.starts_with("text/javascript"))
+    );
+    assert!(cm.body.starts_with(b"var CM="), "one IIFE defining CM");
+    let licences = reply(
+        agent()
+            .get(format!("{}/codemirror.LICENSE.txt", server.base))
+            .call(),
+    );
+    assert!(String::from_utf8_lossy(&licences.body).contains("==== @codemirror/view "));
 }
 
 #[test]

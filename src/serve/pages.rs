@@ -13,24 +13,42 @@ use axum::routing::get;
 use super::AppState;
 
 const INDEX: &str = include_str!("../../templates/serve/index.html");
-const SCRIPT: &str = include_str!("../../templates/serve/app.js");
-const STYLE: &str = include_str!("../../templates/serve/app.css");
+
+/// The page's other files: path, bytes, type. `codemirror.js` is the
+/// editor, built by `vendor/codemirror/build.sh` and committed (no Node at
+/// build or run time); its licences are served beside it.
+const ASSETS: &[(&str, &str, &str)] = &[
+    (
+        "/app.js",
+        include_str!("../../templates/serve/app.js"),
+        "text/javascript; charset=utf-8",
+    ),
+    (
+        "/codemirror.js",
+        include_str!("../../templates/serve/codemirror.js"),
+        "text/javascript; charset=utf-8",
+    ),
+    (
+        "/codemirror.LICENSE.txt",
+        include_str!("../../templates/serve/codemirror.LICENSE.txt"),
+        "text/plain; charset=utf-8",
+    ),
+    (
+        "/app.css",
+        include_str!("../../templates/serve/app.css"),
+        "text/css; charset=utf-8",
+    ),
+];
 
 pub fn routes() -> Router<Arc<AppState>> {
-    Router::new()
-        .route("/open", get(open_local))
-        .route(
-            "/",
-            get(|| async { page(INDEX, "text/html; charset=utf-8") }),
-        )
-        .route(
-            "/app.js",
-            get(|| async { page(SCRIPT, "text/javascript; charset=utf-8") }),
-        )
-        .route(
-            "/app.css",
-            get(|| async { page(STYLE, "text/css; charset=utf-8") }),
-        )
+    let mut router = Router::new().route("/open", get(open_local)).route(
+        "/",
+        get(|| async { page(INDEX, "text/html; charset=utf-8") }),
+    );
+    for &(path, body, mime) in ASSETS {
+        router = router.route(path, get(move || async move { page(body, mime) }));
+    }
+    router
 }
 
 fn page(body: &'static str, mime: &'static str) -> Response {
