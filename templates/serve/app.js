@@ -29,7 +29,7 @@ async function api(method, path, body, headers = {}) {
 function encodePath(p) { return p.split("/").map(encodeURIComponent).join("/"); }
 
 function show(id) {
-  for (const m of ["login", "desk", "work"]) $(m).hidden = m !== id;
+  for (const m of ["login", "password", "desk", "work"]) $(m).hidden = m !== id;
   $("logout").hidden = id === "login";
 }
 
@@ -50,6 +50,8 @@ async function start() {
   const me = await api("GET", "/api/me");
   if (me.status === 401) { show("login"); return; }
   state.me = me.data;
+  // A password the county made: the writer chooses their own first.
+  if (me.data.must_change) { show("password"); $("pw-old").focus(); return; }
   text($("who"), `${me.data.login}（${ROLES[me.data.role] || me.data.role}${me.data.county ? "，" + me.data.county : ""}）`);
   const list = await api("GET", "/api/materials");
   if (me.data.role === "enterprise" && list.data.length > 0) {
@@ -327,6 +329,19 @@ document.addEventListener("DOMContentLoaded", () => {
     const res = await api("POST", "/api/session", { user: $("login-user").value, password: $("login-password").value });
     if (res.ok) { text($("login-error"), ""); start(); }
     else text($("login-error"), res.data ? res.data.message : "登录失败");
+  });
+  $("password-form").addEventListener("submit", async (e) => {
+    e.preventDefault();
+    const fresh = $("pw-new").value;
+    if (fresh !== $("pw-again").value) { text($("password-error"), "两次输入的新密码不一样"); return; }
+    const res = await api("POST", "/api/password", { old: $("pw-old").value, new: fresh });
+    if (!res.ok) { text($("password-error"), res.data ? res.data.message : "没有成功"); return; }
+    // A new password ends every session of the account, this one too:
+    // signed in again with it, the writer goes on.
+    const again = await api("POST", "/api/session", { user: state.me.login, password: fresh });
+    for (const id of ["pw-old", "pw-new", "pw-again"]) $(id).value = "";
+    text($("password-error"), "");
+    if (again.ok) start(); else show("login");
   });
   $("zip").addEventListener("click", (e) => {
     if ($("zip").getAttribute("aria-disabled") === "true") {

@@ -175,7 +175,7 @@ const Editor = (() => {
           const line = view.state.doc.lineAt(from);
           const lead = from > line.from ? s + s : "";
           const table = lead + pipeTable(rows, s) + s;
-          view.dispatch({ changes: { from, to, insert: table }, selection: { anchor: from + table.replace(/\r\n/g, "\n").length }, userEvent: "input.paste" });
+          view.dispatch({ changes: { from, to, insert: table }, selection: { anchor: from + view.state.toText(table).length }, userEvent: "input.paste" });
           return true;
         },
       }),
@@ -185,7 +185,8 @@ const Editor = (() => {
     view.dom.dataset.sep = sep === "\r\n" ? "crlf" : "lf";
     return view;
   }
-  const text = (view) => view.state.doc.toString();
+  // In the view's own line breaks (a CRLF file stays CRLF).
+  const text = (view) => view.state.sliceDoc();
   function setText(view, t) {
     view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: t } });
   }
@@ -204,7 +205,8 @@ const Editor = (() => {
   }
   function insert(view, t) {
     const { from, to } = view.state.selection.main;
-    view.dispatch({ changes: { from, to, insert: t }, selection: { anchor: from + t.length }, userEvent: "input" });
+    // Lengths in the view's own terms (a CRLF counts one position).
+    view.dispatch({ changes: { from, to, insert: t }, selection: { anchor: from + view.state.toText(t).length }, userEvent: "input" });
     view.focus();
   }
   // Underlines: [{line, column, end_line, end_column, severity, message}]
