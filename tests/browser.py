@@ -420,6 +420,7 @@ try:
     known = set(os.listdir(DOWNLOADS))
     by_id("zip").click()
     wait(lambda: "有错误" in by_id("state").text, "the reason all.zip is not offered")
+    d.execute_script("document.getElementById('f-contact-phone').scrollIntoView({block: 'center'})")
     shot("form-diagnostic")
     tab("abstract")
     li = next(
@@ -568,6 +569,20 @@ try:
     wait(lambda: (saved_version() or 0) > v_before_paste and table.encode() in call("GET", f"/api/materials/{mid_b}/files/material.md")[1], "the pasted table in the file")
     wait(lambda: saved_version() and f"/preview/{saved_version()}/" in "".join(h for _, h in docs()), "the check of the table")
     assert not any("表" in t and ("表格" in t or "表题" in t) for t in diagnostics()), diagnostics()
+    # From Word: an HTML table (its plain text is no table) becomes the same.
+    tab("effects")
+    caret_at_end(part("effects"))
+    type_keys(Keys.ENTER + Keys.ENTER + "表：第二个表" + Keys.ENTER)
+    v_before_paste = saved_version() or 0
+    d.execute_script(
+        f"""const v = {view(part("effects"))};
+        const dt = new DataTransfer();
+        dt.setData('text/html', arguments[0]); dt.setData('text/plain', '指标\\n数值\\n投诉\\n3 起');
+        v.contentDOM.dispatchEvent(new ClipboardEvent('paste', {{clipboardData: dt, bubbles: true, cancelable: true}}));""",
+        "<html><body><table><tr><td><p>指标</p></td><td>数值</td></tr><tr><td>投诉 |</td><td>3  起</td></tr></table></body></html>",
+    )
+    word = "表：第二个表\r\n| 指标 | 数值 |\r\n| --- | --- |\r\n| 投诉 \\| | 3 起 |\r\n"
+    wait(lambda: (saved_version() or 0) > v_before_paste and word.encode() in call("GET", f"/api/materials/{mid_b}/files/material.md")[1], "the table pasted from Word in the file")
     step("pasted table")
 
     # 9d. A picture dropped on the page is uploaded like the button's; it is
@@ -592,10 +607,16 @@ try:
     )
     wait(lambda: "像素" in li.text and "KB" in li.text, "the picture's size")
     result["picture"] = li.text
-    shot("pictures")
+    assert "还没有用到" in li.text, li.text
     li.find_element(By.XPATH, ".//button[contains(., '插入')]").click()
-    wait(lambda: "![图题](img/拖入的图.png)" in doc_of(part("overview")), "the picture in 企业概况")
+    wait(lambda: "![图题](img/拖入的图.png)" in doc_of(part("effects")), "the picture in 实施效果, the part last typed in")
     wait(lambda: (saved_version() or 0) > v_before_drop + 1 and "![图题](img/拖入的图.png)".encode() in call("GET", f"/api/materials/{mid_b}/files/material.md")[1], "the picture saved")
+    # Its printed width and resolution, as the check computed them.
+    tab("files")
+    li = next(e for e in d.find_elements(By.CSS_SELECTOR, "#pictures li") if e.get_attribute("data-path") == "img/拖入的图.png")
+    wait(lambda: re.search(r"图1：印出宽 [\d.]+ mm，\d+ dpi", li.text), "the picture's dpi at its width")
+    result["picture_dpi"] = li.text
+    shot("pictures")
     step("drop and insert a picture")
     logout()
 
@@ -729,6 +750,7 @@ try:
     set_field("company.name", COMPANY_C)
     wait(lambda: "[V1]" in field_check("benchmark.title"), "V1 beside the title")
     result["v1_beside"] = field_check("benchmark.title")
+    d.execute_script("document.getElementById('f-benchmark-title').scrollIntoView({block: 'center'})")
     shot("form-title-check")
     title = by_id("f-benchmark-title").get_attribute("value")
     set_field("benchmark.title", title.replace(COMPANY_A, COMPANY_C))

@@ -1513,6 +1513,17 @@ fn fields_and_parts_of_a_material() {
     let v2 = v2.json()["version"].as_i64().expect("version");
     let check = a.get(&format!("/api/materials/{id}/check")).json();
     let v4 = diagnostic(&check, "V4");
+    // Each placed picture with its printed width and resolution (V3's).
+    let figures = check["figures"].as_array().expect("figures");
+    let org = figures
+        .iter()
+        .find(|f| f["file"] == "img/org-chart.png")
+        .unwrap_or_else(|| panic!("org-chart.png in {figures:?}"));
+    let (w, dpi) = (
+        org["width_mm"].as_f64().unwrap(),
+        org["dpi"].as_f64().unwrap(),
+    );
+    assert!(w > 50.0 && w <= 146.4 && dpi >= 300.0, "{org}");
     let l2 = a
         .get(&format!("/api/materials/{id}/fields?version={v2}"))
         .json();

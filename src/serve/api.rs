@@ -839,6 +839,7 @@ async fn preview(
         "diagnostics": built.checked.diagnostics,
         "counts": built.checked.counts,
         "lengths": built.checked.lengths,
+        "figures": built.checked.figures,
     })))
 }
 

@@ -318,8 +318,9 @@ document.addEventListener("DOMContentLoaded", () => {
     const res = await api("POST", `/api/materials/${m.id}/submit`, {});
     if (!res.ok) { setState(res.data ? res.data.message : "提交失败"); return; }
     state.material = { ...m, ...res.data };
-    showReview(state.material);
+    // Frozen now: the editors and the form again, read-only.
     await loadFiles(state.file);
+    showReview(state.material);
     setState(res.data.late ? "已提交（晚于截止日期，已标明）" : "已提交，材料已冻结，等待县区审核");
   });
   $("return-btn").addEventListener("click", () => decide("return"));

@@ -293,6 +293,8 @@ function showInEditors(d) {
   }
   for (const { key } of PARTS) liveCount(key);
   if (d.version !== state.version) return;
+  ws.figures = d.figures || [];
+  pictureDpi();
   const per = {};
   const general = [];
   for (const g of d.diagnostics) {
@@ -401,7 +403,7 @@ function drawPictures() {
       img.src = `/api/materials/${state.material.id}/files/${encodePath(f.path)}`;
       const dims = make("span", "", "muted");
       img.addEventListener("load", () => text(dims, `${img.naturalWidth}×${img.naturalHeight} 像素`));
-      li.append(img, make("span", f.path, "name"), make("span", `${Math.max(1, Math.round(f.size / 1024))} KB`, "muted"), dims);
+      li.append(img, make("span", f.path, "name"), make("span", `${Math.max(1, Math.round(f.size / 1024))} KB`, "muted"), dims, make("span", "", "dpi"));
       const ins = make("button", "插入到当前部分");
       ins.title = "在当前部分光标处插入 ![图题](路径)";
       ins.disabled = !editable();
@@ -418,6 +420,19 @@ function drawPictures() {
     ul.append(li);
   }
   if (others.length === 0) ul.append(make("li", "还没有图片或证实性材料。把文件拖到这个页面上，或点“上传图片或文件”。", "muted"));
+  pictureDpi();
+}
+
+// Where each picture prints and how sharp (the check's numbers, V3).
+function pictureDpi() {
+  for (const li of document.querySelectorAll("#pictures li[data-path]")) {
+    const span = li.querySelector(".dpi");
+    if (!span) continue;
+    const used = (ws.figures || []).filter((g) => g.file === li.dataset.path);
+    text(span, used.length ? used.map((g) => `图${g.number}：印出宽 ${g.width_mm} mm，${g.dpi} dpi`).join("；") : ws.figures ? "正文里还没有用到" : "");
+    const low = Math.min(...used.map((g) => g.dpi));
+    span.className = "dpi " + (low < 150 ? "error" : low < 300 ? "warning" : used.length ? "ok" : "muted");
+  }
 }
 
 // The last part the writer was in (or 摘要) gets `![图题](path)` at its cursor,
