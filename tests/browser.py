@@ -193,7 +193,8 @@ def caret_at_end(sel):
 
 
 def live_count(key):
-    t = d.find_element(By.CSS_SELECTOR, f'.part[data-key="{key}"] .count').text
+    # textContent: the part may be on a tab not shown.
+    t = d.find_element(By.CSS_SELECTOR, f'.part[data-key="{key}"] .count').get_attribute("textContent")
     return int(re.search(r"字数 (\d+)", t).group(1))
 
 
@@ -327,6 +328,9 @@ try:
     assert "未上传" not in by_id("state").text, by_id("state").text
     wait(lambda: any(t.startswith("正文.pdf") for t, _ in docs()), "the preview")
     wait(lambda: "摘要" in lengths(), "the 字数 table")
+    # The page counts each part as the server does (check/count.rs).
+    for key, title in [("abstract", "摘要"), ("overview", "企业概况"), ("implementation", "管理方法（技术）的推进实施与运行"), ("effects", "管理方法（技术）的实施效果")]:
+        wait(lambda: live_count(key) == lengths()[title], f"the live 字数 of {title} equal to the server's")
     result["uploaded_docs"] = [t for t, _ in docs()]
     result["uploaded_lengths"] = lengths()
     assert by_id("counts").text == "（错误 0，警告 0）" or "错误 0" in by_id("counts").text
@@ -618,6 +622,21 @@ try:
     result["picture_dpi"] = li.text
     shot("pictures")
     step("drop and insert a picture")
+
+    # 9e. The material file edited whole in 其他文件: the form and the parts
+    # follow (a missing key typed into the front matter).
+    tab("other")
+    Select(by_id("file-select")).select_by_value("material.md")
+    wait(lambda: "乙公司" in doc_of("#general .cm-editor"), "material.md in the general editor")
+    assert select_in("#general .cm-editor", "{name: 乙公司", end=True) > 0
+    type_keys(", address: 洛阳市涧西区示例路1号")
+    wait(lambda: not any("company.address" in t for t in diagnostics()), "the address's diagnostic to go")
+    tab("form")
+    wait(lambda: by_id("f-company-address").get_attribute("value") == "洛阳市涧西区示例路1号", "the address in the form")
+    assert field_check("company.address") == "✓", field_check("company.address")
+    tab("abstract")
+    assert "摘要。新增" in doc_of(part("abstract"))
+    step("general editor")
     logout()
 
     # 10. The county office's list: both enterprises of 涧西区, the script

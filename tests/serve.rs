@@ -485,6 +485,16 @@ fn who_sees_what() {
             .call(),
     );
     assert!(String::from_utf8_lossy(&licences.body).contains("==== @codemirror/view "));
+    // The 小类 the form offers, from the table V7 checks against.
+    let classes = reply(
+        agent()
+            .get(format!("{}/industries.json", server.base))
+            .call(),
+    )
+    .json();
+    let classes = classes.as_array().expect("a list");
+    assert_eq!(classes.len(), 1380);
+    assert!(classes.contains(&json!("3451 滚动轴承制造")));
 }
 
 #[test]

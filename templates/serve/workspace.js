@@ -105,7 +105,7 @@ function drawParts() {
 function drawFileSelect(keep) {
   const select = $("file-select");
   select.replaceChildren();
-  for (const f of state.texts) select.append(make("option", f));
+  for (const f of state.texts) { const o = make("option", f); o.value = f; select.append(o); }
   $("file-pick").hidden = state.texts.length === 0;
   const want = keep && state.texts.includes(keep) ? keep : ws.layout.material || state.texts[0];
   if (want) { select.value = want; openGeneral(want); } else openGeneral(null);
