@@ -450,6 +450,7 @@ try:
     d.execute_script("window.scrollTo(0, 0)")
     shot("workspace-form")
     tab("abstract")
+    d.execute_script(f"{view(part('abstract'))}.scrollDOM.scrollTop = 0")
     shot("workspace")
     step("fixed")
 

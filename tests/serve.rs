@@ -45,23 +45,26 @@ impl Reply {
     }
 }
 
+#[track_caller]
 fn reply(res: Result<ureq::http::Response<ureq::Body>, ureq::Error>) -> Reply {
-    let mut res = res.expect("request");
+    try_reply(res).expect("request")
+}
+
+/// A reply, or `None` when the connection broke (the server was killed).
+fn try_reply(res: Result<ureq::http::Response<ureq::Body>, ureq::Error>) -> Option<Reply> {
+    let mut res = res.ok()?;
     let headers = res
         .headers()
         .iter()
         .map(|(k, v)| (k.to_string(), v.to_str().unwrap_or("").to_string()))
         .collect();
     let mut body = Vec::new();
-    res.body_mut()
-        .as_reader()
-        .read_to_end(&mut body)
-        .expect("body");
-    Reply {
+    res.body_mut().as_reader().read_to_end(&mut body).ok()?;
+    Some(Reply {
         status: res.status().as_u16(),
         body,
         headers,
-    }
+    })
 }
 
 fn login_raw(base: &str, user: &str, password: &str) -> Reply {
@@ -1347,15 +1350,23 @@ fn status_and_audit_agree_after_sigkill() {
         move || {
             let mut acked = 0;
             for i in 0..400 {
-                let r = if i % 2 == 0 {
-                    a.post(&format!("/api/materials/{id}/submit"), json!({}))
+                // A request the SIGKILL cuts off was never acknowledged.
+                let (who, path, body) = if i % 2 == 0 {
+                    (&a, format!("/api/materials/{id}/submit"), json!({}))
                 } else {
-                    county.post(
-                        &format!("/api/materials/{id}/return"),
+                    (
+                        &county,
+                        format!("/api/materials/{id}/return"),
                         json!({"reason": format!("第 {i} 次退回")}),
                     )
                 };
-                if r.status != 200 {
+                let r = try_reply(
+                    who.agent
+                        .post(format!("{}{path}", who.base))
+                        .header("Cookie", &who.cookie)
+                        .send_json(body),
+                );
+                if r.is_none_or(|r| r.status != 200) {
                     break;
                 }
                 acked += 1;
