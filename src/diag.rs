@@ -424,13 +424,19 @@ impl Sources {
     }
 
     pub fn to_json(&self, d: &Diagnostic) -> serde_json::Value {
-        let (file, line, column) = match &d.span {
+        let (file, line, column, end) = match &d.span {
             Some(span) => {
                 let span = self.settle(span);
                 let (l, c) = self.line_col(span.file, span.range.start);
-                (Some(display_path(self.path(span.file))), Some(l), Some(c))
+                let end = self.line_col(span.file, span.range.end);
+                (
+                    Some(display_path(self.path(span.file))),
+                    Some(l),
+                    Some(c),
+                    Some(end),
+                )
             }
-            None => (d.path.as_deref().map(display_path), None, None),
+            None => (d.path.as_deref().map(display_path), None, None, None),
         };
         serde_json::json!({
             "code": d.code.as_str(),
@@ -438,6 +444,8 @@ impl Sources {
             "file": file,
             "line": line,
             "column": column,
+            "end_line": end.map(|e| e.0),
+            "end_column": end.map(|e| e.1),
             "message": d.message,
             "help": d.help,
             "data": d.data,

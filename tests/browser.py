@@ -12,6 +12,7 @@ recommended-material.zip, which the county's session fetches), SCREENSHOTS (opti
 PNGs of the main pages. Asserts here; prints one JSON object for Rust.
 """
 
+import base64
 import json
 import os
 import re
@@ -34,6 +35,7 @@ from selenium.common.exceptions import (
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 BASE, MATERIAL, DOWNLOADS = sys.argv[1], sys.argv[2], sys.argv[3]
@@ -172,18 +174,67 @@ def body_link(version):
     return any(t.startswith("正文") and f"/preview/{version}/" in h for t, h in docs())
 
 
-def select_in_editor(needle, after=None):
-    """Puts the editor's selection on `needle` (the first after `after`)."""
+def view(sel):
+    """JS for the CodeMirror view whose editor is `sel`."""
+    return f"CM.EditorView.findFromDOM(document.querySelector({json.dumps(sel)}))"
+
+
+def part(key):
+    return f'.part[data-key="{key}"] .cm-editor'
+
+
+def tab(key):
+    d.find_element(By.CSS_SELECTOR, f'#tabs [data-tab="{key}"]').click()
+
+
+def doc_of(sel):
+    return d.execute_script(f"return {view(sel)}.state.sliceDoc()")
+
+
+def select_in(sel, needle, end=False):
+    """Puts the selection of editor `sel` on `needle` (or the caret after
+    it), focused, so that keys typed next go there."""
     return d.execute_script(
-        """const ed = document.getElementById('editor');
-        const from = arguments[1] ? ed.value.indexOf(arguments[1]) : 0;
-        const at = ed.value.indexOf(arguments[0], from);
+        f"""const v = {view(sel)};
+        const at = v.state.doc.toString().indexOf(arguments[0]);
         if (at < 0) return -1;
-        ed.focus(); ed.setSelectionRange(at, at + arguments[0].length);
-        return at;""",
+        const b = at + arguments[0].length;
+        v.dispatch({{selection: arguments[1] ? {{anchor: b}} : {{anchor: at, head: b}}, scrollIntoView: true}});
+        v.focus(); return at;""",
         needle,
-        after,
+        end,
     )
+
+
+def caret_at_end(sel):
+    d.execute_script(
+        f"const v = {view(sel)}; v.dispatch({{selection: {{anchor: v.state.doc.length}}}}); v.focus();"
+    )
+
+
+def live_count(key):
+    # textContent: the part may be on a tab not shown.
+    t = d.find_element(By.CSS_SELECTOR, f'.part[data-key="{key}"] .count').get_attribute("textContent")
+    return int(re.search(r"字数 (\d+)", t).group(1))
+
+
+def editable(sel):
+    return d.execute_script(
+        f"const e = document.querySelector({json.dumps(sel + ' .cm-content')}); return e ? e.contentEditable : null;"
+    )
+
+
+def set_field(path, value):
+    el = by_id("f-" + path.replace(".", "-"))
+    el.click()
+    el.send_keys(Keys.CONTROL, "a")
+    el.send_keys(value)
+    el.send_keys(Keys.TAB)
+
+
+def field_check(path):
+    el = by_id("f-" + path.replace(".", "-"))
+    return el.find_element(By.XPATH, "following-sibling::span[contains(@class,'check')]").text
 
 
 def type_keys(keys):
@@ -232,18 +283,21 @@ def open_row(company):
     wait(lambda: by_id("company").text == company, "the material of " + company)
 
 
-def call(method, path, body=None):
+def call(method, path, body=None, headers=None):
     """The API with the browser's session cookie (HttpOnly: the page's
     script cannot read it, WebDriver can). No Origin header: a tool's
-    request, which the CSRF check lets through. → (status, JSON or bytes)"""
+    request, which the CSRF check lets through. `body` is JSON, or bytes
+    sent as they are. → (status, JSON or bytes)"""
     cookie = d.get_cookie("shenbao_session")
     assert cookie, "no session cookie"
+    raw = isinstance(body, bytes)
     req = urllib.request.Request(
         BASE + path,
         method=method,
-        data=None if body is None else json.dumps(body).encode(),
+        data=None if body is None else body if raw else json.dumps(body).encode(),
         headers={"Cookie": "shenbao_session=" + cookie["value"]}
-        | ({} if body is None else {"Content-Type": "application/json"}),
+        | ({} if body is None or raw else {"Content-Type": "application/json"})
+        | (headers or {}),
     )
     try:
         with urllib.request.urlopen(req, timeout=60) as r:
@@ -270,12 +324,12 @@ try:
     login("a", PW)
     wait(lambda: by_id("work").is_displayed(), "the workspace")
     assert by_id("company").text == COMPANY_A, by_id("company").text
-    assert by_id("editor").get_attribute("value") == ""
     assert by_id("file-select").find_elements(By.TAG_NAME, "option") == []
     assert by_id("new-md").is_displayed(), "an empty material offers 新建 material.md"
     # Nothing to type into yet (it would be lost): the editor says how to start.
-    wait(lambda: by_id("editor").get_attribute("readOnly") == "true", "a closed editor")
-    assert "上传文件夹" in by_id("editor").get_attribute("placeholder")
+    wait(lambda: editable("#general") == "false", "a closed editor")
+    assert "上传文件夹" in d.find_element(By.CSS_SELECTOR, "#general .cm-placeholder").text
+    assert doc_of("#general .cm-editor") == ""
     wait(lambda: by_id("counts").text != "", "the empty material's check")
     shot("empty-material")
     step("empty material")
@@ -288,7 +342,7 @@ try:
         "the upload to finish",
         timeout=40,
     )
-    files = [o.text for o in by_id("file-select").find_elements(By.TAG_NAME, "option")]
+    files = [o.get_attribute("value") for o in by_id("file-select").find_elements(By.TAG_NAME, "option")]
     for f in ["material.yaml", "parts/implementation.md", "parts/effects.md"]:
         assert f in files, files
     assert "未上传" not in by_id("state").text, by_id("state").text
@@ -300,27 +354,32 @@ try:
         "the page images",
     )
     wait(lambda: "摘要" in lengths(), "the 字数 table")
+    # The page counts each part as the server does (check/count.rs).
+    for key, title in [("abstract", "摘要"), ("overview", "企业概况"), ("implementation", "管理方法（技术）的推进实施与运行"), ("effects", "管理方法（技术）的实施效果")]:
+        wait(lambda: live_count(key) == lengths()[title], f"the live 字数 of {title} equal to the server's")
     result["uploaded_docs"] = [t for t, _ in docs()]
     result["uploaded_lengths"] = lengths()
     assert by_id("counts").text == "（错误 0，警告 0）" or "错误 0" in by_id("counts").text
     step("upload")
 
-    # 4. Typing into the abstract: 字数 of 摘要 and the preview follow.
+    # 4. Typing into the abstract's own editor: its 字数 follows at once
+    # (counted in the page as the server counts), then the server's, the
+    # preview too. The abstract is a `abstract: |` block of material.yaml.
+    tab("abstract")
     before = lengths()["摘要"]
+    wait(lambda: live_count("abstract") == before, "the live 字数 equal to the server's")
     images_before = page_images()
     fetched_before = len(fetched_pages())
     v_before = int(re.search(r"第 (\d+) 版", by_id("state").text).group(1))
-    end_of_first = d.execute_script(
-        """const ed = document.getElementById('editor');
-        const at = ed.value.indexOf('管理模式**。');
-        ed.focus(); ed.setSelectionRange(at + 7, at + 7); return at;"""
-    )
-    assert end_of_first > 0, "the abstract's first paragraph"
+    assert select_in(part("abstract"), "管理模式**。", end=True) > 0, "the abstract's first paragraph"
     type_keys(SENTENCE)
+    wait(lambda: live_count("abstract") == before + len(SENTENCE), "the live 字数 of 摘要")
+    result["live_count"] = live_count("abstract")
     wait(lambda: (saved_version() or 0) > v_before, "the save after typing")
     v_typed = saved_version()
     wait(lambda: lengths().get("摘要") != before, "the 字数 of 摘要 to change")
     after = lengths()["摘要"]
+    assert after == live_count("abstract"), (after, live_count("abstract"))
     wait(
         lambda: all(f"/preview/{v_typed}/" in h for t, h in docs() if h) and body_link(v_typed),
         "the preview of the new version",
@@ -349,56 +408,89 @@ try:
         "version": v_typed,
     }
     result["typed_docs"] = [t for t, _ in docs()]
+    # The file holds the sentence in the block, indented like its lines.
+    yaml_now = call("GET", f"/api/materials/{call('GET', '/api/materials')[1][0]['id']}/files/material.yaml")[1].decode()
+    assert "管理模式**。" + SENTENCE in yaml_now, yaml_now[:2000]
     step("typing")
 
-    # 5. A mistake: the phone number. Its diagnostic (V4) is listed, the
-    # preview is marked 草稿, and a click puts the caret on its line.
-    assert select_in_editor("13912345678") > 0
-    type_keys("12345")
+    # 4b. A picture that is not there: its diagnostic is underlined in the
+    # abstract's editor, at its line; taken out again, the underline goes.
+    MISSING = "![缺的图](img/没有这张图.png)"
+    caret_at_end(part("abstract"))
+    type_keys(Keys.ENTER + Keys.ENTER + MISSING)
+    wait(
+        lambda: d.find_elements(By.CSS_SELECTOR, '.part[data-key="abstract"] .cm-lintRange-error'),
+        "the underline of the missing picture",
+    )
+    under = d.find_element(By.CSS_SELECTOR, '.part[data-key="abstract"] .cm-lintRange-error')
+    assert "没有这张图" in under.text or "img/" in under.text, under.text
+    result["underlined"] = under.text
+    assert any("没有这张图" in t for t in diagnostics()), diagnostics()
+    wait(lambda: "has-errors" in d.find_element(By.CSS_SELECTOR, '#tabs [data-tab="abstract"]').get_attribute("class"), "the mark on the 摘要 tab")
+    shot("part-underline")
+    d.execute_script(
+        f"""const v = {view(part("abstract"))}; const t = v.state.doc.toString();
+        const at = t.indexOf(arguments[0]);
+        v.dispatch({{changes: {{from: at, to: at + arguments[0].length + 0, insert: ""}}}});""",
+        "\n\n" + MISSING,
+    )
+    wait(
+        lambda: not d.find_elements(By.CSS_SELECTOR, '.part[data-key="abstract"] .cm-lintRange-error')
+        and "错误 0" in by_id("counts").text,
+        "the underline to go",
+    )
+    assert doc_of(part("abstract")).count(SENTENCE) == 1
+    step("underline")
+
+    # 5. A mistake in the form: the phone. Written at its place in
+    # material.yaml, checked by the server: V4 beside the field and in the
+    # list, the preview marked 草稿, and a click on it goes to the field.
+    tab("form")
+    wait(lambda: by_id("f-contact-phone").get_attribute("value") == "13912345678", "the phone in the form")
+    assert field_check("contact.phone") == "✓", field_check("contact.phone")
+    set_field("contact.phone", "12345")
     wait(lambda: any("[V4]" in t for t in diagnostics()), "the V4 diagnostic")
+    wait(lambda: "[V4]" in field_check("contact.phone"), "V4 beside the phone")
     v4 = next(t for t in diagnostics() if "[V4]" in t)
     result["v4"] = v4
+    result["v4_beside"] = field_check("contact.phone")
     wait(lambda: by_id("draft-mark").text != "", "the 草稿 mark")
+    mid_a = call("GET", "/api/materials")[1][0]["id"]
+    yaml_now = call("GET", f"/api/materials/{mid_a}/files/material.yaml")[1].decode()
+    assert 'phone: "12345"' in yaml_now, "only the value changed"
     # all.zip cannot be built now (the server says 422): the link says so
     # instead of downloading an error.
     assert by_id("zip").get_attribute("aria-disabled") == "true"
     known = set(os.listdir(DOWNLOADS))
     by_id("zip").click()
     wait(lambda: "有错误" in by_id("state").text, "the reason all.zip is not offered")
-    d.execute_script(
-        "const ed = document.getElementById('editor'); ed.setSelectionRange(0, 0); ed.blur();"
-    )
+    d.execute_script("document.getElementById('f-contact-phone').scrollIntoView({block: 'center'})")
+    shot("form-diagnostic")
+    tab("abstract")
     li = next(
         e for e in d.find_elements(By.CSS_SELECTOR, "#diagnostics li") if "[V4]" in e.text
     )
     li.click()
-    caret_line = d.execute_script(
-        """const ed = document.getElementById('editor');
-        if (document.activeElement !== ed) return -1;
-        return ed.value.slice(0, ed.selectionStart).split('\\n').length;"""
-    )
-    phone_line = d.execute_script(
-        """const ed = document.getElementById('editor');
-        return ed.value.slice(0, ed.value.indexOf('phone: "12345"')).split('\\n').length;"""
-    )
-    assert caret_line == phone_line, (caret_line, phone_line, v4)
+    wait(lambda: d.execute_script("return document.activeElement.id") == "f-contact-phone", "the jump to the phone")
+    phone_line = yaml_now[: yaml_now.index('phone: "12345"')].count("\n") + 1
     assert f"material.yaml:{phone_line}:" in v4, v4
-    result["caret_line"] = caret_line
-    shot("workspace-diagnostics")
     step("mistake")
 
-    # 6. Fixed: the diagnostic goes, the 草稿 mark too.
-    assert select_in_editor('"12345"') > 0
-    type_keys('"13912345678"')
+    # 6. Fixed in the form: the diagnostic goes, the 草稿 mark too.
+    set_field("contact.phone", "13912345678")
     wait(
         lambda: not any("[V4]" in t for t in diagnostics())
         and "错误 0" in by_id("counts").text,
         "the V4 diagnostic to go",
     )
+    wait(lambda: field_check("contact.phone") == "✓", "the phone's check again")
     wait(lambda: by_id("draft-mark").text == "", "the 草稿 mark to go")
     assert by_id("zip").get_attribute("aria-disabled") == "false"
     assert set(os.listdir(DOWNLOADS)) == known, "nothing was downloaded while blocked"
-    d.execute_script("document.getElementById('editor').scrollTop = 0;")
+    d.execute_script("window.scrollTo(0, 0)")
+    shot("workspace-form")
+    tab("abstract")
+    d.execute_script(f"{view(part('abstract'))}.scrollDOM.scrollTop = 0")
     shot("workspace")
     step("fixed")
 
@@ -433,28 +525,28 @@ try:
     # 8. Two tabs on one material: the older tab's save is refused and
     # said, and it loads the newer text with its own typing kept beside.
     first = d.current_window_handle
-    at_end = """const ed = document.getElementById('editor');
-        ed.focus(); ed.setSelectionRange(ed.value.length, ed.value.length);"""
     d.switch_to.new_window("tab")
     d.get(BASE + "/")
     wait(lambda: "已载入" in by_id("state").text, "the second tab's workspace")
     v_second = int(re.search(r"第 (\d+) 版", by_id("state").text).group(1))
-    d.execute_script(at_end)
-    type_keys("# 第二个标签页补充的说明\n")
+    tab("effects")
+    caret_at_end(part("effects"))
+    type_keys(Keys.ENTER + Keys.ENTER + "第二个标签页补充的说明。")
     wait(lambda: (saved_version() or 0) > v_second, "the second tab's save")
     d.close()
     d.switch_to.window(first)
-    d.execute_script(at_end)
-    type_keys("# 第一个标签页补充的说明\n")
+    tab("effects")
+    caret_at_end(part("effects"))
+    type_keys(Keys.ENTER + Keys.ENTER + "第一个标签页补充的说明。")
     wait(lambda: by_id("conflict").is_displayed(), "the refused save")
     result["conflict"] = by_id("conflict-message").text
     assert "已被修改" in result["conflict"], result["conflict"]
     shot("conflict")
     by_id("conflict-load").click()
     wait(lambda: by_id("mine").is_displayed(), "the tab's own typing beside")
-    latest = by_id("editor").get_attribute("value")
+    latest = doc_of(part("effects"))
     assert "第二个标签页" in latest and "第一个标签页" not in latest
-    assert by_id("mine-text").get_attribute("value") == "# 第一个标签页补充的说明"
+    assert by_id("mine-text").get_attribute("value") == "第一个标签页补充的说明。"
     assert not by_id("conflict").is_displayed()
     shot("conflict-loaded")
     step("two tabs")
@@ -469,6 +561,123 @@ try:
     assert h1.text == COMPANY_B and h1.is_displayed(), h1.text
     assert d.execute_script("return document.querySelectorAll('#company *').length") == 0
     step("script name")
+
+    # 9b. A material.md as Windows saves it (BOM, CRLF, no line break at the
+    # end): the four editors are views of its sections, and joining them
+    # again gives the file byte for byte; what is typed lands in its place.
+    MD = (
+        "\ufeff---\r\ncompany: {name: 乙公司}\r\ncontact: {name: 张三, phone: \"13912345678\"}\r\n"
+        "benchmark: {title: 乙公司经验}\r\ndate: 2023-03-20\r\n---\r\n\r\n# 摘要\r\n\r\n摘要。\r\n\r\n"
+        "# 企业概况\r\n\r\n概况。\r\n\r\n# 管理方法（技术）的推进实施与运行\r\n\r\n推进。\r\n\r\n"
+        "# 管理方法（技术）的实施效果\r\n\r\n效果。"
+    )
+    mid_b = call("GET", "/api/materials")[1][0]["id"]
+    status, _ = call("PUT", f"/api/materials/{mid_b}/files/material.md", MD.encode(), {"If-Match": "0"})
+    assert status == 200, status
+    d.refresh()
+    wait(lambda: "已载入" in by_id("state").text, "b's material.md")
+    tab("abstract")
+    wait(lambda: doc_of(part("abstract")) == "\r\n摘要。\r\n\r\n", "the abstract's section")
+    assert doc_of(part("effects")) == "\r\n效果。"
+    same = d.execute_script(
+        """const doc = ws.docs['material.md'], parts = ws.layout.parts, md = arguments[0];
+        const out = {page: Editor.join(doc.split, partTexts()) === md && doc.saved === md};
+        // Unchanged split + join is the identity, whatever the line breaks.
+        for (const [k, x] of Object.entries({crlf: md, lf: md.replace(/\\r\\n/g, '\\n'),
+            no_bom: md.slice(1), trailing: md + '\\r\\n', cr: md.replace(/\\r\\n/g, '\\r')}))
+          out[k] = Editor.join(Editor.split(x, parts), {}) === x;
+        return out;""",
+        MD,
+    )
+    assert all(same.values()), same
+    result["split_join"] = same
+    assert select_in(part("abstract"), "摘要。", end=True) > 0
+    type_keys("新增")
+    wait(lambda: saved_version(), "the save of the section")
+    got = call("GET", f"/api/materials/{mid_b}/files/material.md")[1]
+    assert got == MD.replace("摘要。", "摘要。新增", 1).encode(), got
+    step("material.md split and joined")
+
+    # 9c. A table pasted from Excel (Tab-separated cells) under its 表：
+    # caption becomes the dialect's table, in the file's own line breaks.
+    tab("overview")
+    assert select_in(part("overview"), "概况。", end=True) > 0
+    type_keys(Keys.ENTER + Keys.ENTER + "表：测试表" + Keys.ENTER)
+    v_before_paste = saved_version() or 0
+    d.execute_script(
+        f"""const v = {view(part("overview"))};
+        const dt = new DataTransfer(); dt.setData('text/plain', arguments[0]);
+        v.contentDOM.dispatchEvent(new ClipboardEvent('paste', {{clipboardData: dt, bubbles: true, cancelable: true}}));""",
+        "项目\t2021年\r\n合格率\t99%\r\n",
+    )
+    table = "表：测试表\r\n| 项目 | 2021年 |\r\n| --- | --- |\r\n| 合格率 | 99% |\r\n"
+    wait(lambda: (saved_version() or 0) > v_before_paste and table.encode() in call("GET", f"/api/materials/{mid_b}/files/material.md")[1], "the pasted table in the file")
+    wait(lambda: saved_version() and f"/preview/{saved_version()}/" in "".join(h for _, h in docs()), "the check of the table")
+    assert not any("表" in t and ("表格" in t or "表题" in t) for t in diagnostics()), diagnostics()
+    # From Word: an HTML table (its plain text is no table) becomes the same.
+    tab("effects")
+    caret_at_end(part("effects"))
+    type_keys(Keys.ENTER + Keys.ENTER + "表：第二个表" + Keys.ENTER)
+    v_before_paste = saved_version() or 0
+    d.execute_script(
+        f"""const v = {view(part("effects"))};
+        const dt = new DataTransfer();
+        dt.setData('text/html', arguments[0]); dt.setData('text/plain', '指标\\n数值\\n投诉\\n3 起');
+        v.contentDOM.dispatchEvent(new ClipboardEvent('paste', {{clipboardData: dt, bubbles: true, cancelable: true}}));""",
+        "<html><body><table><tr><td><p>指标</p></td><td>数值</td></tr><tr><td>投诉 |</td><td>3  起</td></tr></table></body></html>",
+    )
+    word = "表：第二个表\r\n| 指标 | 数值 |\r\n| --- | --- |\r\n| 投诉 \\| | 3 起 |\r\n"
+    wait(lambda: (saved_version() or 0) > v_before_paste and word.encode() in call("GET", f"/api/materials/{mid_b}/files/material.md")[1], "the table pasted from Word in the file")
+    step("pasted table")
+
+    # 9d. A picture dropped on the page is uploaded like the button's; it is
+    # listed, and 插入 puts it at the cursor of the part last typed in.
+    with open(os.path.join(MATERIAL, "img", "org-chart.png"), "rb") as f:
+        png = base64.b64encode(f.read()).decode()
+    v_before_drop = saved_version() or 0
+    d.execute_script(
+        """const bytes = Uint8Array.from(atob(arguments[0]), (c) => c.charCodeAt(0));
+        const dt = new DataTransfer();
+        dt.items.add(new File([bytes], '拖入的图.png', {type: 'image/png'}));
+        const work = document.getElementById('work');
+        for (const t of ['dragenter', 'dragover', 'drop'])
+          work.dispatchEvent(new DragEvent(t, {dataTransfer: dt, bubbles: true, cancelable: true}));""",
+        png,
+    )
+    wait(lambda: "已上传 1 个文件" in by_id("state").text, "the dropped picture's upload")
+    tab("files")
+    li = wait(
+        lambda: next((e for e in d.find_elements(By.CSS_SELECTOR, "#pictures li") if e.get_attribute("data-path") == "img/拖入的图.png"), None),
+        "the dropped picture in the list",
+    )
+    wait(lambda: "像素" in li.text and "KB" in li.text, "the picture's size")
+    result["picture"] = li.text
+    assert "还没有用到" in li.text, li.text
+    li.find_element(By.XPATH, ".//button[contains(., '插入')]").click()
+    wait(lambda: "![图题](img/拖入的图.png)" in doc_of(part("effects")), "the picture in 实施效果, the part last typed in")
+    wait(lambda: (saved_version() or 0) > v_before_drop + 1 and "![图题](img/拖入的图.png)".encode() in call("GET", f"/api/materials/{mid_b}/files/material.md")[1], "the picture saved")
+    # Its printed width and resolution, as the check computed them.
+    tab("files")
+    li = next(e for e in d.find_elements(By.CSS_SELECTOR, "#pictures li") if e.get_attribute("data-path") == "img/拖入的图.png")
+    wait(lambda: re.search(r"图1：印出宽 [\d.]+ mm，\d+ dpi", li.text), "the picture's dpi at its width")
+    result["picture_dpi"] = li.text
+    shot("pictures")
+    step("drop and insert a picture")
+
+    # 9e. The material file edited whole in 其他文件: the form and the parts
+    # follow (a missing key typed into the front matter).
+    tab("other")
+    Select(by_id("file-select")).select_by_value("material.md")
+    wait(lambda: "乙公司" in doc_of("#general .cm-editor"), "material.md in the general editor")
+    assert select_in("#general .cm-editor", "{name: 乙公司", end=True) > 0
+    type_keys(", address: 洛阳市涧西区示例路1号")
+    wait(lambda: not any("company.address" in t for t in diagnostics()), "the address's diagnostic to go")
+    tab("form")
+    wait(lambda: by_id("f-company-address").get_attribute("value") == "洛阳市涧西区示例路1号", "the address in the form")
+    assert field_check("company.address") == "✓", field_check("company.address")
+    tab("abstract")
+    assert "摘要。新增" in doc_of(part("abstract"))
+    step("general editor")
     logout()
 
     # 10. The county office's list: both enterprises of 涧西区, the script
@@ -486,7 +695,8 @@ try:
     d.find_element(By.CSS_SELECTOR, "#desk-table tbody tr").click()
     wait(lambda: by_id("work").is_displayed(), "the county's view of a material")
     wait(lambda: any(t.startswith("正文") for t, _ in docs()), "the county's preview")
-    assert by_id("editor").get_attribute("readOnly") == "true"
+    tab("abstract")
+    wait(lambda: editable(part("abstract").replace(" .cm-editor", "")) == "false", "a read-only part")
     shot("county-material")
     by_id("back").click()
     wait(lambda: by_id("desk").is_displayed(), "the way back to the list")
@@ -514,23 +724,27 @@ try:
     step("county makes an account")
     logout()
 
-    # 12. The new writer logs in with the one-time password. The page has
-    # no form to choose one's own (/api/me says must_change): the test
-    # changes it through the API with the browser's session. A new
-    # password ends every session of the account, this one too (the
-    # server's choice; docs/api.md says "other sessions"): the writer logs
-    # in again with it.
+    # 12. The new writer logs in with the one-time password: the first
+    # page asks for their own. A new password ends every session of the
+    # account, this one too: the page signs in again with it.
     login(LOGIN_C, one_time)
-    wait(lambda: by_id("work").is_displayed(), "the new writer's workspace")
-    assert by_id("company").text == COMPANY_C, by_id("company").text
+    wait(lambda: by_id("password").is_displayed(), "the form for one's own password")
     assert call("GET", "/api/me")[1]["must_change"] is True
-    status, _ = call("POST", "/api/password", {"old": one_time, "new": PW_C})
-    assert status == 204, status
-    d.get(BASE + "/")
-    wait(lambda: by_id("login").is_displayed(), "the login page after the new password")
-    login(LOGIN_C, PW_C)
+    shot("first-login-password")
+    by_id("pw-old").send_keys(one_time)
+    by_id("pw-new").send_keys(PW_C)
+    by_id("pw-again").send_keys(PW_C + "x")
+    by_id("password-form").find_element(By.CSS_SELECTOR, "button").click()
+    wait(lambda: "不一样" in by_id("password-error").text, "the two new passwords differ")
+    by_id("pw-again").clear()
+    by_id("pw-again").send_keys(PW_C)
+    by_id("password-form").find_element(By.CSS_SELECTOR, "button").click()
     wait(lambda: by_id("work").is_displayed(), "the workspace with the new password")
+    assert by_id("company").text == COMPANY_C, by_id("company").text
     assert call("GET", "/api/me")[1]["must_change"] is False
+    logout()
+    login(LOGIN_C, PW_C)
+    wait(lambda: by_id("work").is_displayed(), "a login with the new password")
 
     # 13. The writer uploads the example and submits it: 已提交, frozen
     # (also after a reload), no more 提交 button.
@@ -546,11 +760,14 @@ try:
     # the submission is taken and marked late.
     assert re.fullmatch(r"已提交(，材料已冻结，等待县区审核|（晚于截止日期，已标明）)", by_id("state").text), by_id("state").text
     assert not by_id("submit-btn").is_displayed()
-    assert by_id("editor").get_attribute("readOnly") == "true"
+    tab("abstract")
+    wait(lambda: editable('.part[data-key="abstract"]') == "false", "frozen")
     d.refresh()
     wait(lambda: "已载入" in by_id("state").text, "the workspace after a reload")
     assert by_id("status-line").text.startswith("状态：已提交"), by_id("status-line").text
-    assert by_id("editor").get_attribute("readOnly") == "true", "frozen after a reload"
+    tab("abstract")
+    assert editable('.part[data-key="abstract"]') == "false", "frozen after a reload"
+    assert by_id("f-company-name").get_attribute("disabled") == "true"
     shot("writer-submitted")
     step("writer submits")
     logout()
@@ -581,15 +798,23 @@ try:
     login(LOGIN_C, PW_C)
     wait(lambda: "已载入" in by_id("state").text, "the returned material")
     assert re.fullmatch(f"状态：退回(（逾期提交）)?：{REASON}", by_id("status-line").text), by_id("status-line").text
-    assert by_id("editor").get_attribute("readOnly") != "true", "editable again"
+    tab("abstract")
+    assert editable('.part[data-key="abstract"]') == "true", "editable again"
     assert by_id("submit-btn").is_displayed()
     shot("writer-returned")
     v_returned = int(re.search(r"第 (\d+) 版", by_id("state").text).group(1))
-    assert by_id("file-select").get_attribute("value") == "material.yaml"
-    # The company's full name, and the 标杆名称 that starts with it (V1).
-    for _ in range(2):
-        assert select_in_editor(COMPANY_A) > 0
-        type_keys(COMPANY_C)
+    # The company's full name in the form: the 标杆名称 must start with it
+    # (V1), which the check beside the title says; then the title too.
+    tab("form")
+    assert field_check("benchmark.title") == "✓", field_check("benchmark.title")
+    set_field("company.name", COMPANY_C)
+    wait(lambda: "[V1]" in field_check("benchmark.title"), "V1 beside the title")
+    result["v1_beside"] = field_check("benchmark.title")
+    d.execute_script("document.getElementById('f-benchmark-title').scrollIntoView({block: 'center'})")
+    shot("form-title-check")
+    title = by_id("f-benchmark-title").get_attribute("value")
+    set_field("benchmark.title", title.replace(COMPANY_A, COMPANY_C))
+    wait(lambda: field_check("benchmark.title") == "✓", "the title's check again")
     wait(
         lambda: (saved_version() or 0) > v_returned
         and by_id("state").text.startswith("已保存")

@@ -221,8 +221,8 @@ fn the_writer_works_in_a_browser() {
     assert!(
         std::fs::read_to_string(&yaml)
             .expect("material.yaml")
-            .contains(&format!("name: {COMPANY_C}")),
-        "the writer's fix is in the downloaded material"
+            .contains(&format!("name: \"{COMPANY_C}\"")),
+        "the writer's fix (made in the form: a JSON string at the value's place) is in the downloaded material"
     );
     let summary = tmp.path().join("summary");
     must_succeed(

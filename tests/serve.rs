@@ -45,34 +45,26 @@ impl Reply {
     }
 }
 
-/// The server's answer; a connection that fails (the server was killed)
-/// is status 0, never acknowledged.
+#[track_caller]
 fn reply(res: Result<ureq::http::Response<ureq::Body>, ureq::Error>) -> Reply {
-    let mut res = match res {
-        Ok(r) => r,
-        Err(e) => {
-            return Reply {
-                status: 0,
-                body: e.to_string().into_bytes(),
-                headers: Vec::new(),
-            };
-        }
-    };
+    try_reply(res).expect("request")
+}
+
+/// A reply, or `None` when the connection broke (the server was killed).
+fn try_reply(res: Result<ureq::http::Response<ureq::Body>, ureq::Error>) -> Option<Reply> {
+    let mut res = res.ok()?;
     let headers = res
         .headers()
         .iter()
         .map(|(k, v)| (k.to_string(), v.to_str().unwrap_or("").to_string()))
         .collect();
     let mut body = Vec::new();
-    res.body_mut()
-        .as_reader()
-        .read_to_end(&mut body)
-        .expect("body");
-    Reply {
+    res.body_mut().as_reader().read_to_end(&mut body).ok()?;
+    Some(Reply {
         status: res.status().as_u16(),
         body,
         headers,
-    }
+    })
 }
 
 /// Width and height of a PNG, from its IHDR chunk.
@@ -254,6 +246,18 @@ fn setup() -> (tempfile::TempDir, Server) {
     (tmp, server)
 }
 
+/// The first diagnostic with `code` in a check's answer.
+#[track_caller]
+fn diagnostic(check: &Value, code: &str) -> Value {
+    check["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .find(|d| d["code"] == code)
+        .unwrap_or_else(|| panic!("{code} in {check}"))
+        .clone()
+}
+
 fn material_of(c: &Client) -> i64 {
     let list = c.get("/api/materials").json();
     list[0]["id"].as_i64().expect("one material")
@@ -420,13 +424,7 @@ fn writer_uploads_checks_previews_downloads_and_restores() {
     assert_eq!(r.status, 200);
     let bad_version = r.json()["version"].as_i64().expect("v");
     let check = a.get(&format!("/api/materials/{id}/check")).json();
-    let v4 = check["diagnostics"]
-        .as_array()
-        .expect("diagnostics")
-        .iter()
-        .find(|d| d["code"] == "V4")
-        .unwrap_or_else(|| panic!("V4 in {check}"))
-        .clone();
+    let v4 = diagnostic(&check, "V4");
     assert_eq!(v4["file"], "material.yaml");
     assert_eq!(
         v4["line"].as_u64(),
@@ -562,6 +560,30 @@ fn who_sees_what() {
         page.header("content-security-policy")
             .is_some_and(|c| c.contains("script-src 'self'"))
     );
+    // The editor is served from the binary (no CDN), with its licences.
+    let cm = reply(agent().get(format!("{}/codemirror.js", server.base)).call());
+    assert_eq!(cm.status, 200);
+    assert!(
+        cm.header("content-type")
+            .is_some_and(|t| t.starts_with("text/javascript"))
+    );
+    assert!(cm.body.starts_with(b"var CM="), "one IIFE defining CM");
+    let licences = reply(
+        agent()
+            .get(format!("{}/codemirror.LICENSE.txt", server.base))
+            .call(),
+    );
+    assert!(String::from_utf8_lossy(&licences.body).contains("==== @codemirror/view "));
+    // The 小类 the form offers, from the table V7 checks against.
+    let classes = reply(
+        agent()
+            .get(format!("{}/industries.json", server.base))
+            .call(),
+    )
+    .json();
+    let classes = classes.as_array().expect("a list");
+    assert_eq!(classes.len(), 1380);
+    assert!(classes.contains(&json!("3451 滚动轴承制造")));
 }
 
 #[test]
@@ -991,7 +1013,7 @@ fn county_workflow() {
 fn a_runaway_build_costs_only_its_own_preview() {
     let (_tmp, server) = setup();
     drop(server);
-    let again = start(&_tmp.path().join("data"), &["--build-deadline", "2"]);
+    let again = start(&_tmp.path().join("data"), &["--build-deadline", "6"]);
     let a = login(&again.base, "a", PW);
     let c = login(&again.base, "c", PW);
     let (ida, idc) = (material_of(&a), material_of(&c));
@@ -1419,15 +1441,23 @@ fn status_and_audit_agree_after_sigkill() {
         move || {
             let mut acked = 0;
             for i in 0..400 {
-                let r = if i % 2 == 0 {
-                    a.post(&format!("/api/materials/{id}/submit"), json!({}))
+                // A request the SIGKILL cuts off was never acknowledged.
+                let (who, path, body) = if i % 2 == 0 {
+                    (&a, format!("/api/materials/{id}/submit"), json!({}))
                 } else {
-                    county.post(
-                        &format!("/api/materials/{id}/return"),
+                    (
+                        &county,
+                        format!("/api/materials/{id}/return"),
                         json!({"reason": format!("第 {i} 次退回")}),
                     )
                 };
-                if r.status != 200 {
+                let r = try_reply(
+                    who.agent
+                        .post(format!("{}{path}", who.base))
+                        .header("Cookie", &who.cookie)
+                        .send_json(body),
+                );
+                if r.is_none_or(|r| r.status != 200) {
                     break;
                 }
                 acked += 1;
@@ -1467,4 +1497,217 @@ fn status_and_audit_agree_after_sigkill() {
     for w in audit.windows(2) {
         assert_eq!(w[0]["to"], w[1]["from"], "{:?}", w);
     }
+}
+
+/// The form's fields and the parts (`GET …/fields`): the values as the
+/// material reads them, places that point at their text, a field edited at
+/// its place and checked again, and the route's refusals.
+#[test]
+fn fields_and_parts_of_a_material() {
+    let (_tmp, server) = setup();
+    let a = login(&server.base, "a", PW);
+    let id = material_of(&a);
+    // An empty material has no material file yet.
+    let empty = a.get(&format!("/api/materials/{id}/fields"));
+    assert_eq!(empty.status, 200);
+    assert_eq!(empty.json()["material"], Value::Null);
+    let version = a.upload_dir(id, &root().join("examples/luoyang-bearing"));
+    let r = a.get(&format!("/api/materials/{id}/fields?version={version}"));
+    assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
+    let l = r.json();
+    assert_eq!(l["version"], version);
+    assert_eq!(l["material"], "material.yaml");
+    assert_eq!(l["error"], Value::Null);
+    let yaml = std::fs::read_to_string(root().join("examples/luoyang-bearing/material.yaml"))
+        .expect("material.yaml");
+    let field = |path: &str| -> Value {
+        l["fields"]
+            .as_array()
+            .expect("fields")
+            .iter()
+            .find(|f| f["path"] == path)
+            .cloned()
+            .unwrap_or_else(|| panic!("{path} in {l}"))
+    };
+    // Each place is the value's text in the file, by offset and by line.
+    let text_at = |f: &Value| {
+        let (s, e) = (
+            f["start"].as_u64().expect("start") as usize,
+            f["end"].as_u64().expect("end") as usize,
+        );
+        yaml[s..e].to_string()
+    };
+    for (path, value, written) in [
+        (
+            "company.name",
+            "洛阳示例精密轴承股份有限公司",
+            "洛阳示例精密轴承股份有限公司",
+        ),
+        (
+            "company.industry",
+            "3451 滚动轴承制造",
+            "\"3451 滚动轴承制造\"",
+        ),
+        (
+            "company.quality_head.title",
+            "副总经理兼质量总监",
+            "副总经理兼质量总监",
+        ),
+        ("contact.phone", "13912345678", "\"13912345678\""),
+        ("finance.2021.profit", "2460", "2460"),
+        ("standards.enterprise", "28", "28"),
+        ("date", "2023-03-20", "2023-03-20"),
+    ] {
+        let f = field(path);
+        assert_eq!(f["value"], value, "{path}");
+        assert_eq!(text_at(&f), written, "{path}");
+        assert_eq!(f["file"], "material.yaml");
+        let line = yaml
+            .lines()
+            .nth(f["line"].as_u64().expect("line") as usize - 1);
+        assert!(
+            line.is_some_and(|l| l.contains(written)),
+            "{path}: {line:?}"
+        );
+    }
+    assert_eq!(field("company.nature")["kind"], "choice");
+    assert_eq!(
+        field("company.nature")["options"],
+        json!(["中央企业", "地方国企", "民营", "三资"])
+    );
+    assert_eq!(field("company.industry")["kind"], "industry");
+    assert_eq!(field("company.industry")["group"], "企业");
+    assert_eq!(field("benchmark.brief")["kind"], "long");
+    let parts: Vec<(String, String, String)> = l["parts"]
+        .as_array()
+        .expect("parts")
+        .iter()
+        .map(|p| {
+            (
+                p["key"].as_str().unwrap_or("").to_string(),
+                p["how"].as_str().unwrap_or("").to_string(),
+                p["file"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect();
+    let own = |k: &str, h: &str, f: &str| (k.to_string(), h.to_string(), f.to_string());
+    assert_eq!(
+        parts,
+        [
+            own("abstract", "block", "material.yaml"),
+            own("overview", "block", "material.yaml"),
+            own("implementation", "file", "parts/implementation.md"),
+            own("effects", "file", "parts/effects.md"),
+        ]
+    );
+    let abs = &l["parts"][0]["place"];
+    let block =
+        &yaml[abs["start"].as_u64().unwrap() as usize..abs["end"].as_u64().unwrap() as usize];
+    assert!(
+        block.starts_with("  洛阳示例精密轴承股份有限公司针对")
+            && block.ends_with("具有借鉴意义。")
+    );
+
+    // The page's edit: a JSON string at the phone's place. The check of the
+    // new version names that place (V4), and the fields say the new value.
+    let phone = field("contact.phone");
+    let (s, e) = (
+        phone["start"].as_u64().unwrap() as usize,
+        phone["end"].as_u64().unwrap() as usize,
+    );
+    let edited = format!("{}\"12345\"{}", &yaml[..s], &yaml[e..]);
+    let v2 = a.put(
+        &format!("/api/materials/{id}/files/material.yaml"),
+        version,
+        edited.as_bytes(),
+    );
+    assert_eq!(v2.status, 200);
+    let v2 = v2.json()["version"].as_i64().expect("version");
+    let check = a.get(&format!("/api/materials/{id}/check")).json();
+    let v4 = diagnostic(&check, "V4");
+    // Each placed picture with its printed width and resolution (V3's).
+    let figures = check["figures"].as_array().expect("figures");
+    let org = figures
+        .iter()
+        .find(|f| f["file"] == "img/org-chart.png")
+        .unwrap_or_else(|| panic!("org-chart.png in {figures:?}"));
+    let (w, dpi) = (
+        org["width_mm"].as_f64().unwrap(),
+        org["dpi"].as_f64().unwrap(),
+    );
+    assert!(w > 50.0 && w <= 146.4 && dpi >= 300.0, "{org}");
+    let l2 = a
+        .get(&format!("/api/materials/{id}/fields?version={v2}"))
+        .json();
+    let phone2 = l2["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["path"] == "contact.phone")
+        .cloned()
+        .unwrap();
+    assert_eq!(phone2["value"], "12345");
+    assert_eq!(
+        (&v4["line"], &v4["column"]),
+        (&phone2["line"], &phone2["column"])
+    );
+    assert_eq!(
+        (&v4["end_line"], &v4["end_column"]),
+        (&phone2["end_line"], &phone2["end_column"])
+    );
+    // An older version is still there; a version not yet saved is not.
+    assert_eq!(
+        a.get(&format!("/api/materials/{id}/fields?version={version}"))
+            .json()["fields"],
+        l["fields"]
+    );
+    assert_eq!(
+        a.get(&format!("/api/materials/{id}/fields?version={}", v2 + 1))
+            .status,
+        404
+    );
+
+    // A material.md: its sections are the parts, its front matter the fields.
+    let b = login(&server.base, "b", PW);
+    let idb = material_of(&b);
+    let md = "---\r\ncompany: {name: 乙公司}\r\ncontact: {name: 张三, phone: \"13912345678\"}\r\nbenchmark: {title: 乙公司经验}\r\ndate: 2023-03-20\r\n---\r\n\r\n# 摘要\r\n\r\n摘要。\r\n\r\n# 企业概况\r\n\r\n概况。";
+    let r = b.put(
+        &format!("/api/materials/{idb}/files/material.md"),
+        0,
+        md.as_bytes(),
+    );
+    assert_eq!(r.status, 200);
+    let lb = b.get(&format!("/api/materials/{idb}/fields")).json();
+    assert_eq!(lb["material"], "material.md");
+    let hows: Vec<&str> = lb["parts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["how"].as_str().unwrap())
+        .collect();
+    assert_eq!(hows, ["section", "section", "missing", "missing"]);
+    let p = &lb["parts"][1]["place"];
+    assert_eq!(
+        (&p["line"], &p["end_line"], &p["end_column"]),
+        (&json!(13), &json!(14), &json!(4))
+    );
+
+    // Another enterprise's material is not found; without a session, 401.
+    assert_eq!(b.get(&format!("/api/materials/{id}/fields")).status, 404);
+    assert_eq!(a.get(&format!("/api/materials/{idb}/fields")).status, 404);
+    assert_eq!(
+        reply(
+            agent()
+                .get(format!("{}/api/materials/{id}/fields", server.base))
+                .call()
+        )
+        .status,
+        401
+    );
+    // The county sees its enterprises' fields (read-only).
+    let county = login(&server.base, "jianxi", PW);
+    assert_eq!(
+        county.get(&format!("/api/materials/{id}/fields")).status,
+        200
+    );
 }

@@ -8,6 +8,19 @@ use crate::document::plain_text;
 use crate::layout::figure_width;
 use crate::profile::Profile;
 
+/// A picture's printed width (pt) and its resolution there (dpi), from its
+/// pixels, its saved resolution and the width asked for.
+pub fn printed(
+    profile: &Profile,
+    px_width: u32,
+    px_height: u32,
+    dpi: Option<f64>,
+    width: Option<crate::document::Width>,
+) -> (f64, f64) {
+    let w = figure_width(profile, (px_width, px_height), dpi, width);
+    (w, f64::from(px_width) / (w / 72.0))
+}
+
 pub fn check(blocks: &[Block], profile: &Profile, diags: &mut Vec<Diagnostic>) {
     for b in blocks {
         match b {
@@ -33,8 +46,7 @@ pub fn check(blocks: &[Block], profile: &Profile, diags: &mut Vec<Diagnostic>) {
                             .help("把图题写在方括号里：![质量管理组织架构图](img/org.png)"),
                     );
                 }
-                let w = figure_width(profile, (*px_width, *px_height), *dpi, *width);
-                let printed = f64::from(*px_width) / (w / 72.0);
+                let (_, printed) = printed(profile, *px_width, *px_height, *dpi, *width);
                 // Rounded down for the message, so 299.7 dpi never reads
                 // "300 dpi, below 300".
                 let shown = printed.floor();

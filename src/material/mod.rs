@@ -2,6 +2,7 @@
 
 pub mod county;
 pub mod date;
+pub mod fields;
 pub mod industry;
 pub mod model;
 pub mod read;

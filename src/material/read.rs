@@ -363,7 +363,7 @@ fn parse_yaml(
 
 /// Splits `---\n…\n---` front matter off a Markdown file: the YAML's byte
 /// range and where the body starts.
-fn split_front_matter(text: &str) -> Option<(Range<usize>, usize)> {
+pub(crate) fn split_front_matter(text: &str) -> Option<(Range<usize>, usize)> {
     let first = text.lines().next()?;
     if first.trim_end() != "---" {
         return None;
@@ -429,7 +429,7 @@ fn part_subheading(text: &str, body_start: usize, kind: PartKind) -> Option<(usi
 
 /// Splits the Markdown body into parts at level-1 headings: (kind, heading
 /// range, body range).
-fn split_markdown_parts(
+pub(crate) fn split_markdown_parts(
     sources: &Sources,
     file: FileIdx,
     body_start: usize,

@@ -169,6 +169,7 @@ pub fn router(state: Arc<AppState>) -> Router {
             get(get_file).put(put_file).delete(delete_file),
         )
         .route("/api/materials/{id}/check", get(check))
+        .route("/api/materials/{id}/fields", get(fields))
         .route("/api/materials/{id}/preview", get(preview))
         .route(
             "/api/materials/{id}/preview/{version}/{*file}",
@@ -718,6 +719,62 @@ struct PreviewQuery {
     version: Option<i64>,
 }
 
+/// The form's fields and the parts of a version's material file, with the
+/// place of each value (`material::fields`): the page edits the text
+/// there and never parses YAML itself.
+async fn fields(
+    State(state): St,
+    CurrentUser(user): CurrentUser,
+    Path(id): Path<i64>,
+    Query(q): Query<PreviewQuery>,
+) -> Result<Json<Value>, ApiError> {
+    let m = material_for(&state, &user, id).await?;
+    let version = q.version.unwrap_or(m.version);
+    if version > m.version || version < 0 {
+        return Err(ApiError::not_found());
+    }
+    let found = db(&state, move |s| -> Result<_, StoreError> {
+        let files = s.files(id, version)?;
+        let Some(name) = ["material.yaml", "material.yml", "material.md"]
+            .into_iter()
+            .find(|n| files.iter().any(|f| f.path == *n))
+        else {
+            return Ok(None);
+        };
+        Ok(s.file_bytes(id, version, name)?.map(|b| (name, b)))
+    })
+    .await?
+    .map_err(|_| ApiError::internal())?;
+    let Some((name, bytes)) = found else {
+        return Ok(Json(json!({
+            "version": version, "material": null, "fields": [], "parts": [], "error": null
+        })));
+    };
+    let layout = tokio::task::spawn_blocking(move || {
+        let year = i32::from(campaign_year());
+        crate::material::fields::layout(name, &bytes, &[year - 3, year - 2, year - 1])
+    })
+    .await
+    .map_err(|_| ApiError::internal())?;
+    let mut out = serde_json::to_value(&layout).map_err(|_| ApiError::internal())?;
+    out["version"] = json!(version);
+    Ok(Json(out))
+}
+
+/// The campaign year of the default profile: the development years the
+/// form offers to a material that lists none.
+fn campaign_year() -> u16 {
+    static YEAR: std::sync::OnceLock<u16> = std::sync::OnceLock::new();
+    *YEAR.get_or_init(|| {
+        let templates = crate::resources::templates::Templates::new(None);
+        let mut sources = crate::diag::Sources::default();
+        crate::profile::Profile::load(crate::profile::DEFAULT, &templates, &mut sources)
+            .ok()
+            .and_then(|p| u16::try_from(p.campaign_year).ok())
+            .unwrap_or(2023)
+    })
+}
+
 /// Waits (≤ 10 s) until `version` exists and is laid out.
 async fn preview(
     State(state): St,
@@ -794,6 +851,7 @@ async fn preview(
         "diagnostics": built.checked.diagnostics,
         "counts": built.checked.counts,
         "lengths": built.checked.lengths,
+        "figures": built.checked.figures,
     })))
 }
 

@@ -62,6 +62,9 @@ pub struct Checked {
     pub counts: Counts,
     /// 字数 of the title and each part against its limit (V1, V2).
     pub lengths: Vec<serde_json::Value>,
+    /// Each picture the parts place: `{file, number, width_mm, dpi}`, its
+    /// printed width and resolution there (V3's numbers).
+    pub figures: Vec<serde_json::Value>,
     /// What the offices' table shows of the material: 标杆名称, contact.
     pub title: Option<String>,
     pub contact: Option<String>,
@@ -144,6 +147,7 @@ pub fn only(d: &Diagnostic) -> Answer {
                 warnings: usize::from(d.severity == Severity::Warning),
             },
             lengths: Vec::new(),
+            figures: Vec::new(),
             title: None,
             contact: None,
             phone: None,
@@ -187,6 +191,7 @@ fn answer(base: &Engine, r: &Request) -> Answer {
                 .collect()
         })
         .unwrap_or_default();
+    let figures = prepared.as_ref().map(figures).unwrap_or_default();
     let material = prepared.as_ref().map(|p| &p.loaded.material);
     let title = material.map(|m| m.benchmark.title.value.trim().to_string());
     let contact = material.map(|m| m.contact.name.value.trim().to_string());
@@ -254,6 +259,7 @@ fn answer(base: &Engine, r: &Request) -> Answer {
                 warnings: count(Severity::Warning),
             },
             lengths: lengths_json,
+            figures,
             title,
             contact,
             phone,
@@ -264,6 +270,53 @@ fn answer(base: &Engine, r: &Request) -> Answer {
         folder,
         pages,
     }
+}
+
+/// The pictures of a prepared material, where and how sharp they print.
+fn figures(p: &crate::document::Prepared) -> Vec<serde_json::Value> {
+    use crate::document::Block;
+    fn walk<'a>(blocks: &'a [Block], out: &mut Vec<&'a Block>) {
+        for b in blocks {
+            match b {
+                Block::Figure { .. } => out.push(b),
+                Block::List { items, .. } => items.iter().for_each(|i| walk(i, out)),
+                Block::Quote { blocks } => walk(blocks, out),
+                _ => {}
+            }
+        }
+    }
+    let mut all = Vec::new();
+    for (_, blocks) in &p.parts {
+        walk(blocks, &mut all);
+    }
+    let root = &p.loaded.root;
+    all.into_iter()
+        .filter_map(|b| match b {
+            Block::Figure {
+                number,
+                src,
+                px_width,
+                px_height,
+                dpi,
+                width,
+                ..
+            } => {
+                let file = root
+                    .resolve(&src.base, &src.dest)
+                    .ok()
+                    .and_then(|real| root.relative(&real))?;
+                let (w, printed) =
+                    crate::check::figures::printed(&p.profile, *px_width, *px_height, *dpi, *width);
+                Some(serde_json::json!({
+                    "file": file,
+                    "number": number,
+                    "width_mm": (w / 72.0 * 25.4 * 10.0).round() / 10.0,
+                    "dpi": printed.floor(),
+                }))
+            }
+            _ => None,
+        })
+        .collect()
 }
 
 /// The image of every page not drawn yet, into `dir` as `<sha256>.png`:

@@ -145,6 +145,12 @@ struct Unreadable {
     at: usize,
 }
 
+/// The text of a file's bytes as the reader sees it (BOM dropped, line
+/// breaks made `\n`), or `None` when it is not text.
+pub fn text_of(bytes: &[u8], path: &Path) -> Option<String> {
+    decode(bytes, path, &mut Vec::new()).ok()
+}
+
 /// Text of a file as saved on Windows.
 fn decode(
     bytes: &[u8],

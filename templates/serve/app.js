@@ -29,7 +29,7 @@ async function api(method, path, body, headers = {}) {
 function encodePath(p) { return p.split("/").map(encodeURIComponent).join("/"); }
 
 function show(id) {
-  for (const m of ["login", "desk", "work"]) $(m).hidden = m !== id;
+  for (const m of ["login", "password", "desk", "work"]) $(m).hidden = m !== id;
   $("logout").hidden = id === "login";
 }
 
@@ -50,6 +50,8 @@ async function start() {
   const me = await api("GET", "/api/me");
   if (me.status === 401) { show("login"); return; }
   state.me = me.data;
+  // A password the county made: the writer chooses their own first.
+  if (me.data.must_change) { show("password"); $("pw-old").focus(); return; }
   text($("who"), `${me.data.login}（${ROLES[me.data.role] || me.data.role}${me.data.county ? "，" + me.data.county : ""}）`);
   const list = await api("GET", "/api/materials");
   if (me.data.role === "enterprise" && list.data.length > 0) {
@@ -166,72 +168,18 @@ async function openMaterial(m) {
   show("work");
   text($("company"), m.company);
   const readOnly = state.me.role !== "enterprise";
-  // A submitted material is frozen until the county returns it.
-  $("editor").readOnly = readOnly || !["草稿", "退回"].includes(m.status);
   // The offices come from their list and go back to it.
   $("back").hidden = !readOnly;
   for (const id of ["new-md", "upload", "upload-dir", "import"]) $(id).closest("label, button").hidden = readOnly;
   showReview(m);
   $("zip").href = `/api/materials/${m.id}/download/all.zip`;
   $("source").href = `/api/materials/${m.id}/download/material.zip`;
+  state.tab = null;
   await loadFiles();
   refresh();
 }
 
-async function loadFiles(keep) {
-  const m = state.material;
-  const res = await api("GET", `/api/materials/${m.id}/files`);
-  state.version = res.data.version;
-  const select = $("file-select");
-  select.replaceChildren();
-  const texts = res.data.files.filter((f) => /\.(md|ya?ml|txt)$/i.test(f.path));
-  state.texts = texts.map((f) => f.path);
-  for (const f of texts) select.append(make("option", f.path));
-  const main = keep || (texts.find((f) => /^material\.(md|ya?ml)$/.test(f.path)) || texts[0] || {}).path;
-  $("new-md").hidden = state.me.role !== "enterprise" || texts.some((f) => /^material\./.test(f.path));
-  $("file-pick").hidden = texts.length === 0;
-  // Nothing to edit yet: typing here would be lost, so the editor waits
-  // for a file (its placeholder says how to start).
-  // A submitted material stays frozen until the county returns it.
-  $("editor").readOnly = state.me.role !== "enterprise" || !main || !["草稿", "退回"].includes(m.status);
-  if (main) { select.value = main; await loadText(main); } else { state.file = null; state.saved = ""; $("editor").value = ""; }
-}
-
-async function loadText(path) {
-  const res = await fetch(`/api/materials/${state.material.id}/files/${encodePath(path)}`, { credentials: "same-origin" });
-  const t = await res.text();
-  state.file = path; state.saved = t;
-  $("editor").value = t;
-  setState("已载入第 " + state.version + " 版");
-}
-
 function setState(t) { text($("state"), t); }
-
-async function save() {
-  // After a refused save nothing is sent again until the writer has seen
-  // the newer version (never a silent overwrite, never a loop of 409s).
-  if (!state.file || state.saving || state.conflict) return;
-  const t = $("editor").value;
-  if (t === state.saved) return;
-  state.saving = true;
-  setState("正在保存…");
-  const res = await api("PUT", `/api/materials/${state.material.id}/files/${encodePath(state.file)}`, t, { "If-Match": String(state.version) });
-  state.saving = false;
-  if (res.ok) {
-    state.version = res.data.version; state.saved = t;
-    setState(`已保存（第 ${state.version} 版）`);
-    refresh();
-  } else if (res.status === 409) {
-    state.conflict = true;
-    setState("没有保存");
-    // The server's message says what happened; what to do here is the
-    // page's: the refused text is in no version, so it is kept beside.
-    text($("conflict-message"), `${res.data ? res.data.message : "材料已被别处修改，没有保存"}。点“载入最新版本”：编辑区换成最新版本，你刚才的内容放在上方，可以复制需要的部分再改。`);
-    $("conflict").hidden = false;
-  } else {
-    setState(res.data ? res.data.message : "保存失败（" + res.status + "）");
-  }
-}
 
 async function refresh() {
   const m = state.material;
@@ -250,15 +198,16 @@ async function refresh() {
   loadHistory();
 }
 
-// The editor's line at the cursor, split there, for the preview to show
-// the page it is on.
+// The preview follows the editor the writer is in: the page holding the
+// text at its cursor is marked and scrolled to.
+function followView(view) { state.cursorView = view; followCursor(); }
+
 function followCursor() {
-  const ed = $("editor");
-  const t = ed.value;
-  const at = ed.selectionStart || 0;
-  const start = t.lastIndexOf("\n", at - 1) + 1;
-  const end = t.indexOf("\n", at);
-  previewFollow(t.slice(start, at), t.slice(at, end < 0 ? t.length : end));
+  const v = state.cursorView;
+  if (!v) return;
+  const head = v.state.selection.main.head;
+  const line = v.state.doc.lineAt(head);
+  previewFollow(line.text.slice(0, head - line.from), line.text.slice(head - line.from));
 }
 
 function showChecks(d) {
@@ -287,6 +236,7 @@ function showChecks(d) {
     ul.append(li);
   }
   if (d.diagnostics.length === 0) ul.append(make("li", "没有发现问题。", "ok"));
+  showInEditors(d);
   const hasLengths = (d.lengths || []).length > 0;
   $("lengths").hidden = $("lengths-title").hidden = !hasLengths;
   const tb = $("lengths").querySelector("tbody");
@@ -296,48 +246,6 @@ function showChecks(d) {
     tr.append(make("td", l.part), make("td", l.count, l.count > l.limit ? "over" : ""), make("td", l.limit));
     tb.append(tr);
   }
-}
-
-// A diagnostic in another file opens that file first (saving this one).
-async function jumpTo(file, line, column) {
-  if (file !== state.file) {
-    await save();
-    $("file-select").value = file;
-    await loadText(file);
-  }
-  jump(line, column);
-}
-
-// The newer version into the editor; what this tab had typed stays beside
-// it to copy from.
-async function loadLatest() {
-  const mine = $("editor").value;
-  state.conflict = false;
-  $("conflict").hidden = true;
-  await loadFiles(state.file);
-  const latest = $("editor").value;
-  if (mine !== latest) {
-    // The lines this tab had that the newer version lacks.
-    const have = new Set(latest.split("\n"));
-    const own = mine.split("\n").filter((l) => l.trim() && !have.has(l));
-    $("mine-text").value = own.length ? own.join("\n") : mine;
-    $("mine").hidden = false;
-  }
-  refresh();
-}
-
-function jump(line, column) {
-  const ed = $("editor");
-  const lines = ed.value.split("\n");
-  let at = 0;
-  for (let i = 0; i < line - 1 && i < lines.length; i++) at += lines[i].length + 1;
-  at += Math.max(0, (column || 1) - 1);
-  ed.focus();
-  ed.setSelectionRange(at, at);
-  // Scroll the line into view: a textarea scrolls to its caret only when
-  // it gains focus, so put the caret there first and focus again.
-  ed.blur();
-  ed.focus();
 }
 
 async function loadHistory() {
@@ -413,8 +321,9 @@ document.addEventListener("DOMContentLoaded", () => {
     const res = await api("POST", `/api/materials/${m.id}/submit`, {});
     if (!res.ok) { setState(res.data ? res.data.message : "提交失败"); return; }
     state.material = { ...m, ...res.data };
+    // Frozen now: the editors and the form again, read-only.
+    await loadFiles(state.file);
     showReview(state.material);
-    $("editor").readOnly = true;
     setState(res.data.late ? "已提交（晚于截止日期，已标明）" : "已提交，材料已冻结，等待县区审核");
   });
   $("return-btn").addEventListener("click", () => decide("return"));
@@ -424,6 +333,19 @@ document.addEventListener("DOMContentLoaded", () => {
     const res = await api("POST", "/api/session", { user: $("login-user").value, password: $("login-password").value });
     if (res.ok) { text($("login-error"), ""); start(); }
     else text($("login-error"), res.data ? res.data.message : "登录失败");
+  });
+  $("password-form").addEventListener("submit", async (e) => {
+    e.preventDefault();
+    const fresh = $("pw-new").value;
+    if (fresh !== $("pw-again").value) { text($("password-error"), "两次输入的新密码不一样"); return; }
+    const res = await api("POST", "/api/password", { old: $("pw-old").value, new: fresh });
+    if (!res.ok) { text($("password-error"), res.data ? res.data.message : "没有成功"); return; }
+    // A new password ends every session of the account, this one too:
+    // signed in again with it, the writer goes on.
+    const again = await api("POST", "/api/session", { user: state.me.login, password: fresh });
+    for (const id of ["pw-old", "pw-new", "pw-again"]) $(id).value = "";
+    text($("password-error"), "");
+    if (again.ok) start(); else show("login");
   });
   $("zip").addEventListener("click", (e) => {
     if ($("zip").getAttribute("aria-disabled") === "true") {
@@ -435,30 +357,24 @@ document.addEventListener("DOMContentLoaded", () => {
   $("conflict-load").addEventListener("click", loadLatest);
   $("mine-close").addEventListener("click", () => { $("mine").hidden = true; });
   $("logout").addEventListener("click", async () => {
-    if (!state.conflict && !$("editor").readOnly) await save();
+    if (!state.conflict) await save();
     state.leaving = true;
     await api("DELETE", "/api/session");
     location.reload();
   });
-  $("editor").addEventListener("input", () => {
-    setState("有未保存的修改");
-    clearTimeout(state.timer);
-    state.timer = setTimeout(save, 800);
-  });
-  for (const ev of ["click", "keyup"]) $("editor").addEventListener(ev, followCursor);
-  $("file-select").addEventListener("change", async (e) => { await save(); loadText(e.target.value); });
+  setupWorkspace();
   for (const id of ["upload", "upload-dir"]) {
     $(id).addEventListener("change", (e) => { const files = [...e.target.files]; e.target.value = ""; upload(files); });
   }
   $("import").addEventListener("change", (e) => importWord(e.target.files[0]));
   $("new-md").addEventListener("click", async () => {
     const res = await api("PUT", `/api/materials/${state.material.id}/files/material.md`, "---\ncompany:\n  name: \ncontact:\n  name: \n  phone: \"\"\nbenchmark:\n  title: \ndate: \n---\n\n# 摘要\n\n# 企业概况\n\n# 管理方法（技术）的推进实施与运行\n\n# 管理方法（技术）的实施效果\n", { "If-Match": String(state.version) });
-    if (res.ok) { state.version = res.data.version; await loadFiles("material.md"); refresh(); }
+    if (res.ok) { state.version = res.data.version; state.tab = null; await loadFiles("material.md"); refresh(); }
   });
   // Warn before leaving with typing not yet saved (not when logging out,
   // which saves first, nor with no file open).
   window.addEventListener("beforeunload", (e) => {
-    if (!state.leaving && state.file && $("editor").value !== state.saved) e.preventDefault();
+    if (!state.leaving && state.material && dirty()) e.preventDefault();
   });
   start();
 });
