@@ -520,6 +520,17 @@ try:
         result.setdefault("downloaded_as", {})[name] = got
         os.rename(os.path.join(DOWNLOADS, got), os.path.join(DOWNLOADS, name))
     result["downloads"] = sorted(os.listdir(DOWNLOADS))
+    # Every file one by one, and the build's report in words.
+    by_id("outputs").find_element(By.TAG_NAME, "summary").click()
+    wait(lambda: "书脊约" in by_id("outputs-body").text, "the build report")
+    listed = [a.text for a in by_id("outputs-body").find_elements(By.CSS_SELECTOR, "a")]
+    for f in ["封面.pdf", "正文.pdf", "申报材料.pdf", "申报表.pdf", "印刷/书脊.pdf", "答辩.pdf", "答辩.pptx"]:
+        assert f in listed, (f, listed)
+    report = by_id("outputs-body").text
+    assert "替代字体" in report and "张纸" in report, report
+    result["outputs_report"] = report
+    shot("outputs")
+    by_id("outputs").find_element(By.TAG_NAME, "summary").click()
     step("downloads")
 
     # 8. Two tabs on one material: the older tab's save is refused and

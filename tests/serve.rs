@@ -390,6 +390,53 @@ fn writer_uploads_checks_previews_downloads_and_restores() {
             "{f} in {names:?}"
         );
     }
+    // Every file the CLI writes, each with its pages and its own download,
+    // the deck's two made when asked for, and the build's report.
+    let build = a.get(&format!("/api/materials/{id}/build")).json();
+    let files = build["files"].as_array().expect("files");
+    let entry = |p: &str| {
+        files
+            .iter()
+            .find(|f| f["path"] == p)
+            .unwrap_or_else(|| panic!("{p} in {build}"))
+    };
+    assert_eq!(entry("正文.pdf")["pages"], 13, "{build}");
+    assert_eq!(entry("申报表.pdf")["pages"], 2, "{build}");
+    let spine = entry("印刷/书脊.pdf")["url"].as_str().expect("url");
+    assert!(a.get(spine).body.starts_with(b"%PDF-"));
+    let report = &build["report"];
+    assert_eq!(
+        report["fonts"].as_array().map(Vec::len),
+        Some(4),
+        "{report}"
+    );
+    assert!(
+        report["fonts"]
+            .as_array()
+            .expect("fonts")
+            .iter()
+            .all(|f| f["substitute"] == true
+                && f["face"].as_str().is_some_and(|x| x.contains("Noto"))),
+        "--no-system-fonts: the bundled substitutes, said so: {report}"
+    );
+    assert!(
+        report["binding"]["sheets"].as_u64().is_some_and(|n| n >= 9),
+        "{report}"
+    );
+    assert!(
+        report["binding"]["spine_mm"]
+            .as_f64()
+            .is_some_and(|mm| mm > 1.0),
+        "{report}"
+    );
+    let deck = a.get(entry("答辩.pdf")["url"].as_str().expect("url"));
+    assert_eq!(deck.status, 200);
+    assert!(deck.body.starts_with(b"%PDF-"));
+    let pptx = a.get(entry("答辩.pptx")["url"].as_str().expect("url"));
+    assert_eq!(pptx.status, 200);
+    assert!(pptx.body.starts_with(b"PK"), "a PPTX is a zip");
+    let b = login(&server.base, "b", PW);
+    assert_eq!(b.get(&format!("/api/materials/{id}/build")).status, 404);
     // The same zip twice is the same bytes.
     assert_eq!(
         a.get(&format!("/api/materials/{id}/download/all.zip")).body,

@@ -20,7 +20,7 @@ use serde_json::{Value, json};
 
 use super::AppState;
 use super::auth::{self, csrf_ok};
-use super::builds::Files;
+use super::builds::{Files, Mode};
 use super::storage::{MaterialRow, Role, StoreError, User, sha256_hex, unix_now};
 
 type St = State<Arc<AppState>>;
@@ -177,6 +177,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         )
         .route("/api/materials/{id}/pages/{file}", get(page_image))
         .route("/api/materials/{id}/download/{*file}", get(download))
+        .route("/api/materials/{id}/build", get(build))
         .route("/api/materials/{id}/history", get(history))
         .route("/api/materials/{id}/restore", post(restore))
         .route("/api/materials/{id}/import", post(import_docx))
@@ -805,9 +806,13 @@ async fn preview(
     let left = deadline.saturating_duration_since(Instant::now());
     let built = tokio::time::timeout(
         left,
-        state
-            .builds
-            .preview(id, want, opinion_of(&m, want), loader(&state, id, want)),
+        state.builds.made(
+            id,
+            want,
+            Mode::Preview,
+            opinion_of(&m, want),
+            loader(&state, id, want),
+        ),
     )
     .await
     .map_err(|_| {
@@ -962,16 +967,31 @@ async fn download(
         let zip = zip_folder(&folder, &files).map_err(|_| ApiError::internal())?;
         return Ok(file_response(&format!("{folder}-材料.zip"), zip, true));
     }
-    let built = state
-        .builds
-        .get(
-            id,
-            m.version,
-            true,
-            opinion_of(&m, m.version),
-            loader(&state, id, m.version),
-        )
-        .await;
+    // The deck is made only when someone asks for it (`shenbao slides`).
+    let deck = DECK.contains(&file.as_str());
+    let built = if deck {
+        state
+            .builds
+            .made(
+                id,
+                m.version,
+                Mode::Slides,
+                opinion_of(&m, m.version),
+                loader(&state, id, m.version),
+            )
+            .await
+    } else {
+        state
+            .builds
+            .get(
+                id,
+                m.version,
+                true,
+                opinion_of(&m, m.version),
+                loader(&state, id, m.version),
+            )
+            .await
+    };
     if built.draft || built.files.is_empty() {
         return Err(ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -992,6 +1012,63 @@ async fn download(
         .ok_or_else(ApiError::not_found)?
         .clone();
     Ok(file_response(&file, bytes, true))
+}
+
+/// The 答辩 deck's files, made on demand beside the build's.
+const DECK: [&str; 2] = ["答辩.pdf", "答辩.pptx"];
+
+/// Every file the CLI's `build` writes for the current version, with its
+/// pages and its download, the deck's two files (made when downloaded),
+/// and the build's report as `build --format json` carries it.
+async fn build(
+    State(state): St,
+    CurrentUser(user): CurrentUser,
+    Path(id): Path<i64>,
+) -> Result<Json<Value>, ApiError> {
+    let m = material_for(&state, &user, id).await?;
+    let built = state
+        .builds
+        .get(
+            id,
+            m.version,
+            true,
+            opinion_of(&m, m.version),
+            loader(&state, id, m.version),
+        )
+        .await;
+    let url = |f: &str| format!("/api/materials/{id}/download/{}", percent_path(f));
+    let mut files: Vec<Value> = built
+        .files
+        .iter()
+        .map(|(path, bytes)| {
+            json!({
+                "path": path,
+                "size": bytes.len(),
+                "pages": built.pages.get(path),
+                "url": url(path),
+            })
+        })
+        .collect();
+    if !built.files.is_empty() {
+        files.extend(
+            DECK.iter()
+                .map(|f| json!({"path": f, "size": null, "pages": null, "url": url(f)})),
+        );
+    }
+    Ok(Json(json!({
+        "version": built.version,
+        "draft": built.draft,
+        "folder": built.folder,
+        "files": files,
+        "report": built.report,
+        "diagnostics": built.checked.diagnostics,
+        "counts": built.checked.counts,
+    })))
+}
+
+/// A path's segments percent-encoded, its slashes kept.
+fn percent_path(p: &str) -> String {
+    p.split('/').map(percent).collect::<Vec<_>>().join("/")
 }
 
 /// The built files under one folder, in a zip whose bytes depend only on

@@ -41,6 +41,9 @@ pub struct Built {
     pub draft: bool,
     /// The pages shown beside the editor, for [`Mode::Preview`].
     pub preview: Option<Vec<crate::preview::Document>>,
+    /// Fonts, fallbacks, binding and notes of a build (`build --format
+    /// json`'s fields).
+    pub report: Option<serde_json::Value>,
 }
 
 /// (material, version, what, with the county's 推荐意见).
@@ -124,16 +127,17 @@ impl Builds {
         self.work_on(material, version, mode, opinion, files).await
     }
 
-    /// The check and the page images of a version.
-    pub async fn preview(
+    /// The check and the page images ([`Mode::Preview`]) or the 答辩 deck
+    /// ([`Mode::Slides`]) of a version.
+    pub async fn made(
         self: &Arc<Self>,
         material: i64,
         version: i64,
+        mode: Mode,
         opinion: Option<Opinion>,
         files: impl FnOnce() -> Files + Send + 'static,
     ) -> Arc<Built> {
-        self.work_on(material, version, Mode::Preview, opinion, files)
-            .await
+        self.work_on(material, version, mode, opinion, files).await
     }
 
     async fn work_on(
@@ -162,7 +166,7 @@ impl Builds {
     /// counts only then, never waiting for a build).
     pub fn ready(&self, material: i64, version: i64) -> Option<Arc<Built>> {
         let guard = self.cells.lock().expect("poisoned");
-        [Mode::Check, Mode::Preview, Mode::Build]
+        [Mode::Check, Mode::Preview, Mode::Build, Mode::Slides]
             .iter()
             .flat_map(|m| [(*m, false), (*m, true)])
             .filter_map(|(m, o)| guard.0.get(&(material, version, m, o)))
@@ -265,6 +269,7 @@ fn built(version: i64, answer: Answer, out: &Path) -> Built {
         pages: answer.pages,
         draft: answer.draft,
         preview: answer.preview,
+        report: answer.report,
     }
 }
 

@@ -31,6 +31,8 @@ pub enum Mode {
     Preview,
     /// The check and every file `shenbao build` writes.
     Build,
+    /// The check and the 答辩 deck (`shenbao slides`: 答辩.pdf, 答辩.pptx).
+    Slides,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -85,6 +87,9 @@ pub struct Answer {
     pub folder: Option<String>,
     /// Pages of each file written, by its path in that folder.
     pub pages: BTreeMap<String, usize>,
+    /// What a build reports besides its files, as `build --format json`
+    /// carries it: `{fonts, fallbacks, binding, attachments, notes}`.
+    pub report: Option<serde_json::Value>,
 }
 
 /// The engine's options in a worker (each request sets where a build
@@ -157,19 +162,26 @@ pub fn only(d: &Diagnostic) -> Answer {
         preview: None,
         folder: None,
         pages: BTreeMap::new(),
+        report: None,
     }
 }
 
 fn answer(base: &Engine, r: &Request) -> Answer {
     let src = &r.dir;
     let timing = crate::timing::Timing::start();
+    // The deck is read (slides.md) and rendered only when asked for.
+    let mut reading = base.writing_to(r.out.clone(), false);
+    if r.mode == Mode::Slides {
+        use crate::outputs::Renderer;
+        reading.config.outputs = Some(vec![crate::outputs::slides::SLIDES.id().into()]);
+    }
     let mut sources = Sources::default();
     let mut diags: Vec<Diagnostic> = Vec::new();
     let has_material = ["material.yaml", "material.yml", "material.md"]
         .iter()
         .any(|f| src.join(f).is_file());
     let prepared = if has_material {
-        pipeline::prepare(base, src, &mut sources, &mut diags)
+        pipeline::prepare(&reading, src, &mut sources, &mut diags)
     } else {
         // An empty material, or files without the material itself.
         diags.push(
@@ -201,13 +213,14 @@ fn answer(base: &Engine, r: &Request) -> Answer {
     let mut shown = None;
     let mut folder = None;
     let mut pages = BTreeMap::new();
+    let mut built_report = None;
     if let Some(p) = &prepared
         && r.mode != Mode::Check
         && !diags.iter().any(Diagnostic::blocks_draft)
     {
         // With content errors the pages are still shown, marked 草稿.
         draft = diags.iter().any(|d| d.severity == Severity::Error);
-        let mut engine = base.writing_to(r.out.clone(), draft);
+        let mut engine = reading.writing_to(r.out.clone(), draft);
         engine.config.opinion = r.opinion.clone();
         match r.mode {
             Mode::Preview => {
@@ -224,8 +237,15 @@ fn answer(base: &Engine, r: &Request) -> Answer {
                     }
                 }
             }
-            Mode::Build => {
+            Mode::Build | Mode::Slides => {
                 if let Some(report) = pipeline::render(&engine, p, &sources, &mut diags) {
+                    built_report = Some(serde_json::json!({
+                        "fonts": report.fonts,
+                        "fallbacks": report.fallbacks,
+                        "binding": report.binding,
+                        "attachments": report.attachments,
+                        "notes": report.notes,
+                    }));
                     folder = report
                         .folder
                         .file_name()
@@ -269,6 +289,7 @@ fn answer(base: &Engine, r: &Request) -> Answer {
         preview: shown,
         folder,
         pages,
+        report: built_report,
     }
 }
 

@@ -195,6 +195,7 @@ async function refresh() {
   text($("draft-mark"), d.draft ? "（有错误，页面标“草稿”）" : "");
   showPreview(d.documents);
   followCursor();
+  showOutputs();
   loadHistory();
 }
 
@@ -363,6 +364,7 @@ document.addEventListener("DOMContentLoaded", () => {
     location.reload();
   });
   setupWorkspace();
+  $("outputs").addEventListener("toggle", showOutputs);
   for (const id of ["upload", "upload-dir"]) {
     $(id).addEventListener("change", (e) => { const files = [...e.target.files]; e.target.value = ""; upload(files); });
   }
