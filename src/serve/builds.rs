@@ -3,13 +3,18 @@
 //! download) is built once. At most `slots` builds run at a time, on
 //! blocking threads, so a burst of builds never stalls the server's other
 //! requests; one material's slow build costs only its own callers.
+//!
+//! The slots are one bounded queue with two priorities (`Priority`): a
+//! writer's preview or check goes before the offices' batch work (exports,
+//! the list's background checks), and batch work never holds more than
+//! `slots - 1` of them, so a burst of exports leaves a slot for previews.
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use serde::Serialize;
-use tokio::sync::{OnceCell, Semaphore};
+use tokio::sync::{OnceCell, oneshot};
 
 use crate::check::lengths;
 use crate::diag::{Diagnostic, Severity, Sources};
@@ -67,14 +72,131 @@ pub struct Builds {
     work: PathBuf,
     /// A build's time limit: its worker process is stopped after it.
     deadline: std::time::Duration,
-    slots: Semaphore,
+    slots: Arc<Gate>,
     /// The versions asked for, and the order they were first asked in
-    /// (the oldest is forgotten first).
-    cells: Mutex<(HashMap<Key, Cell>, VecDeque<Key>)>,
+    /// (the oldest is forgotten first): builds and checks apart, as a
+    /// check is small and a city's list checks every material.
+    cells: Mutex<Cells>,
 }
 
-/// Versions kept built in memory.
+#[derive(Default)]
+struct Cells {
+    map: HashMap<Key, Cell>,
+    built: VecDeque<Key>,
+    checked: VecDeque<Key>,
+}
+
+/// Versions kept built in memory (every file of each: a few MB).
 const KEEP: usize = 48;
+/// Checks kept in memory (diagnostics and counts: a few kB each), enough
+/// for a city's every material.
+const KEEP_CHECKED: usize = 4096;
+
+/// Who waits for a build slot: a writer's preview or check goes first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Priority {
+    Interactive,
+    /// The offices' exports and the lists' background checks.
+    Batch,
+}
+
+/// The build slots: `slots` at a time, interactive callers served before
+/// batch ones, batch callers never holding every slot.
+struct Gate {
+    state: Mutex<GateState>,
+}
+
+struct GateState {
+    free: usize,
+    /// Slots batch work may still take (`slots - 1`, at least 1).
+    batch_free: usize,
+    interactive: VecDeque<oneshot::Sender<Slot>>,
+    batch: VecDeque<oneshot::Sender<Slot>>,
+}
+
+/// A held slot, given back when dropped (also when the waiter it was
+/// handed to has gone away).
+pub struct Slot {
+    gate: Option<Arc<Gate>>,
+    priority: Priority,
+}
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        let Some(gate) = self.gate.take() else {
+            return;
+        };
+        let mut s = gate.state.lock().expect("poisoned");
+        s.free += 1;
+        if self.priority == Priority::Batch {
+            s.batch_free += 1;
+        }
+        Gate::hand_on(&gate, &mut s);
+    }
+}
+
+impl Gate {
+    fn new(slots: usize) -> Arc<Gate> {
+        let slots = slots.max(1);
+        Arc::new(Gate {
+            state: Mutex::new(GateState {
+                free: slots,
+                batch_free: (slots - 1).max(1),
+                interactive: VecDeque::new(),
+                batch: VecDeque::new(),
+            }),
+        })
+    }
+
+    /// Gives free slots to the waiters, interactive ones first.
+    fn hand_on(gate: &Arc<Gate>, s: &mut GateState) {
+        while s.free > 0 {
+            let (tx, priority) = if let Some(tx) = s.interactive.pop_front() {
+                (tx, Priority::Interactive)
+            } else if s.batch_free > 0
+                && let Some(tx) = s.batch.pop_front()
+            {
+                (tx, Priority::Batch)
+            } else {
+                return;
+            };
+            if tx.is_closed() {
+                continue;
+            }
+            s.free -= 1;
+            if priority == Priority::Batch {
+                s.batch_free -= 1;
+            }
+            let slot = Slot {
+                gate: Some(gate.clone()),
+                priority,
+            };
+            // The waiter went away meanwhile: the slot is free again (given
+            // back here, as its Drop would take this lock).
+            if let Err(mut slot) = tx.send(slot) {
+                slot.gate = None;
+                s.free += 1;
+                if priority == Priority::Batch {
+                    s.batch_free += 1;
+                }
+            }
+        }
+    }
+
+    async fn acquire(gate: &Arc<Gate>, priority: Priority) -> Slot {
+        let rx = {
+            let mut s = gate.state.lock().expect("poisoned");
+            let (tx, rx) = oneshot::channel();
+            match priority {
+                Priority::Interactive => s.interactive.push_back(tx),
+                Priority::Batch => s.batch.push_back(tx),
+            }
+            Gate::hand_on(gate, &mut s);
+            rx
+        };
+        rx.await.expect("the gate outlives its waiters")
+    }
+}
 
 impl Builds {
     pub fn new(
@@ -87,30 +209,36 @@ impl Builds {
             engine,
             work,
             deadline,
-            slots: Semaphore::new(slots.max(1)),
-            cells: Mutex::new((HashMap::new(), VecDeque::new())),
+            slots: Gate::new(slots),
+            cells: Mutex::new(Cells::default()),
         }
     }
 
     fn cell(&self, key: Key) -> Cell {
         let mut guard = self.cells.lock().expect("poisoned");
-        let (map, order) = &mut *guard;
-        if let Some(c) = map.get(&key) {
+        let cells = &mut *guard;
+        if let Some(c) = cells.map.get(&key) {
             return c.clone();
         }
         let c = Arc::new(OnceCell::new());
-        map.insert(key, c.clone());
+        cells.map.insert(key, c.clone());
+        let (order, keep) = if key.2 {
+            (&mut cells.built, KEEP)
+        } else {
+            (&mut cells.checked, KEEP_CHECKED)
+        };
         order.push_back(key);
-        while order.len() > KEEP {
+        while order.len() > keep {
             if let Some(old) = order.pop_front() {
-                map.remove(&old);
+                cells.map.remove(&old);
             }
         }
         c
     }
 
     /// The check (`render` false) or build of a version; `files` is called
-    /// only when it has not been done yet.
+    /// only when it has not been done yet. A writer's request: it goes
+    /// before batch work.
     pub async fn get(
         self: &Arc<Self>,
         material: i64,
@@ -119,9 +247,37 @@ impl Builds {
         opinion: Option<Opinion>,
         files: impl FnOnce() -> Files + Send + 'static,
     ) -> Arc<Built> {
+        self.get_with(
+            material,
+            version,
+            Priority::Interactive,
+            render,
+            opinion,
+            files,
+        )
+        .await
+    }
+
+    /// A build slot for work of the server's own outside `get` (the merged
+    /// 申报表, the 汇总表), in the same queue.
+    pub async fn slot(&self, priority: Priority) -> Slot {
+        Gate::acquire(&self.slots, priority).await
+    }
+
+    /// `get` at a priority: `Batch` for the offices' exports and the lists'
+    /// background checks.
+    pub async fn get_with(
+        self: &Arc<Self>,
+        material: i64,
+        version: i64,
+        priority: Priority,
+        render: bool,
+        opinion: Option<Opinion>,
+        files: impl FnOnce() -> Files + Send + 'static,
+    ) -> Arc<Built> {
         let cell = self.cell((material, version, render, opinion.is_some()));
         cell.get_or_init(|| async {
-            let _slot = self.slots.acquire().await.expect("never closed");
+            let _slot = Gate::acquire(&self.slots, priority).await;
             let me = self.clone();
             tokio::task::spawn_blocking(move || me.run(material, version, render, opinion, files()))
                 .await
@@ -137,7 +293,7 @@ impl Builds {
         let guard = self.cells.lock().expect("poisoned");
         [(false, false), (true, false), (true, true)]
             .iter()
-            .filter_map(|(r, o)| guard.0.get(&(material, version, *r, *o)))
+            .filter_map(|(r, o)| guard.map.get(&(material, version, *r, *o)))
             .find_map(|c| c.get().cloned())
     }
 
@@ -419,4 +575,60 @@ pub fn relative(mut v: serde_json::Value, src: &Path) -> serde_json::Value {
         v["file"] = rel.into();
     }
     v
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Gate, Priority};
+    use std::time::Duration;
+
+    /// Batch work never takes the last slot; a waiting preview is served
+    /// before waiting batch work; a waiter that gave up loses nothing.
+    #[tokio::test]
+    async fn previews_go_before_batch_work() {
+        let gate = Gate::new(2);
+        let b1 = Gate::acquire(&gate, Priority::Batch).await;
+        // A second batch job waits although a slot is free…
+        let waiting = tokio::spawn({
+            let g = gate.clone();
+            async move { Gate::acquire(&g, Priority::Batch).await }
+        });
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        assert!(!waiting.is_finished());
+        // …which a preview takes at once.
+        let p1 = tokio::time::timeout(
+            Duration::from_millis(200),
+            Gate::acquire(&gate, Priority::Interactive),
+        )
+        .await
+        .expect("a slot is kept for previews");
+        // Both slots held; a preview and the batch job wait. When the batch
+        // slot is given back, the preview gets it.
+        let preview = tokio::spawn({
+            let g = gate.clone();
+            async move { Gate::acquire(&g, Priority::Interactive).await }
+        });
+        // A preview that gives up while waiting.
+        let gone = tokio::time::timeout(
+            Duration::from_millis(20),
+            Gate::acquire(&gate, Priority::Interactive),
+        )
+        .await;
+        assert!(gone.is_err());
+        drop(b1);
+        let p2 = tokio::time::timeout(Duration::from_millis(200), preview)
+            .await
+            .expect("the preview is served first")
+            .expect("task");
+        assert!(!waiting.is_finished());
+        drop(p1);
+        drop(p2);
+        let b2 = tokio::time::timeout(Duration::from_millis(200), waiting)
+            .await
+            .expect("then the batch job")
+            .expect("task");
+        drop(b2);
+        let s = gate.state.lock().expect("lock");
+        assert_eq!((s.free, s.batch_free), (2, 1));
+    }
 }

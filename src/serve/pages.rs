@@ -14,6 +14,7 @@ use super::AppState;
 
 const INDEX: &str = include_str!("../../templates/serve/index.html");
 const SCRIPT: &str = include_str!("../../templates/serve/app.js");
+const OFFICE: &str = include_str!("../../templates/serve/office.js");
 const STYLE: &str = include_str!("../../templates/serve/app.css");
 
 pub fn routes() -> Router<Arc<AppState>> {
@@ -26,6 +27,10 @@ pub fn routes() -> Router<Arc<AppState>> {
         .route(
             "/app.js",
             get(|| async { page(SCRIPT, "text/javascript; charset=utf-8") }),
+        )
+        .route(
+            "/office.js",
+            get(|| async { page(OFFICE, "text/javascript; charset=utf-8") }),
         )
         .route(
             "/app.css",
