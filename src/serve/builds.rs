@@ -6,7 +6,9 @@
 //!
 //! The slots are one bounded queue with two priorities (`Priority`): a
 //! writer's preview or check goes before the offices' batch work (exports,
-//! the list's background checks), and batch work never holds more than
+//! the list's background checks) — but not always, one free slot in
+//! `BATCH_EVERY` goes to waiting batch work, so exports slow down under
+//! many writers without stopping — and batch work never holds more than
 //! `slots - 1` of them, so a burst of exports leaves a slot for previews.
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
@@ -112,7 +114,14 @@ struct GateState {
     batch_free: usize,
     interactive: VecDeque<oneshot::Sender<Slot>>,
     batch: VecDeque<oneshot::Sender<Slot>>,
+    /// Slots handed to interactive waiters while batch work waited: after
+    /// `BATCH_EVERY - 1` of them batch work gets one, so that a steady
+    /// stream of previews slows exports down without stopping them.
+    passed_over: usize,
 }
+
+/// Under a steady stream of both, one slot in this many goes to batch work.
+const BATCH_EVERY: usize = 4;
 
 /// A held slot, given back when dropped (also when the waiter it was
 /// handed to has gone away).
@@ -144,6 +153,7 @@ impl Gate {
                 batch_free: (slots - 1).max(1),
                 interactive: VecDeque::new(),
                 batch: VecDeque::new(),
+                passed_over: 0,
             }),
         })
     }
@@ -151,12 +161,16 @@ impl Gate {
     /// Gives free slots to the waiters, interactive ones first.
     fn hand_on(gate: &Arc<Gate>, s: &mut GateState) {
         while s.free > 0 {
-            let (tx, priority) = if let Some(tx) = s.interactive.pop_front() {
+            let batch_turn = s.passed_over + 1 >= BATCH_EVERY;
+            let batch_ready = s.batch_free > 0 && !s.batch.is_empty();
+            let (tx, priority) = if (batch_turn || s.interactive.is_empty()) && batch_ready {
+                s.passed_over = 0;
+                (s.batch.pop_front().expect("not empty"), Priority::Batch)
+            } else if let Some(tx) = s.interactive.pop_front() {
+                if batch_ready {
+                    s.passed_over += 1;
+                }
                 (tx, Priority::Interactive)
-            } else if s.batch_free > 0
-                && let Some(tx) = s.batch.pop_front()
-            {
-                (tx, Priority::Batch)
             } else {
                 return;
             };
@@ -276,15 +290,29 @@ impl Builds {
         files: impl FnOnce() -> Files + Send + 'static,
     ) -> Arc<Built> {
         let cell = self.cell((material, version, render, opinion.is_some()));
-        cell.get_or_init(|| async {
-            let _slot = Gate::acquire(&self.slots, priority).await;
-            let me = self.clone();
-            tokio::task::spawn_blocking(move || me.run(material, version, render, opinion, files()))
+        if let Some(built) = cell.get() {
+            return built.clone();
+        }
+        // The build is a task of its own, holding its slot until its worker
+        // has finished: a caller that gives up (a preview's 10 s) neither
+        // frees the slot of a build still running nor drops the work,
+        // which the next caller then finds done.
+        let me = self.clone();
+        let task = tokio::spawn(async move {
+            cell.get_or_init(|| async {
+                let slot = Gate::acquire(&me.slots, priority).await;
+                let m = me.clone();
+                tokio::task::spawn_blocking(move || {
+                    let _slot = slot;
+                    m.run(material, version, render, opinion, files())
+                })
                 .await
                 .unwrap_or_else(|_| Arc::new(failed(version)))
-        })
-        .await
-        .clone()
+            })
+            .await
+            .clone()
+        });
+        task.await.unwrap_or_else(|_| Arc::new(failed(version)))
     }
 
     /// Whether a version is already built or checked (the lists show its
