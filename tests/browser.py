@@ -21,6 +21,7 @@ import sys
 import tempfile
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 import zipfile
 
@@ -735,24 +736,28 @@ try:
     step("county makes an account")
     logout()
 
-    # 12. The new writer logs in with the one-time password: the first
-    # page asks for their own. A new password ends every session of the
-    # account, this one too: the page signs in again with it.
+    # 12. The new writer logs in with the one-time password: the first page
+    # asks for their own (a mismatch is said, in Chinese); the page signs
+    # in again with it (a new password ends every session of the account)
+    # and shows the workspace. The deadline is in the header.
     login(LOGIN_C, one_time)
-    wait(lambda: by_id("password").is_displayed(), "the form for one's own password")
+    wait(lambda: by_id("password").is_displayed(), "the page asking for the writer's own password")
     assert call("GET", "/api/me")[1]["must_change"] is True
+    assert by_id("deadline").text.startswith("截止日期 2023-03-29"), by_id("deadline").text
     shot("first-login-password")
     by_id("pw-old").send_keys(one_time)
     by_id("pw-new").send_keys(PW_C)
     by_id("pw-again").send_keys(PW_C + "x")
     by_id("password-form").find_element(By.CSS_SELECTOR, "button").click()
-    wait(lambda: "不一样" in by_id("password-error").text, "the two new passwords differ")
+    wait(lambda: "不一样" in by_id("password-error").text, "the mismatch said")
     by_id("pw-again").clear()
     by_id("pw-again").send_keys(PW_C)
     by_id("password-form").find_element(By.CSS_SELECTOR, "button").click()
     wait(lambda: by_id("work").is_displayed(), "the workspace with the new password")
     assert by_id("company").text == COMPANY_C, by_id("company").text
     assert call("GET", "/api/me")[1]["must_change"] is False
+    status, _ = call("POST", "/api/session", {"user": LOGIN_C, "password": one_time})
+    assert status == 401, "the one-time password no longer works"
     logout()
     login(LOGIN_C, PW_C)
     wait(lambda: by_id("work").is_displayed(), "a login with the new password")
@@ -896,7 +901,41 @@ try:
     assert status == 200, status
     with open(os.path.join(DOWNLOADS, "recommended-material.zip"), "wb") as f:
         f.write(zipped)
+    # All the 申报表 in one PDF, for printing and sealing: the recommended
+    # enterprise's, with the opinion.
+    forms = d.find_element(By.CSS_SELECTOR, "#desk a[href$='/api/forms.pdf']")
+    assert forms.is_displayed()
+    status, merged = call("GET", "/api/forms.pdf")
+    assert status == 200, status
+    merged_text = "".join(p.get_text() for p in pymupdf.open(stream=merged, filetype="pdf"))
+    assert squeeze(OPINION) in squeeze(merged_text) and COMPANY_C in merged_text, merged_text
     step("county downloads")
+    logout()
+
+    # 18. The city: the campaign by county and status (已推荐 is 已上报 to
+    # the city), a 县区 column, a county picked narrows the table and the
+    # downloads; the deadline in the header.
+    login("city", PW)
+    wait(lambda: by_id("overview-table").is_displayed(), "the city's overview")
+    rows = [
+        [td.text for td in tr.find_elements(By.TAG_NAME, "td")]
+        for tr in d.find_elements(By.CSS_SELECTOR, "#overview-table tbody tr")
+    ]
+    assert [r[0] for r in rows] == ["洛龙区", "涧西区"], rows
+    heads = [th.text for th in d.find_elements(By.CSS_SELECTOR, "#overview-table thead th")]
+    assert rows[1][heads.index("已上报")] == "1", (heads, rows)
+    assert "县区" in [th.text for th in d.find_elements(By.CSS_SELECTOR, "#desk-table thead th")]
+    wait(lambda: desk_row(COMPANY_C) is not None, "the city's table")
+    assert any(c.startswith("已上报") for c in desk_row(COMPANY_C)), desk_row(COMPANY_C)
+    assert by_id("deadline").is_displayed() and "2023-03-29" in by_id("deadline").text
+    by_id("overview-table").find_elements(By.CSS_SELECTOR, "tbody tr")[1].click()
+    wait(lambda: by_id("county-filter").get_attribute("value") == "涧西区", "the county picked")
+    assert all(r[1] == "涧西区" for r in desk_rows()), desk_rows()
+    href = by_id("forms-pdf").get_attribute("href")
+    assert href.endswith("/api/forms.pdf?county=" + urllib.parse.quote("涧西区")), href
+    assert by_id("summary-xlsx").is_displayed()
+    shot("city-desk")
+    step("city")
     # Refused requests (401 before login, the wrong password, …) are the
     # network's; anything else severe is the page's own fault.
     console = [

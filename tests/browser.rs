@@ -106,6 +106,21 @@ fn the_writer_works_in_a_browser() {
         PW,
         &[&["--role", "county"][..], &county].concat(),
     );
+    add_user(&data, "city", PW, &["--role", "city"]);
+    // Another county, with one enterprise: the city's overview has both.
+    add_user(
+        &data,
+        "c",
+        PW,
+        &[
+            "--role",
+            "enterprise",
+            "--county",
+            "洛龙区",
+            "--company",
+            "洛龙某公司",
+        ],
+    );
     let server = start(&data, &[]);
     let base = server.base.clone();
 

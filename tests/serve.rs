@@ -106,6 +106,15 @@ fn login(base: &str, user: &str, password: &str) -> Client {
 }
 
 impl Client {
+    /// The same session, for another thread.
+    fn again(&self) -> Client {
+        Client {
+            agent: agent(),
+            base: self.base.clone(),
+            cookie: self.cookie.clone(),
+        }
+    }
+
     fn get(&self, path: &str) -> Reply {
         reply(
             self.agent
@@ -1462,49 +1471,81 @@ fn local_folder_edited_in_place() {
     ));
 }
 
-/// SIGKILL in the middle of status changes (issue 21): after a restart the
-/// status is the `to` of the last audit entry — never between — and every
-/// acknowledged change is in the log.
+/// SIGKILL in the middle of status changes and exports (issue 21): after a
+/// restart the status is the `to` of the last audit entry — never between —
+/// every acknowledged change is in the log, and the export, built again
+/// from nothing, is the same bytes as before.
 #[test]
 fn status_and_audit_agree_after_sigkill() {
     let (_tmp, mut server) = setup();
     let a = login(&server.base, "a", PW);
+    let b = login(&server.base, "b", PW);
     let county = login(&server.base, "jianxi", PW);
+    let city = login(&server.base, "city", PW);
     let id = material_of(&a);
     a.upload_dir(id, &root().join("examples/luoyang-bearing"));
-    let flipper = std::thread::spawn({
-        let (a, county) = (
-            Client {
-                agent: agent(),
-                base: a.base.clone(),
-                cookie: a.cookie.clone(),
-            },
-            Client {
-                agent: agent(),
-                base: county.base.clone(),
-                cookie: county.cookie.clone(),
-            },
-        );
+    // b is recommended: the export has it.
+    let idb = material_of(&b);
+    b.upload_dir(idb, &root().join("examples/luoyang-bearing-md"));
+    assert_eq!(
+        b.post(&format!("/api/materials/{idb}/submit"), json!({}))
+            .status,
+        200
+    );
+    assert_eq!(
+        county
+            .post(
+                &format!("/api/materials/{idb}/recommend"),
+                json!({"text": "同意推荐。"})
+            )
+            .status,
+        200
+    );
+    let exported = county.get("/api/export.zip");
+    assert_eq!(exported.status, 200);
+    // Exports all along (the city's makes its 汇总表 anew each time).
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let exporter = std::thread::spawn({
+        let (city, stop) = (city.again(), stop.clone());
         move || {
+            let mut done = 0;
+            while !stop.load(std::sync::atomic::Ordering::SeqCst) {
+                let r = city
+                    .agent
+                    .get(format!("{}/api/export.zip", city.base))
+                    .header("Cookie", &city.cookie)
+                    .call();
+                match r {
+                    Ok(r) if r.status() == 200 => done += 1,
+                    _ => break,
+                }
+            }
+            done
+        }
+    });
+    let flipper = std::thread::spawn({
+        let (a, county) = (a.again(), county.again());
+        move || {
+            // Until the server is gone: a request cut by the kill ends it.
+            let post = |c: &Client, path: String, body: Value| {
+                c.agent
+                    .post(format!("{}{path}", c.base))
+                    .header("Cookie", &c.cookie)
+                    .send_json(body)
+                    .map(|r| r.status().as_u16())
+            };
             let mut acked = 0;
-            for i in 0..400 {
-                // A request the SIGKILL cuts off was never acknowledged.
-                let (who, path, body) = if i % 2 == 0 {
-                    (&a, format!("/api/materials/{id}/submit"), json!({}))
+            for i in 0.. {
+                let r = if i % 2 == 0 {
+                    post(&a, format!("/api/materials/{id}/submit"), json!({}))
                 } else {
-                    (
+                    post(
                         &county,
                         format!("/api/materials/{id}/return"),
                         json!({"reason": format!("第 {i} 次退回")}),
                     )
                 };
-                let r = try_reply(
-                    who.agent
-                        .post(format!("{}{path}", who.base))
-                        .header("Cookie", &who.cookie)
-                        .send_json(body),
-                );
-                if r.is_none_or(|r| r.status != 200) {
+                if !matches!(r, Ok(200)) {
                     break;
                 }
                 acked += 1;
@@ -1512,13 +1553,25 @@ fn status_and_audit_agree_after_sigkill() {
             acked
         }
     });
-    std::thread::sleep(std::time::Duration::from_millis(600));
+    std::thread::sleep(std::time::Duration::from_millis(900));
     server.child.kill().expect("SIGKILL");
     let _ = server.child.wait();
+    stop.store(true, std::sync::atomic::Ordering::SeqCst);
     let acked = flipper.join().expect("flipper");
+    let exports = exporter.join().expect("exporter");
     assert!(acked > 2, "some changes were acknowledged: {acked}");
+    assert!(exports > 0, "exports were made before the kill");
     let again = common::server::start(&server.data, &[]);
     let county = login(&again.base, "jianxi", PW);
+    // The recommended material is as it was, and so is its export.
+    let audit_b = county.get(&format!("/api/audit?material={idb}")).json();
+    assert_eq!(audit_b.as_array().map(Vec::len), Some(2), "{audit_b}");
+    let again_zip = county.get("/api/export.zip");
+    assert_eq!(again_zip.status, 200);
+    assert!(
+        again_zip.body == exported.body,
+        "the export built anew after the restart is the same bytes"
+    );
     let audit = county.get(&format!("/api/audit?material={id}")).json();
     let audit = audit.as_array().expect("audit");
     assert!(
@@ -1756,5 +1809,563 @@ fn fields_and_parts_of_a_material() {
     assert_eq!(
         county.get(&format!("/api/materials/{id}/fields")).status,
         200
+    );
+}
+
+/// A copy of the Markdown example with the company renamed, so that each
+/// enterprise's 申报表 says whose it is.
+fn md_example_as(company: &str, dir: &Path) -> std::path::PathBuf {
+    for (rel, bytes) in walk(&root().join("examples/luoyang-bearing-md")) {
+        let p = dir.join(&rel);
+        std::fs::create_dir_all(p.parent().expect("dir")).expect("mkdir");
+        let bytes = if rel == "material.md" {
+            String::from_utf8(bytes)
+                .expect("utf-8")
+                .replace("洛阳示例新材料科技有限公司", company)
+                .into_bytes()
+        } else {
+            bytes
+        };
+        std::fs::write(p, bytes).expect("write");
+    }
+    dir.to_path_buf()
+}
+
+/// The text of each page of a PDF (PyMuPDF), normalised.
+fn pdf_pages(bytes: &[u8], tmp: &Path, name: &str) -> Vec<String> {
+    let path = tmp.join(name);
+    std::fs::write(&path, bytes).expect("write pdf");
+    probe(&path)
+        .pages
+        .iter()
+        .map(|p| common::roundtrip::normalise(&p.text()))
+        .collect()
+}
+
+/// Every route with every role (issue 21): allowed → 2xx, not allowed →
+/// 403 (a role's route) or 404 (another's material or county), and never a
+/// count of another county's materials. With two recommended materials in
+/// two counties: all the 申报表 in one PDF (read back page by page), the
+/// city's per-county downloads, and the export compared with `shenbao build`
+/// on the same material (same files, same pages).
+#[test]
+fn every_route_with_every_role_and_the_offices_downloads() {
+    let (tmp, server) = setup();
+    add_user(
+        &server.data,
+        "luolong",
+        PW,
+        &["--role", "county", "--county", "洛龙区"],
+    );
+    let a = login(&server.base, "a", PW);
+    let c = login(&server.base, "c", PW);
+    let jianxi = login(&server.base, "jianxi", PW);
+    let luolong = login(&server.base, "luolong", PW);
+    let city = login(&server.base, "city", PW);
+    let (ida, idc) = (material_of(&a), material_of(&c));
+    let (company_a, company_c) = ("涧西甲轴承有限公司", "洛龙乙材料有限公司");
+    let va = a.upload_dir(ida, &md_example_as(company_a, &tmp.path().join("ma")));
+    let vc = c.upload_dir(idc, &md_example_as(company_c, &tmp.path().join("mc")));
+    for (w, id, county, opinion) in [
+        (&a, ida, &jianxi, "涧西区经初审同意推荐。"),
+        (&c, idc, &luolong, "洛龙区经初审同意推荐。"),
+    ] {
+        let r = w.post(&format!("/api/materials/{id}/submit"), json!({}));
+        assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
+        let r = county.post(
+            &format!("/api/materials/{id}/recommend"),
+            json!({"text": opinion}),
+        );
+        assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
+    }
+
+    // Reads. `Ok` for the owner or the office above it, else 403/404.
+    let material_routes = |id: i64, v: i64| {
+        vec![
+            format!("/api/materials/{id}/files"),
+            format!("/api/materials/{id}/files/material.md"),
+            format!("/api/materials/{id}/check"),
+            format!("/api/materials/{id}/preview?version={v}"),
+            format!("/api/materials/{id}/preview/{v}/申报表.pdf"),
+            format!("/api/materials/{id}/download/申报表.pdf"),
+            format!("/api/materials/{id}/download/material.zip"),
+            format!("/api/materials/{id}/history"),
+        ]
+    };
+    let office_routes = [
+        "/api/audit",
+        "/api/audit.csv",
+        "/api/export.zip",
+        "/api/summary.xlsx",
+        "/api/summary.pdf",
+        "/api/forms.pdf",
+        "/api/overview",
+    ];
+    for (who, name, own) in [
+        (&a, "a", Some(ida)),
+        (&c, "c", Some(idc)),
+        (&jianxi, "jianxi", Some(ida)),
+        (&luolong, "luolong", Some(idc)),
+        (&city, "city", None),
+    ] {
+        for path in ["/api/me", "/api/materials"] {
+            assert_eq!(who.get(path).status, 200, "{name} {path}");
+        }
+        for (id, v) in [(ida, va), (idc, vc)] {
+            let allowed = own.is_none_or(|o| o == id);
+            for path in material_routes(id, v) {
+                let got = who.get(&path).status;
+                if allowed {
+                    assert_eq!(got, 200, "{name} {path}");
+                } else {
+                    assert_eq!(got, 404, "{name} {path}: not even that it exists");
+                }
+            }
+            let audit = format!("/api/audit?material={id}");
+            let got = who.get(&audit).status;
+            match (name, allowed) {
+                ("a" | "c", _) => assert_eq!(got, 403, "{name} {audit}"),
+                (_, true) => assert_eq!(got, 200, "{name} {audit}"),
+                (_, false) => assert_eq!(got, 404, "{name} {audit}"),
+            }
+        }
+        for path in office_routes {
+            // The city's 汇总表 is made per county: it names one.
+            let path = if name == "city" && path.starts_with("/api/summary") {
+                format!("{path}?county=涧西区")
+            } else {
+                path.to_string()
+            };
+            let got = who.get(&path).status;
+            if matches!(name, "a" | "c") {
+                assert_eq!(got, 403, "{name} {path}");
+            } else {
+                assert_eq!(got, 200, "{name} {path}");
+            }
+        }
+    }
+    // A county asking for another county's downloads or counts: 404.
+    for path in [
+        "/api/export.zip?county=洛龙区",
+        "/api/forms.pdf?county=洛龙区",
+        "/api/summary.xlsx?county=洛龙区",
+        "/api/overview?county=洛龙区",
+    ] {
+        assert_eq!(jianxi.get(path).status, 404, "{path}");
+    }
+    assert_eq!(city.get("/api/summary.xlsx").status, 422, "two counties");
+
+    // Writes, by those who may not: nothing changes.
+    let denied: Vec<(&Client, &str, u16)> = vec![
+        (&jianxi, "jianxi", 403),
+        (&city, "city", 403),
+        (&c, "c", 404),
+    ];
+    for (who, name, want) in &denied {
+        let files = format!("/api/materials/{ida}/files");
+        assert_eq!(
+            who.put(&format!("{files}/x.md"), va, b"x").status,
+            *want,
+            "{name} PUT"
+        );
+        // Refused before the version is looked at: no If-Match needed.
+        let (c, url) = (&who.cookie, format!("{}{files}/material.md", who.base));
+        let r = reply(who.agent.delete(&url).header("Cookie", c).call());
+        assert_eq!(r.status, *want, "{name} DELETE");
+        for (route, body) in [("restore", json!({"version": 1})), ("submit", json!({}))] {
+            let r = who.post(&format!("/api/materials/{ida}/{route}"), body);
+            assert_eq!(r.status, *want, "{name} {route}");
+        }
+        let url = format!("{}/api/materials/{ida}/import", who.base);
+        let r = reply(who.agent.post(&url).header("Cookie", c).send(b"PK"));
+        assert_eq!(r.status, *want, "{name} import");
+    }
+    for (who, name, want) in [
+        (&a, "a", 403),
+        (&c, "c", 403),
+        (&city, "city", 403),
+        (&luolong, "luolong", 404),
+    ] {
+        for (route, body) in [
+            ("return", json!({"reason": "x"})),
+            ("recommend", json!({"text": "x"})),
+        ] {
+            let r = who.post(&format!("/api/materials/{ida}/{route}"), body);
+            assert_eq!(r.status, want, "{name} {route}");
+        }
+    }
+    for (who, name) in [(&a, "a"), (&city, "city")] {
+        let r = who.post(
+            "/api/materials",
+            json!({"company": "某公司", "login": format!("new-{name}")}),
+        );
+        assert_eq!(r.status, 403, "{name} POST /api/materials");
+        let r = reply(
+            who.agent
+                .post(format!("{}/api/enterprises.csv", who.base))
+                .header("Cookie", &who.cookie)
+                .send("某公司,张三,13800000009".as_bytes()),
+        );
+        assert_eq!(r.status, 403, "{name} POST /api/enterprises.csv");
+    }
+    for (who, name) in [(&a, "a"), (&jianxi, "jianxi")] {
+        let r = who.post(
+            "/api/counties",
+            json!({"county": "老城区", "login": format!("laocheng-{name}")}),
+        );
+        assert_eq!(r.status, 403, "{name} POST /api/counties");
+    }
+    let row = jianxi.get("/api/materials").json()[0].clone();
+    assert_eq!(
+        (row["status"].clone(), row["version"].clone()),
+        (json!("已推荐"), json!(va))
+    );
+    // What is allowed works: the city makes a county account, whose
+    // one-time password must be changed.
+    let r = city.post(
+        "/api/counties",
+        json!({"county": "老城区", "login": "laocheng"}),
+    );
+    assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
+    let laocheng = login(
+        &server.base,
+        "laocheng",
+        r.json()["password"].as_str().expect("pw"),
+    );
+    let me = laocheng.get("/api/me").json();
+    assert_eq!(
+        (
+            me["role"].clone(),
+            me["county"].clone(),
+            me["must_change"].clone()
+        ),
+        (json!("county"), json!("老城区"), json!(true))
+    );
+    assert_eq!(me["deadline"], "2023-03-29");
+    assert_eq!(laocheng.get("/api/materials").json(), json!([]));
+
+    // Never a count of another county: not in the list, the overview, the
+    // audit, the downloads.
+    let ov = jianxi.get("/api/overview").json();
+    assert_eq!(ov["counties"].as_array().map(Vec::len), Some(1), "{ov}");
+    assert_eq!(ov["counties"][0]["county"], "涧西区");
+    assert_eq!(ov["total"], 2, "a and b: {ov}");
+    assert!(!ov.to_string().contains("洛龙"), "{ov}");
+    let everything = [
+        jianxi.get("/api/materials").body,
+        jianxi.get("/api/audit").body,
+        jianxi.get("/api/audit.csv").body,
+    ]
+    .concat();
+    let everything = String::from_utf8_lossy(&everything);
+    assert!(
+        !everything.contains("洛龙") && !everything.contains(&format!("\"id\":{idc},")),
+        "{everything}"
+    );
+    let csv = String::from_utf8(jianxi.get("/api/audit.csv").body).expect("utf-8");
+    assert!(csv.starts_with("\u{feff}时间,企业,操作人"), "{csv}");
+    assert!(
+        csv.contains("已提交,已推荐,涧西区经初审同意推荐。"),
+        "{csv}"
+    );
+    let ov = city.get("/api/overview").json();
+    assert_eq!(ov["counties"].as_array().map(Vec::len), Some(2), "{ov}");
+    assert_eq!(ov["counties"][0]["county"], "洛龙区", "{ov}");
+    assert_eq!(ov["counties"][1]["county"], "涧西区", "{ov}");
+    assert_eq!(ov["statuses"]["已推荐"], 2, "{ov}");
+    assert_eq!(ov["deadline"], "2023-03-29");
+
+    // All the 申报表 in one PDF: the county's has its own enterprise's,
+    // with the 推荐意见; the city's has both, by county; each as many pages
+    // as the enterprise's own 申报表.pdf.
+    let form_a = pdf_pages(
+        &a.get(&format!("/api/materials/{ida}/download/申报表.pdf"))
+            .body,
+        tmp.path(),
+        "a.pdf",
+    );
+    let form_c = pdf_pages(
+        &c.get(&format!("/api/materials/{idc}/download/申报表.pdf"))
+            .body,
+        tmp.path(),
+        "c.pdf",
+    );
+    let county_forms = jianxi.get("/api/forms.pdf");
+    assert_eq!(county_forms.status, 200);
+    assert_eq!(county_forms.header("content-type"), Some("application/pdf"));
+    assert!(
+        county_forms
+            .header("content-disposition")
+            .is_some_and(|d| d.contains(&enc("涧西区-申报表.pdf"))),
+        "{:?}",
+        county_forms.header("content-disposition")
+    );
+    let pages = pdf_pages(&county_forms.body, tmp.path(), "jianxi.pdf");
+    assert_eq!(
+        pages, form_a,
+        "the county's forms.pdf is a's 申报表, page for page"
+    );
+    assert!(pages[0].contains(company_a), "{}", pages[0]);
+    assert!(
+        pages
+            .iter()
+            .any(|p| p.contains(&common::roundtrip::normalise("涧西区经初审同意推荐。"))),
+        "{pages:?}"
+    );
+    assert!(!pages.concat().contains(company_c));
+    assert_eq!(jianxi.get("/api/forms.pdf").body, county_forms.body);
+    let all = pdf_pages(&city.get("/api/forms.pdf").body, tmp.path(), "city.pdf");
+    assert_eq!(
+        all,
+        [form_c.clone(), form_a.clone()].concat(),
+        "洛龙区 first, then 涧西区"
+    );
+    let one = pdf_pages(
+        &city.get("/api/forms.pdf?county=洛龙区").body,
+        tmp.path(),
+        "city-luolong.pdf",
+    );
+    assert_eq!(one, form_c);
+
+    // The city's export of one county is that county's export; the export
+    // holds what `shenbao build` writes for the same material, page for page.
+    let zip = city.get("/api/export.zip?county=洛龙区");
+    assert_eq!(zip.status, 200);
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(zip.body)).expect("zip");
+    let names = zip_names(&mut archive);
+    assert!(
+        names.contains(&"洛龙区-申报材料/汇总表.pdf".to_string())
+            && names.iter().all(|n| n.starts_with("洛龙区-申报材料/")),
+        "{names:?}"
+    );
+    let zip = jianxi.get("/api/export.zip");
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(zip.body)).expect("zip");
+    let unzipped = tmp.path().join("export");
+    archive.extract(&unzipped).expect("extract");
+    let served = unzipped.join("涧西区-申报材料").join(company_a);
+    let out = tmp.path().join("cli");
+    must_succeed(&mut build_cmd(&tmp.path().join("ma/material.md"), &out));
+    let built = out.join(company_a);
+    let list = |dir: &Path| -> Vec<String> { walk(dir).into_iter().map(|(r, _)| r).collect() };
+    assert_eq!(
+        list(&served),
+        list(&built),
+        "the same files as shenbao build"
+    );
+    for rel in list(&built).iter().filter(|r| r.ends_with(".pdf")) {
+        assert_eq!(
+            probe(&served.join(rel)).pages.len(),
+            probe(&built.join(rel)).pages.len(),
+            "pages of {rel}"
+        );
+    }
+}
+
+/// The county's list of enterprises as .xlsx (issue 21): a good list makes
+/// accounts (a phone typed as a number is read as digits); a list with bad
+/// rows is refused whole, each problem with its row and column; a file too
+/// large, or a zip that inflates too far, is refused before it is read.
+#[test]
+fn enterprise_lists_from_xlsx() {
+    use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
+    let (_tmp, server) = setup();
+    let county = login(&server.base, "jianxi", PW);
+    let send = |bytes: &[u8]| {
+        reply(
+            county
+                .agent
+                .post(format!("{}/api/enterprises.xlsx", server.base))
+                .header("Cookie", &county.cookie)
+                .send(bytes),
+        )
+    };
+    // A title row above the header, as offices make them.
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.write(0, 0, "涧西区 2023 年质量标杆企业名单")
+        .expect("cell");
+    for (col, h) in ["企业名称", "联系人", "电话"].iter().enumerate() {
+        ws.write(2, col as u16, *h).expect("cell");
+    }
+    ws.write(3, 0, "洛阳丙机械有限公司").expect("cell");
+    ws.write(3, 1, "赵六").expect("cell");
+    ws.write(3, 2, 13800000004.0).expect("cell");
+    ws.write(4, 0, "洛阳丁电子有限公司").expect("cell");
+    let good = wb.save_to_buffer().expect("xlsx");
+    let r = send(&good);
+    assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
+    let made = r.json();
+    assert_eq!(made.as_array().map(Vec::len), Some(2), "{made}");
+    assert_eq!(made[0]["company"], "洛阳丙机械有限公司");
+    assert_eq!(made[0]["phone"], "13800000004");
+    assert_eq!(made[0]["line"], 4);
+    let w = login(
+        &server.base,
+        made[1]["login"].as_str().expect("login"),
+        made[1]["password"].as_str().expect("pw"),
+    );
+    assert_eq!(
+        w.get("/api/materials").json()[0]["company"],
+        "洛阳丁电子有限公司"
+    );
+    let total = county.get("/api/overview").json()["total"].clone();
+
+    // Bad rows: all reported, none made.
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    for (col, h) in ["企业名称", "联系人", "电话"].iter().enumerate() {
+        ws.write(0, col as u16, *h).expect("cell");
+    }
+    ws.write(1, 0, "洛阳戊公司").expect("cell");
+    ws.write(2, 1, "没有企业名称的联系人").expect("cell");
+    ws.write(3, 0, "洛阳己公司").expect("cell");
+    ws.write(3, 2, "0379-6xxx").expect("cell");
+    ws.write_datetime_with_format(
+        4,
+        1,
+        ExcelDateTime::from_ymd(2023, 3, 1).expect("date"),
+        &Format::new().set_num_format("yyyy-mm-dd"),
+    )
+    .expect("cell");
+    ws.write(4, 0, "洛阳庚公司").expect("cell");
+    let bad = wb.save_to_buffer().expect("xlsx");
+    let r = send(&bad);
+    assert_eq!(r.status, 422, "{}", String::from_utf8_lossy(&r.body));
+    let body = r.json();
+    assert_eq!(body["code"], "IN-LIST");
+    let at: Vec<(u64, &str)> = body["problems"]
+        .as_array()
+        .expect("problems")
+        .iter()
+        .map(|p| {
+            (
+                p["row"].as_u64().expect("row"),
+                p["column"].as_str().expect("column"),
+            )
+        })
+        .collect();
+    assert_eq!(at, vec![(3, "A"), (4, "C"), (5, "B")], "{body}");
+    assert!(
+        body["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("第 3 行 A 列")),
+        "{body}"
+    );
+    assert!(
+        body["problems"][2]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("日期"))
+    );
+    assert_eq!(county.get("/api/overview").json()["total"], total);
+
+    // A zip that inflates far beyond a list (a part of 40 MB of zeros).
+    let bomb = {
+        use std::io::Write;
+        let mut z = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        let opts = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        z.start_file("xl/worksheets/sheet1.xml", opts)
+            .expect("part");
+        let zeros = vec![0u8; 1 << 20];
+        for _ in 0..40 {
+            z.write_all(&zeros).expect("write");
+        }
+        z.finish().expect("zip").into_inner()
+    };
+    assert!(bomb.len() < 200_000);
+    let r = send(&bomb);
+    assert_eq!(r.status, 413, "{}", String::from_utf8_lossy(&r.body));
+    assert_eq!(r.json()["code"], "IN-LIST");
+    // A file far larger than a list, and a file that is no list at all.
+    let r = send(&vec![b'x'; 3 << 20]);
+    assert_eq!(r.status, 413);
+    let r = send(b"PK\x03\x04 not really a zip");
+    assert_eq!(r.status, 415, "{}", String::from_utf8_lossy(&r.body));
+    assert!(
+        r.json()["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("损坏"))
+    );
+    assert_eq!(county.get("/api/overview").json()["total"], total);
+}
+
+/// The request log (issue 21) says who did what and how long it took, and
+/// never holds a password, a session cookie or a material's text.
+#[test]
+fn request_log_holds_no_secrets() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let data = tmp.path().join("data");
+    let secret_pw = "Geheim-密码-4711";
+    add_user(
+        &data,
+        "zhou",
+        secret_pw,
+        &[
+            "--role",
+            "enterprise",
+            "--county",
+            "涧西区",
+            "--company",
+            "洛阳周公司",
+        ],
+    );
+    let log = tmp.path().join("server.log");
+    let server = common::server::start_logged(&data, &[], &log);
+    assert_eq!(
+        login_raw(&server.base, "zhou", "wrong-密码-0815").status,
+        401
+    );
+    let w = login(&server.base, "zhou", secret_pw);
+    let id = material_of(&w);
+    let text = "绝密的材料正文 XYZZY-31415";
+    let r = w.put(
+        &format!("/api/materials/{id}/files/material.md"),
+        0,
+        text.as_bytes(),
+    );
+    assert_eq!(r.status, 200);
+    let new_pw = "Neues-密码-2718";
+    let r = w.post("/api/password", json!({"old": secret_pw, "new": new_pw}));
+    assert_eq!(r.status, 204);
+    let w2 = login(&server.base, "zhou", new_pw);
+    w2.get(&format!("/api/materials/{id}/files/material.md?token=q"));
+    drop(server);
+    let logged = std::fs::read_to_string(&log).expect("log");
+    let token = w.cookie.split_once('=').expect("cookie").1;
+    let token2 = w2.cookie.split_once('=').expect("cookie").1;
+    for secret in [
+        secret_pw,
+        new_pw,
+        "wrong-密码-0815",
+        token,
+        token2,
+        "XYZZY-31415",
+        "绝密",
+        "token=q",
+    ] {
+        assert!(!logged.contains(secret), "{secret:?} in the log:\n{logged}");
+    }
+    // Who, what, how it ended and how long: the save, by zhou.
+    let save = logged
+        .lines()
+        .find(|l| {
+            l.contains("PUT") && l.contains(&format!("/api/materials/{id}/files/material.md"))
+        })
+        .unwrap_or_else(|| panic!("the save in the log:\n{logged}"));
+    assert!(
+        save.contains("who=zhou") && save.contains("status=200") && save.contains("ms="),
+        "{save}"
+    );
+    assert!(
+        logged
+            .lines()
+            .any(|l| l.contains("/api/session") && l.contains("status=401") && l.contains("who=-")),
+        "a failed login names no one:\n{logged}"
+    );
+    assert!(
+        logged.lines().any(|l| l.contains("/api/session")
+            && l.contains("status=204")
+            && l.contains("who=zhou")),
+        "{logged}"
     );
 }

@@ -106,7 +106,7 @@ fn has_pdf_header(bytes: &[u8]) -> bool {
 }
 
 /// Each page's size in pt (as displayed: rotation and crop box applied).
-fn pdf_pages(bytes: &[u8]) -> Result<Vec<[f64; 2]>, (String, &'static str)> {
+pub(crate) fn pdf_pages(bytes: &[u8]) -> Result<Vec<[f64; 2]>, (String, &'static str)> {
     let tail = &bytes[bytes.len().saturating_sub(1024)..];
     if !tail.windows(5).any(|w| w == b"%%EOF") {
         return Err((

@@ -22,3 +22,58 @@ pub const FORM: TypstOutput = TypstOutput {
         pages: Selection::All,
     }],
 };
+
+/// One enterprise's 申报表.pdf, for [`merged`].
+pub struct FormFile {
+    /// Its bookmark (`涧西区 洛阳某某有限公司`).
+    pub title: String,
+    pub pdf: Vec<u8>,
+}
+
+/// Every 申报表 in one PDF, for printing and sealing at the office: the
+/// files as the form renderer made them, their pages embedded as they are
+/// (`templates/form/merged.typ`), in the order given. Returns the PDF and
+/// its pages.
+pub fn merged(
+    templates: &crate::resources::templates::Templates,
+    fonts: std::sync::Arc<crate::resources::fonts::Fonts>,
+    root: crate::source::jail::Confined,
+    title: &str,
+    forms: &[FormFile],
+) -> Result<(Vec<u8>, usize), Vec<crate::diag::Diagnostic>> {
+    use crate::diag::{Code, Diagnostic};
+    use crate::typeset::{compile, world::ShenbaoWorld};
+    let mut files = Vec::new();
+    for (i, f) in forms.iter().enumerate() {
+        let pages = crate::assets::attachments::pdf_pages(&f.pdf).map_err(|(why, _)| {
+            vec![Diagnostic::error(
+                Code::Output,
+                format!("“{}”的申报表.pdf {why}", f.title),
+            )]
+        })?;
+        files.push(serde_json::json!({
+            "title": f.title,
+            "path": format!("/forms/{:04}.pdf", i + 1),
+            "pages": pages,
+        }));
+    }
+    let data = serde_json::json!({
+        "title": title,
+        "fonts": fonts.roles_json(),
+        "files": files,
+    });
+    let mut world = ShenbaoWorld::new(
+        templates.clone(),
+        "form/merged.typ",
+        serde_json::to_vec(&data).expect("plain data"),
+        root,
+        fonts,
+        (2023, 1, 1),
+    );
+    for (i, f) in forms.iter().enumerate() {
+        world = world.with_file(&format!("/forms/{:04}.pdf", i + 1), f.pdf.clone());
+    }
+    let (doc, _) = compile::compile(&world)?;
+    let pages = doc.pages().len();
+    Ok((compile::pdf(&doc, "forms", None)?, pages))
+}

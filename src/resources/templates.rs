@@ -35,6 +35,10 @@ const EMBEDDED: &[(&str, &str)] = &[
         include_str!("../../templates/form/form.typ"),
     ),
     (
+        "form/merged.typ",
+        include_str!("../../templates/form/merged.typ"),
+    ),
+    (
         "summary/main.typ",
         include_str!("../../templates/summary/main.typ"),
     ),

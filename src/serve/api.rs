@@ -20,7 +20,7 @@ use serde_json::{Value, json};
 
 use super::AppState;
 use super::auth::{self, csrf_ok};
-use super::builds::{Files, Mode};
+use super::builds::{Files, Mode, Priority};
 use super::storage::{MaterialRow, Role, StoreError, User, sha256_hex, unix_now};
 
 type St = State<Arc<AppState>>;
@@ -153,6 +153,9 @@ impl FromRequestParts<Arc<AppState>> for CurrentUser {
             .map_err(|_| ApiError::internal())?
             .ok_or_else(ApiError::unauthorized)?;
         parts.extensions.insert(user.id);
+        if let Some(who) = parts.extensions.get::<Who>() {
+            let _ = who.0.set(user.login.clone());
+        }
         Ok(CurrentUser(user))
     }
 }
@@ -198,14 +201,23 @@ async fn csrf(req: Request, next: Next) -> Response {
     next.run(req).await
 }
 
+/// Who made a request: filled in by `CurrentUser` (or the login), read by
+/// the request log once the response is ready.
+#[derive(Clone, Default)]
+pub(super) struct Who(Arc<std::sync::OnceLock<String>>);
+
 /// One line per request: who, what, status, how long. Never a body, a
-/// cookie or a password.
-async fn log(req: Request, next: Next) -> Response {
+/// query string, a header (so never a cookie or a password) — only the
+/// path, whose parts are ids and file names.
+async fn log(mut req: Request, next: Next) -> Response {
     let start = Instant::now();
     let method = req.method().clone();
     let path = req.uri().path().to_string();
+    let who = Who::default();
+    req.extensions_mut().insert(who.clone());
     let res = next.run(req).await;
     tracing::info!(
+        who = %who.0.get().map_or("-", String::as_str),
         %method,
         %path,
         status = res.status().as_u16(),
@@ -224,6 +236,7 @@ struct Login {
 async fn login(
     State(state): St,
     ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    axum::Extension(who): axum::Extension<Who>,
     Json(body): Json<Login>,
 ) -> Result<Response, ApiError> {
     let ip = Some(addr.ip());
@@ -270,7 +283,7 @@ async fn login(
     })
     .await?
     .map_err(|_| ApiError::internal())?;
-    tracing::info!(user = %user.login, "login");
+    let _ = who.0.set(user.login.clone());
     let mut res = StatusCode::NO_CONTENT.into_response();
     res.headers_mut().insert(
         header::SET_COOKIE,
@@ -312,6 +325,8 @@ async fn me(State(state): St, CurrentUser(user): CurrentUser) -> Result<Json<Val
         "material": user.material,
         // A password the county made: the first page asks for the writer's own.
         "must_change": must_change,
+        // The profile's deadline, shown on every page.
+        "deadline": state.deadline,
     })))
 }
 
@@ -375,7 +390,9 @@ async fn list(State(state): St, CurrentUser(user): CurrentUser) -> Result<Json<V
                 let (builds, load) = (state.builds.clone(), loader(&state, m.id, m.version));
                 let (id, v) = (m.id, m.version);
                 tokio::spawn(async move {
-                    builds.get(id, v, false, None, load).await;
+                    builds
+                        .get_with(id, v, Priority::Batch, false, None, load)
+                        .await;
                 });
             }
             let checked = built.as_ref().map(|b| &b.checked);

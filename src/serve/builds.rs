@@ -5,6 +5,13 @@
 //! stalls the server's other requests and one material's runaway build
 //! costs only its own callers.
 //!
+//! The slots are one bounded queue with two priorities (`Priority`): a
+//! writer's preview or check goes before the offices' batch work (exports,
+//! the list's background checks) — but not always, one free slot in
+//! `BATCH_EVERY` goes to waiting batch work, so exports slow down under
+//! many writers without stopping — and batch work never holds more than
+//! `slots - 1` of them, so a burst of exports leaves a slot for previews.
+//!
 //! Each material has one folder under `work/` that its versions are written
 //! into (only the files that changed), so the worker's caches see an edit
 //! as the small change it is.
@@ -13,7 +20,7 @@ use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-use tokio::sync::{OnceCell, Semaphore};
+use tokio::sync::{OnceCell, oneshot};
 
 use super::pool::Pool;
 use super::work::{Answer, Request};
@@ -54,16 +61,146 @@ pub struct Builds {
     engine: Engine,
     work: PathBuf,
     pool: Pool,
-    slots: Semaphore,
+    slots: Arc<Gate>,
     /// The versions asked for, and the order they were first asked in
-    /// (the oldest is forgotten first).
-    cells: Mutex<(HashMap<Key, Cell>, VecDeque<Key>)>,
+    /// (the oldest is forgotten first): checks apart from the rest, as a
+    /// check is small and a city's list checks every material.
+    cells: Mutex<Cells>,
     /// One request at a time in a material's folder.
     folders: Mutex<HashMap<i64, Arc<Mutex<()>>>>,
 }
 
-/// Versions kept in memory.
+#[derive(Default)]
+struct Cells {
+    map: HashMap<Key, Cell>,
+    built: VecDeque<Key>,
+    checked: VecDeque<Key>,
+}
+
+/// Previews and builds kept in memory (every file of a build: a few MB).
 const KEEP: usize = 48;
+/// Checks kept in memory (diagnostics and counts: a few kB each), enough
+/// for a city's every material.
+const KEEP_CHECKED: usize = 4096;
+
+/// Who waits for a build slot: a writer's preview or check goes first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Priority {
+    Interactive,
+    /// The offices' exports and the lists' background checks.
+    Batch,
+}
+
+/// The build slots: `slots` at a time, interactive callers served before
+/// batch ones, batch callers never holding every slot.
+struct Gate {
+    state: Mutex<GateState>,
+}
+
+struct GateState {
+    free: usize,
+    /// Slots batch work may still take (`slots - 1`, at least 1).
+    batch_free: usize,
+    interactive: VecDeque<oneshot::Sender<Slot>>,
+    batch: VecDeque<oneshot::Sender<Slot>>,
+    /// Slots handed to interactive waiters while batch work waited: after
+    /// `BATCH_EVERY - 1` of them batch work gets one, so that a steady
+    /// stream of previews slows exports down without stopping them.
+    passed_over: usize,
+}
+
+/// Under a steady stream of both, one slot in this many goes to batch work.
+const BATCH_EVERY: usize = 4;
+
+/// A held slot, given back when dropped (also when the waiter it was
+/// handed to has gone away).
+pub struct Slot {
+    gate: Option<Arc<Gate>>,
+    priority: Priority,
+}
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        let Some(gate) = self.gate.take() else {
+            return;
+        };
+        let mut s = gate.state.lock().expect("poisoned");
+        s.free += 1;
+        if self.priority == Priority::Batch {
+            s.batch_free += 1;
+        }
+        Gate::hand_on(&gate, &mut s);
+    }
+}
+
+impl Gate {
+    fn new(slots: usize) -> Arc<Gate> {
+        let slots = slots.max(1);
+        Arc::new(Gate {
+            state: Mutex::new(GateState {
+                free: slots,
+                batch_free: (slots - 1).max(1),
+                interactive: VecDeque::new(),
+                batch: VecDeque::new(),
+                passed_over: 0,
+            }),
+        })
+    }
+
+    /// Gives free slots to the waiters, interactive ones first.
+    fn hand_on(gate: &Arc<Gate>, s: &mut GateState) {
+        while s.free > 0 {
+            let batch_turn = s.passed_over + 1 >= BATCH_EVERY;
+            let batch_ready = s.batch_free > 0 && !s.batch.is_empty();
+            let (tx, priority) = if (batch_turn || s.interactive.is_empty()) && batch_ready {
+                s.passed_over = 0;
+                (s.batch.pop_front().expect("not empty"), Priority::Batch)
+            } else if let Some(tx) = s.interactive.pop_front() {
+                if batch_ready {
+                    s.passed_over += 1;
+                }
+                (tx, Priority::Interactive)
+            } else {
+                return;
+            };
+            if tx.is_closed() {
+                continue;
+            }
+            s.free -= 1;
+            if priority == Priority::Batch {
+                s.batch_free -= 1;
+            }
+            let slot = Slot {
+                gate: Some(gate.clone()),
+                priority,
+            };
+            // The waiter went away meanwhile: the slot is free again (given
+            // back here, as its Drop would take this lock).
+            if let Err(mut slot) = tx.send(slot) {
+                slot.gate = None;
+                s.free += 1;
+                if priority == Priority::Batch {
+                    s.batch_free += 1;
+                }
+            }
+        }
+    }
+
+    async fn acquire(gate: &Arc<Gate>, priority: Priority) -> Slot {
+        let rx = {
+            let mut s = gate.state.lock().expect("poisoned");
+            let (tx, rx) = oneshot::channel();
+            match priority {
+                Priority::Interactive => s.interactive.push_back(tx),
+                Priority::Batch => s.batch.push_back(tx),
+            }
+            Gate::hand_on(gate, &mut s);
+            rx
+        };
+        rx.await.expect("the gate outlives its waiters")
+    }
+}
+
 
 /// Page images' resolution: 1.5 px per pt (108 dpi), an A4 page 893 px
 /// wide, sharp at the width a preview column has.
@@ -90,31 +227,37 @@ impl Builds {
             engine,
             work,
             pool: Pool::new(exe, args, deadline),
-            slots: Semaphore::new(slots.max(1)),
-            cells: Mutex::new((HashMap::new(), VecDeque::new())),
+            slots: Gate::new(slots),
+            cells: Mutex::new(Cells::default()),
             folders: Mutex::default(),
         }
     }
 
     fn cell(&self, key: Key) -> Cell {
         let mut guard = self.cells.lock().expect("poisoned");
-        let (map, order) = &mut *guard;
-        if let Some(c) = map.get(&key) {
+        let cells = &mut *guard;
+        if let Some(c) = cells.map.get(&key) {
             return c.clone();
         }
         let c = Arc::new(OnceCell::new());
-        map.insert(key, c.clone());
+        cells.map.insert(key, c.clone());
+        let (order, keep) = if key.2 == Mode::Check {
+            (&mut cells.checked, KEEP_CHECKED)
+        } else {
+            (&mut cells.built, KEEP)
+        };
         order.push_back(key);
-        while order.len() > KEEP {
+        while order.len() > keep {
             if let Some(old) = order.pop_front() {
-                map.remove(&old);
+                cells.map.remove(&old);
             }
         }
         c
     }
 
     /// The check (`render` false) or build of a version; `files` is called
-    /// only when it has not been done yet.
+    /// only when it has not been done yet. A writer's request: it goes
+    /// before batch work.
     pub async fn get(
         self: &Arc<Self>,
         material: i64,
@@ -123,12 +266,41 @@ impl Builds {
         opinion: Option<Opinion>,
         files: impl FnOnce() -> Files + Send + 'static,
     ) -> Arc<Built> {
+        self.get_with(
+            material,
+            version,
+            Priority::Interactive,
+            render,
+            opinion,
+            files,
+        )
+        .await
+    }
+
+    /// A build slot for work of the server's own outside `get` (the merged
+    /// 申报表, the 汇总表), in the same queue.
+    pub async fn slot(&self, priority: Priority) -> Slot {
+        Gate::acquire(&self.slots, priority).await
+    }
+
+    /// `get` at a priority: `Batch` for the offices' exports and the lists'
+    /// background checks.
+    pub async fn get_with(
+        self: &Arc<Self>,
+        material: i64,
+        version: i64,
+        priority: Priority,
+        render: bool,
+        opinion: Option<Opinion>,
+        files: impl FnOnce() -> Files + Send + 'static,
+    ) -> Arc<Built> {
         let mode = if render { Mode::Build } else { Mode::Check };
-        self.work_on(material, version, mode, opinion, files).await
+        self.work_on(material, version, mode, priority, opinion, files)
+            .await
     }
 
     /// The check and the page images ([`Mode::Preview`]) or the 答辩 deck
-    /// ([`Mode::Slides`]) of a version.
+    /// ([`Mode::Slides`]) of a version, for a writer.
     pub async fn made(
         self: &Arc<Self>,
         material: i64,
@@ -137,7 +309,15 @@ impl Builds {
         opinion: Option<Opinion>,
         files: impl FnOnce() -> Files + Send + 'static,
     ) -> Arc<Built> {
-        self.work_on(material, version, mode, opinion, files).await
+        self.work_on(
+            material,
+            version,
+            mode,
+            Priority::Interactive,
+            opinion,
+            files,
+        )
+        .await
     }
 
     async fn work_on(
@@ -145,21 +325,35 @@ impl Builds {
         material: i64,
         version: i64,
         mode: Mode,
+        priority: Priority,
         opinion: Option<Opinion>,
         files: impl FnOnce() -> Files + Send + 'static,
     ) -> Arc<Built> {
         let cell = self.cell((material, version, mode, opinion.is_some()));
-        cell.get_or_init(|| async {
-            let _slot = self.slots.acquire().await.expect("never closed");
-            let me = self.clone();
-            tokio::task::spawn_blocking(move || {
-                Arc::new(me.run(material, version, mode, opinion, files()))
+        if let Some(built) = cell.get() {
+            return built.clone();
+        }
+        // The work is a task of its own, holding its slot until its worker
+        // has answered: a caller that gives up (a preview's 10 s) neither
+        // frees the slot of work still running nor drops the work, which
+        // the next caller then finds done.
+        let me = self.clone();
+        let task = tokio::spawn(async move {
+            cell.get_or_init(|| async {
+                let slot = Gate::acquire(&me.slots, priority).await;
+                let m = me.clone();
+                tokio::task::spawn_blocking(move || {
+                    let _slot = slot;
+                    Arc::new(m.run(material, version, mode, opinion, files()))
+                })
+                .await
+                .unwrap_or_else(|_| Arc::new(failed(version, "服务器无法处理这个版本")))
             })
             .await
+            .clone()
+        });
+        task.await
             .unwrap_or_else(|_| Arc::new(failed(version, "服务器无法处理这个版本")))
-        })
-        .await
-        .clone()
     }
 
     /// Whether a version is already checked or built (the lists show its
@@ -169,7 +363,7 @@ impl Builds {
         [Mode::Check, Mode::Preview, Mode::Build, Mode::Slides]
             .iter()
             .flat_map(|m| [(*m, false), (*m, true)])
-            .filter_map(|(m, o)| guard.0.get(&(material, version, m, o)))
+            .filter_map(|(m, o)| guard.map.get(&(material, version, m, o)))
             .find_map(|c| c.get().cloned())
     }
 
@@ -177,7 +371,7 @@ impl Builds {
     pub fn page(&self, material: i64, sha256: &str) -> Option<PathBuf> {
         let guard = self.cells.lock().expect("poisoned");
         let known = guard
-            .0
+            .map
             .iter()
             .filter(|(k, _)| k.0 == material && k.2 == Mode::Preview)
             .filter_map(|(_, c)| c.get())

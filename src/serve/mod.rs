@@ -18,6 +18,7 @@ pub mod admin;
 mod api;
 pub mod auth;
 pub mod builds;
+mod lists;
 pub mod local;
 mod office;
 mod pages;
@@ -80,6 +81,8 @@ pub struct AppState {
     config: ServeConfig,
     /// The one writer of `--local`, and their folder.
     local: Option<local::Local>,
+    /// The default profile's deadline (`2023-03-29`), shown on every page.
+    deadline: Option<String>,
 }
 
 /// Opens (or creates) the data folder: the database and the build area.
@@ -113,6 +116,13 @@ pub fn run(mut config: ServeConfig) -> Result<(), String> {
         system_fonts: config.system_fonts,
         ..work::config()
     });
+    let deadline = crate::profile::Profile::load(
+        crate::profile::DEFAULT,
+        &engine.templates,
+        &mut crate::diag::Sources::default(),
+    )
+    .ok()
+    .map(|p| p.deadline);
     let state = Arc::new(AppState {
         store: Mutex::new(store),
         builds: Arc::new(builds::Builds::new(
@@ -124,6 +134,7 @@ pub fn run(mut config: ServeConfig) -> Result<(), String> {
         limiter: auth::Limiter::new(),
         config: config.clone(),
         local,
+        deadline,
     });
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

@@ -29,6 +29,11 @@ const ASSETS: &[(&str, &str, &str)] = &[
         "text/javascript; charset=utf-8",
     ),
     (
+        "/office.js",
+        include_str!("../../templates/serve/office.js"),
+        "text/javascript; charset=utf-8",
+    ),
+    (
         "/outputs.js",
         include_str!("../../templates/serve/outputs.js"),
         "text/javascript; charset=utf-8",

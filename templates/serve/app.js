@@ -50,9 +50,10 @@ async function start() {
   const me = await api("GET", "/api/me");
   if (me.status === 401) { show("login"); return; }
   state.me = me.data;
-  // A password the county made: the writer chooses their own first.
-  if (me.data.must_change) { show("password"); $("pw-old").focus(); return; }
   text($("who"), `${me.data.login}（${ROLES[me.data.role] || me.data.role}${me.data.county ? "，" + me.data.county : ""}）`);
+  showDeadline(me.data.deadline);
+  // A one-time password from the county: the writer chooses their own first.
+  if (me.data.must_change) { showPassword(); return; }
   const list = await api("GET", "/api/materials");
   if (me.data.role === "enterprise" && list.data.length > 0) {
     openMaterial(list.data[0]);
@@ -61,82 +62,7 @@ async function start() {
   }
 }
 
-const DESK_COLUMNS = [
-  (r) => r.company,
-  (r) => r.title,
-  (r) => r.contact,
-  (r) => r.status + (r.late ? "（逾期）" : ""),
-  (r) => (r.errors == null ? "未检查" : r.errors),
-  (r) => (r.errors == null ? "" : r.warnings),
-  (r) => (r.lengths || []).filter((l) => l.key !== "benchmark.title").map((l) => l.count).join(" / "),
-  (r) => r.pages,
-  (r) => when(r.updated),
-];
-
-async function showDesk(rows) {
-  show("desk");
-  state.desk = rows;
-  $("county-tools").hidden = state.me.role !== "county";
-  $("summary-xlsx").hidden = state.me.role !== "county";
-  drawDesk();
-  const ov = await api("GET", "/api/overview");
-  if (ov.ok) {
-    const parts = ov.data.counties.map((c) => `${c.county}：` + Object.entries(c.statuses).map(([k, v]) => `${k} ${v}`).join("，"));
-    text($("overview"), `共 ${ov.data.total} 份材料。` + parts.join("；"));
-  }
-  const audit = await api("GET", "/api/audit");
-  const ul = $("audit");
-  ul.replaceChildren();
-  for (const a of (audit.ok ? audit.data : []).slice(-50).reverse()) {
-    ul.append(make("li", `${when(a.when)} ${a.who || ""}：${a.company} 第 ${a.version} 版 ${a.from} → ${a.to}${a.reason ? "（" + a.reason + "）" : ""}`));
-  }
-  // Materials not checked yet are being checked: look again shortly.
-  if (rows.some((r) => r.errors == null) && !state.deskTimer) {
-    state.deskTimer = setTimeout(async () => {
-      state.deskTimer = null;
-      if (!$("desk").hidden) {
-        const list = await api("GET", "/api/materials");
-        if (list.ok) showDesk(list.data);
-      }
-    }, 1500);
-  }
-}
-
-function drawDesk() {
-  const body = $("desk-table").querySelector("tbody");
-  body.replaceChildren();
-  const filter = $("status-filter").value;
-  let rows = state.desk.filter((r) => !filter || r.status === filter);
-  if (state.sortBy != null) {
-    const f = DESK_COLUMNS[state.sortBy];
-    rows = [...rows].sort((a, b) => String(f(a) ?? "").localeCompare(String(f(b) ?? ""), "zh", { numeric: true }));
-  }
-  for (const r of rows) {
-    const tr = document.createElement("tr");
-    DESK_COLUMNS.forEach((f, i) => {
-      const v = f(r);
-      let cls = "";
-      if (i === 4) cls = r.errors == null ? "muted" : r.errors > 0 ? "bad" : "";
-      if (i === 6 && (r.lengths || []).some((l) => l.count > l.limit)) cls = "bad";
-      tr.append(make("td", v, cls));
-    });
-    tr.tabIndex = 0;
-    tr.addEventListener("click", () => openMaterial(r));
-    tr.addEventListener("keydown", (e) => { if (e.key === "Enter") openMaterial(r); });
-    body.append(tr);
-  }
-}
-
-function showMade(rows) {
-  const t = $("made");
-  t.hidden = false;
-  const body = t.querySelector("tbody");
-  for (const r of rows) {
-    const tr = document.createElement("tr");
-    tr.append(make("td", r.company), make("td", r.login || r.skipped || ""), make("td", r.password || ""));
-    body.append(tr);
-  }
-}
+// The offices' desk (the table, the overview, the lists) is in office.js.
 
 function showReview(m) {
   const role = state.me.role;
@@ -304,18 +230,6 @@ async function importWord(file) {
 }
 
 document.addEventListener("DOMContentLoaded", () => {
-  $("status-filter").addEventListener("change", drawDesk);
-  $("desk-table").querySelectorAll("th").forEach((th, i) => th.addEventListener("click", () => { state.sortBy = i; drawDesk(); }));
-  $("new-create").addEventListener("click", async () => {
-    const res = await api("POST", "/api/materials", { company: $("new-company").value, login: $("new-login").value });
-    text($("county-message"), res.ok ? "" : (res.data ? res.data.message : "没有成功"));
-    if (res.ok) { showMade([{ company: $("new-company").value, ...res.data }]); const list = await api("GET", "/api/materials"); showDesk(list.data); }
-  });
-  $("csv").addEventListener("change", async (e) => {
-    const res = await api("POST", "/api/enterprises.csv", e.target.files[0]);
-    text($("county-message"), res.ok ? "" : (res.data ? res.data.message : "没有成功"));
-    if (res.ok) { showMade(res.data); const list = await api("GET", "/api/materials"); showDesk(list.data); }
-  });
   $("submit-btn").addEventListener("click", async () => {
     await save();
     const m = state.material;
@@ -334,19 +248,6 @@ document.addEventListener("DOMContentLoaded", () => {
     const res = await api("POST", "/api/session", { user: $("login-user").value, password: $("login-password").value });
     if (res.ok) { text($("login-error"), ""); start(); }
     else text($("login-error"), res.data ? res.data.message : "登录失败");
-  });
-  $("password-form").addEventListener("submit", async (e) => {
-    e.preventDefault();
-    const fresh = $("pw-new").value;
-    if (fresh !== $("pw-again").value) { text($("password-error"), "两次输入的新密码不一样"); return; }
-    const res = await api("POST", "/api/password", { old: $("pw-old").value, new: fresh });
-    if (!res.ok) { text($("password-error"), res.data ? res.data.message : "没有成功"); return; }
-    // A new password ends every session of the account, this one too:
-    // signed in again with it, the writer goes on.
-    const again = await api("POST", "/api/session", { user: state.me.login, password: fresh });
-    for (const id of ["pw-old", "pw-new", "pw-again"]) $(id).value = "";
-    text($("password-error"), "");
-    if (again.ok) start(); else show("login");
   });
   $("zip").addEventListener("click", (e) => {
     if ($("zip").getAttribute("aria-disabled") === "true") {

@@ -44,13 +44,23 @@ pub fn add_user(data: &Path, login: &str, password: &str, args: &[&str]) {
 
 /// Starts the server on a free port; its first line says where.
 pub fn start(data: &Path, extra: &[&str]) -> Server {
+    start_with(data, extra, Stdio::null())
+}
+
+/// `start`, with the server's log (its standard error) written to `log`.
+pub fn start_logged(data: &Path, extra: &[&str], log: &Path) -> Server {
+    let file = std::fs::File::create(log).expect("log file");
+    start_with(data, extra, Stdio::from(file))
+}
+
+fn start_with(data: &Path, extra: &[&str], stderr: Stdio) -> Server {
     let mut child = bin()
         .args(["serve", "--data"])
         .arg(data)
         .args(["--listen", "127.0.0.1:0", "--no-system-fonts"])
         .args(extra)
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        .stderr(stderr)
         .spawn()
         .expect("spawn serve");
     let mut line = String::new();
