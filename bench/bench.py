@@ -10,7 +10,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / "bench" / "work"
-SHENBAO = ROOT / "target" / "release" / "shenbao"
+# BENCH_SHENBAO: another build to compare (an older commit's binary).
+SHENBAO = Path(os.environ.get("BENCH_SHENBAO", ROOT / "target" / "release" / "shenbao"))
 TYPST = ROOT / "bench" / "tools" / "bin" / "typst"
 EXAMPLE = ROOT / "examples" / "luoyang-bearing"
 RUNS = int(os.environ.get("BENCH_RUNS", "10"))
