@@ -171,6 +171,7 @@ pub fn prepare(
     sources: &mut Sources,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Prepared> {
+    let timing = crate::timing::Timing::start();
     let config = &engine.config;
     let loaded = material::read::load(input, sources, diags)?;
     let templates = &engine.templates;
@@ -261,6 +262,7 @@ pub fn prepare(
     if diags.iter().any(Diagnostic::blocks_draft) {
         return None;
     }
+    timing.lap("prepare (read, parse, check, pictures)");
     let date = Date::parse(&loaded.material.date.value)?;
     Some(Prepared {
         loaded,
@@ -348,6 +350,7 @@ pub fn render(
             }
         }
     }
+    let timing = crate::timing::Timing::start();
     let m = &prepared.loaded.material;
     let company = m.company.name.value.trim();
     let (name, renamed) = write::folder_name(company);
@@ -380,6 +383,7 @@ pub fn render(
             return None;
         }
     };
+    timing.lap("write");
     let binding = products
         .iter()
         .find(|p| p.name == outputs::BOOK_FILE)

@@ -262,3 +262,42 @@ fn heic_attachment_says_how_to_save_as_jpeg() {
         assert!(err.contains(says), "{says}: {err}");
     }
 }
+
+/// A profile may bind the attachments before the form: they end on a
+/// right-hand page here (divider, picture, letter after the cover and its
+/// back), so they get a blank back and the form starts on a right-hand page.
+/// Issue 18: the blank backs came from a query for a marker at the part's
+/// end, which after the attachments' own pages fell on the next part's first
+/// page, and the form started on a left-hand page.
+#[test]
+fn attachments_bound_before_the_form_get_a_blank_back() {
+    let f = fixture(
+        "  - {file: cert.png, title: 质量奖证书照片}\n  - {file: letter.pdf, title: 获奖证书}\n",
+    );
+    let profile = std::fs::read_to_string(root().join("templates/profiles/luoyang-2023.yaml"))
+        .expect("profile")
+        .replace("name: luoyang-2023", "name: attachments-first")
+        .replace(
+            "order: [cover, form, body, attachments]",
+            "order: [cover, attachments, form, body]",
+        );
+    f.write("tpl/profiles/attachments-first.yaml", profile);
+    let yaml = std::fs::read_to_string(f.path("material.yaml"))
+        .expect("material")
+        .replace("profile: luoyang-2023", "profile: attachments-first");
+    f.write("material.yaml", yaml);
+    let out = must_succeed(f.cmd("material.yaml").arg("--templates").arg(f.path("tpl")));
+    let built = Built::from_output(&f.out(), out);
+    let book = probe(&built.pdf(BOOK));
+    let texts: Vec<String> = book.pages.iter().map(|p| p.text()).collect();
+    assert!(
+        texts[2].contains("证实性材料"),
+        "divider on page 3: {texts:?}"
+    );
+    let form = texts
+        .iter()
+        .position(|t| t.contains("质量标杆申报表"))
+        .expect("the form in the book");
+    assert_eq!(form, 6, "the form starts on page 7: {texts:?}");
+    assert!(texts[5].is_empty(), "page 6 is the attachments' blank back");
+}
