@@ -27,6 +27,9 @@ import argparse, io, json, os, random, statistics, subprocess, sys, tempfile, th
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import serve_load  # noqa: E402  (the request helper, beside this file)
+
 ROOT = Path(__file__).resolve().parent.parent
 SHENBAO = ROOT / "target" / "release" / "shenbao"
 EXAMPLES = [
@@ -41,19 +44,9 @@ TRADES = ["轴承", "新材料", "机械", "电子", "化工", "食品", "纺织
 
 
 def call(base, method, path, body=None, cookie=None, headers=None, timeout=120):
-    data = body if isinstance(body, (bytes, type(None))) else json.dumps(body).encode()
-    r = urllib.request.Request(base + path, data=data, method=method)
-    if cookie:
-        r.add_header("Cookie", cookie)
-    if body is not None and not isinstance(body, bytes):
-        r.add_header("Content-Type", "application/json")
-    for k, v in (headers or {}).items():
-        r.add_header(k, v)
-    try:
-        res = urllib.request.urlopen(r, timeout=timeout)
-    except urllib.error.HTTPError as e:
-        res = e
-    return res.status, res.headers, res.read()
+    # The same request helper as the writers' benchmark, with a longer wait
+    # (an export of a whole county takes a while under load).
+    return serve_load.call(base, method, path, body, cookie, headers, timeout)
 
 
 def login(base, user, password):
@@ -62,9 +55,7 @@ def login(base, user, password):
     return h["Set-Cookie"].split(";")[0]
 
 
-def percentile(xs, p):
-    xs = sorted(xs)
-    return xs[min(len(xs) - 1, int(round(p / 100 * (len(xs) - 1))))] if xs else float("nan")
+percentile = serve_load.percentile
 
 
 def company(county, k):

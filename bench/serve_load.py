@@ -23,7 +23,7 @@ EXAMPLES = {
 PW = "load-test-password"
 
 
-def call(base, method, path, body=None, cookie=None, headers=None):
+def call(base, method, path, body=None, cookie=None, headers=None, timeout=60):
     data = body if isinstance(body, (bytes, type(None))) else json.dumps(body).encode()
     r = urllib.request.Request(base + path, data=data, method=method)
     if cookie:
@@ -33,7 +33,7 @@ def call(base, method, path, body=None, cookie=None, headers=None):
     for k, v in (headers or {}).items():
         r.add_header(k, v)
     try:
-        res = urllib.request.urlopen(r, timeout=60)
+        res = urllib.request.urlopen(r, timeout=timeout)
     except urllib.error.HTTPError as e:
         res = e
     return res.status, res.headers, res.read()

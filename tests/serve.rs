@@ -1889,6 +1889,9 @@ fn every_route_with_every_role_and_the_offices_downloads() {
             format!("/api/materials/{id}/preview/{v}/申报表.pdf"),
             format!("/api/materials/{id}/download/申报表.pdf"),
             format!("/api/materials/{id}/download/material.zip"),
+            format!("/api/materials/{id}/download/答辩.pdf"),
+            format!("/api/materials/{id}/build"),
+            format!("/api/materials/{id}/fields"),
             format!("/api/materials/{id}/history"),
         ]
     };

@@ -722,14 +722,31 @@ async fn check(
     CurrentUser(user): CurrentUser,
     Path(id): Path<i64>,
 ) -> Result<Json<Value>, ApiError> {
-    let m = material_for(&state, &user, id).await?;
-    let built = state
-        .builds
-        .get(id, m.version, false, None, loader(&state, id, m.version))
-        .await;
+    let (_, built) = current(&state, &user, id, false).await?;
     Ok(Json(
         serde_json::to_value(&built.checked).map_err(|_| ApiError::internal())?,
     ))
+}
+
+/// The current version of a material the user may see: checked (`render`
+/// false), or built with every file (and the county's 推荐意见 once given).
+async fn current(
+    state: &Arc<AppState>,
+    user: &User,
+    id: i64,
+    render: bool,
+) -> Result<(MaterialRow, Arc<super::builds::Built>), ApiError> {
+    let m = material_for(state, user, id).await?;
+    let opinion = if render {
+        opinion_of(&m, m.version)
+    } else {
+        None
+    };
+    let built = state
+        .builds
+        .get(id, m.version, render, opinion, loader(state, id, m.version))
+        .await;
+    Ok((m, built))
 }
 
 #[derive(Deserialize)]
@@ -1042,17 +1059,7 @@ async fn build(
     CurrentUser(user): CurrentUser,
     Path(id): Path<i64>,
 ) -> Result<Json<Value>, ApiError> {
-    let m = material_for(&state, &user, id).await?;
-    let built = state
-        .builds
-        .get(
-            id,
-            m.version,
-            true,
-            opinion_of(&m, m.version),
-            loader(&state, id, m.version),
-        )
-        .await;
+    let (_, built) = current(&state, &user, id, true).await?;
     let url = |f: &str| format!("/api/materials/{id}/download/{}", percent_path(f));
     let mut files: Vec<Value> = built
         .files

@@ -201,7 +201,6 @@ impl Gate {
     }
 }
 
-
 /// Page images' resolution: 1.5 px per pt (108 dpi), an A4 page 893 px
 /// wide, sharp at the width a preview column has.
 pub const PIXEL_PER_PT: f32 = 1.5;
