@@ -688,6 +688,9 @@ async fn summary_of(
             &mut sources,
             &mut diags,
         );
+        // The server process keeps no Typst caches of its own: the writers'
+        // layouts live in the engine workers, and a 汇总表 is made rarely.
+        comemo::evict(0);
         if report.is_none() {
             let list: Vec<Value> = diags.iter().map(|d| sources.to_json(d)).collect();
             return Err(ApiError::new(
@@ -824,7 +827,10 @@ async fn forms(
                 e.to_string(),
             )]
         })?;
-        crate::outputs::form::merged(&engine.templates, fonts, root, &title, &files)
+        let merged = crate::outputs::form::merged(&engine.templates, fonts, root, &title, &files);
+        // As for the 汇总表: no Typst caches kept in the server process.
+        comemo::evict(0);
+        merged
     })
     .await
     .map_err(|_| ApiError::internal())?
