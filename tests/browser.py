@@ -610,6 +610,24 @@ try:
     assert got == MD.replace("摘要。", "摘要。新增", 1).encode(), got
     step("material.md split and joined")
 
+    # 9b'. The same file saved by Notepad as UTF-16 (the CLI reads it): the
+    # page shows its text, not bytes, and a save keeps every character
+    # (written back as UTF-8, the BOM kept).
+    edited = MD.replace("摘要。", "摘要。新增", 1)
+    v_now = call("GET", f"/api/materials/{mid_b}/files")[1]["version"]
+    status, _ = call("PUT", f"/api/materials/{mid_b}/files/material.md", edited[1:].encode("utf-16"), {"If-Match": str(v_now)})
+    assert status == 200, status
+    d.refresh()
+    wait(lambda: "已载入" in by_id("state").text, "b's UTF-16 material.md")
+    tab("abstract")
+    wait(lambda: doc_of(part("abstract")) == "\r\n摘要。新增\r\n\r\n", "the UTF-16 file's abstract as text")
+    assert select_in(part("abstract"), "新增", end=True) > 0
+    type_keys("再加")
+    wait(lambda: (saved_version() or 0) > v_now + 1, "the save of the UTF-16 file")
+    got = call("GET", f"/api/materials/{mid_b}/files/material.md")[1]
+    assert got.decode("utf-8") == edited.replace("新增", "新增再加", 1), got[:80]
+    step("UTF-16 material.md")
+
     # 9c. A table pasted from Excel (Tab-separated cells) under its 表：
     # caption becomes the dialect's table, in the file's own line breaks.
     tab("overview")
@@ -930,7 +948,8 @@ try:
     assert by_id("deadline").is_displayed() and "2023-03-29" in by_id("deadline").text
     by_id("overview-table").find_elements(By.CSS_SELECTOR, "tbody tr")[1].click()
     wait(lambda: by_id("county-filter").get_attribute("value") == "涧西区", "the county picked")
-    assert all(r[1] == "涧西区" for r in desk_rows()), desk_rows()
+    # The table is redrawn for the county picked: read it once it settles.
+    wait(lambda: desk_rows() and all(r[1] == "涧西区" for r in desk_rows()), "only 涧西区's rows")
     href = by_id("forms-pdf").get_attribute("href")
     assert href.endswith("/api/forms.pdf?county=" + urllib.parse.quote("涧西区")), href
     assert by_id("summary-xlsx").is_displayed()

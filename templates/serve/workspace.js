@@ -18,6 +18,10 @@ async function fetchText(path) {
   const res = await fetch(`/api/materials/${state.material.id}/files/${encodePath(path)}`, { credentials: "same-origin" });
   if (!res.ok) return "";
   const bytes = new Uint8Array(await res.arrayBuffer());
+  // UTF-16 as Windows Notepad saves it (the CLI reads it too): its text,
+  // saved back as UTF-8 with the BOM kept.
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder("utf-16le", { ignoreBOM: true }).decode(bytes);
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return new TextDecoder("utf-16be", { ignoreBOM: true }).decode(bytes);
   try { return new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes); }
   catch (_) { return new TextDecoder("gb18030").decode(bytes); }
 }
