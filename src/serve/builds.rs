@@ -74,11 +74,16 @@ pub struct Builds {
 struct Cells {
     map: HashMap<Key, Cell>,
     built: VecDeque<Key>,
+    previewed: VecDeque<Key>,
     checked: VecDeque<Key>,
 }
 
-/// Previews and builds kept in memory (every file of a build: a few MB).
+/// Builds kept in memory (every file of a build: a few MB), apart from the
+/// previews: the writers' typing must not push out the files a county's
+/// export is about to pack.
 const KEEP: usize = 48;
+/// Previews kept (page lists; the images are on disk).
+const KEEP_PREVIEWS: usize = 256;
 /// Checks kept in memory (diagnostics and counts: a few kB each), enough
 /// for a city's every material.
 const KEEP_CHECKED: usize = 4096;
@@ -240,10 +245,10 @@ impl Builds {
         }
         let c = Arc::new(OnceCell::new());
         cells.map.insert(key, c.clone());
-        let (order, keep) = if key.2 == Mode::Check {
-            (&mut cells.checked, KEEP_CHECKED)
-        } else {
-            (&mut cells.built, KEEP)
+        let (order, keep) = match key.2 {
+            Mode::Check => (&mut cells.checked, KEEP_CHECKED),
+            Mode::Preview => (&mut cells.previewed, KEEP_PREVIEWS),
+            Mode::Build | Mode::Slides => (&mut cells.built, KEEP),
         };
         order.push_back(key);
         while order.len() > keep {
