@@ -67,6 +67,17 @@ fn try_reply(res: Result<ureq::http::Response<ureq::Body>, ureq::Error>) -> Opti
     })
 }
 
+/// Every page's hash in a preview answer, in page order.
+fn page_hashes(preview: &Value) -> Vec<String> {
+    preview["documents"]
+        .as_array()
+        .expect("documents")
+        .iter()
+        .flat_map(|d| d["pages"].as_array().expect("pages").clone())
+        .map(|p| p["sha256"].as_str().expect("sha256").to_string())
+        .collect()
+}
+
 /// Width and height of a PNG, from its IHDR chunk.
 fn png_size(png: &[u8]) -> (u32, u32) {
     assert!(png.starts_with(b"\x89PNG\r\n\x1a\n"), "a PNG");
@@ -337,15 +348,7 @@ fn writer_uploads_checks_previews_downloads_and_restores() {
     // An edit near the end of the body changes only the pages from the
     // edited one on: the cover, the 申报表 and the body's first pages keep
     // their hashes, so the browser fetches only the rest again.
-    let hashes = |p: &Value| -> Vec<String> {
-        p["documents"]
-            .as_array()
-            .expect("documents")
-            .iter()
-            .flat_map(|d| d["pages"].as_array().expect("pages").clone())
-            .map(|pg| pg["sha256"].as_str().expect("sha").to_string())
-            .collect()
-    };
+    let hashes = page_hashes;
     let before = hashes(&preview);
     // The same version asked for again: the same pages.
     let again = a
@@ -2371,4 +2374,30 @@ fn request_log_holds_no_secrets() {
             && l.contains("who=zhou")),
         "{logged}"
     );
+}
+
+/// A page's hash is of what it shows, the same in every process: after a
+/// restart (new engine workers, empty caches, page images cleared) the
+/// same version's pages have the same hashes and URLs, so a browser keeps
+/// the images it has.
+#[test]
+fn page_hashes_are_the_same_after_a_restart() {
+    let (tmp, server) = setup();
+    let a = login(&server.base, "a", PW);
+    let id = material_of(&a);
+    let v = a.upload_dir(id, &root().join("examples/luoyang-bearing-md"));
+    let hashes = |c: &Client| {
+        page_hashes(
+            &c.get(&format!("/api/materials/{id}/preview?version={v}"))
+                .json(),
+        )
+    };
+    let before = hashes(&a);
+    assert!(before.len() >= 6, "{before:?}");
+    drop(server);
+    let again = start(&tmp.path().join("data"), &[]);
+    let a = login(&again.base, "a", PW);
+    assert_eq!(hashes(&a), before);
+    let page = format!("/api/materials/{id}/pages/{}.png", before[0]);
+    assert_eq!(a.get(&page).status, 200);
 }
