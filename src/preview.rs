@@ -29,6 +29,8 @@ const PARTS: [(&str, &str, Option<&str>); 4] = [
 
 pub struct Preview {
     pub documents: Vec<Document>,
+    /// Pages of the bound book (申报材料.pdf), blank backs included.
+    pub book_pages: usize,
     compiled: Arc<Compiled>,
 }
 
@@ -110,6 +112,7 @@ pub fn preview(
         .collect();
     Some(Preview {
         documents,
+        book_pages: pages.len(),
         compiled,
     })
 }

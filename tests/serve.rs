@@ -318,6 +318,9 @@ fn writer_uploads_checks_previews_downloads_and_restores() {
         .clone();
     let pages = body["pages"].as_array().expect("pages");
     assert_eq!(pages.len(), 13, "{preview}");
+    // Once previewed, the list says how many pages the bound book has.
+    let listed = a.get("/api/materials").json();
+    assert_eq!(listed[0]["pages"], 17, "{listed}");
     let pdf = a.get(body["pdf"].as_str().expect("pdf"));
     assert_eq!(pdf.status, 200);
     assert!(pdf.body.starts_with(b"%PDF-"));

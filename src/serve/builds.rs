@@ -364,7 +364,8 @@ impl Builds {
     /// counts only then, never waiting for a build).
     pub fn ready(&self, material: i64, version: i64) -> Option<Arc<Built>> {
         let guard = self.cells.lock().expect("poisoned");
-        [Mode::Check, Mode::Preview, Mode::Build, Mode::Slides]
+        // What knows most first: a build's or a preview's page counts.
+        [Mode::Build, Mode::Preview, Mode::Check, Mode::Slides]
             .iter()
             .flat_map(|m| [(*m, false), (*m, true)])
             .filter_map(|(m, o)| guard.map.get(&(material, version, m, o)))

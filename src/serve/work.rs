@@ -230,6 +230,7 @@ fn answer(base: &Engine, r: &Request) -> Answer {
                             pages.insert(file.clone(), d.pages.len());
                         }
                     }
+                    pages.insert(crate::outputs::BOOK_FILE.to_string(), preview.book_pages);
                     timing.lap("worker preview");
                     match draw(&preview, &r.pages, r.pixel_per_pt) {
                         Ok(()) => shown = Some(preview.documents),
