@@ -78,18 +78,13 @@ fn main() {
     .unwrap();
     let input = dir.join("material.yaml");
     let engine = Engine::new(BuildConfig {
-        out_dir: tmp.path().join("out"),
         // A folder of templates to compare against (`--templates`).
         templates: std::env::var_os("REBUILD_TEMPLATES").map(Into::into),
-        font_paths: Vec::new(),
         system_fonts: false,
         draft: true,
-        emit_typst: None,
         durable: false,
         outputs: Some(shenbao::watch::OUTPUTS.map(String::from).to_vec()),
-        print: Default::default(),
-        slides: Default::default(),
-        opinion: None,
+        ..BuildConfig::new(tmp.path().join("out"))
     });
     let (cold, pages) = build(&engine, &input);
     let runs: usize = std::env::var("REBUILD_RUNS")

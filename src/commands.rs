@@ -15,17 +15,11 @@ use crate::report;
 
 pub(crate) fn engine(common: &Common, out: PathBuf, draft: bool) -> Engine {
     Engine::new(BuildConfig {
-        out_dir: out,
         templates: common.templates.clone(),
         font_paths: common.font_paths.clone(),
         system_fonts: !common.no_system_fonts,
         draft,
-        emit_typst: None,
-        durable: true,
-        outputs: None,
-        print: Default::default(),
-        slides: Default::default(),
-        opinion: None,
+        ..BuildConfig::new(out)
     })
 }
 
@@ -197,17 +191,11 @@ pub(crate) fn spine(
     format: Format,
 ) -> ExitCode {
     let engine = Engine::new(BuildConfig {
-        out_dir: PathBuf::new(),
         templates,
         font_paths,
         system_fonts,
-        draft: false,
-        emit_typst: None,
-        durable: true,
-        outputs: None,
         print: paper.options(),
-        slides: Default::default(),
-        opinion: None,
+        ..BuildConfig::new(PathBuf::new())
     });
     let mut sources = Sources::default();
     let fail = |sources: &Sources, diags: Vec<Diagnostic>| {

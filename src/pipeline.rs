@@ -46,6 +46,25 @@ pub struct BuildConfig {
 }
 
 impl BuildConfig {
+    /// A build into `out_dir` with everything else as `shenbao build` has
+    /// it without options: the built-in templates, the system fonts, every
+    /// default output, files flushed before they replace the old ones.
+    pub fn new(out_dir: PathBuf) -> BuildConfig {
+        BuildConfig {
+            out_dir,
+            templates: None,
+            font_paths: Vec::new(),
+            system_fonts: true,
+            draft: false,
+            emit_typst: None,
+            durable: true,
+            outputs: None,
+            print: Default::default(),
+            slides: Default::default(),
+            opinion: None,
+        }
+    }
+
     /// Whether `renderer` runs: named in `--outputs`, or else by default
     /// for a material of `profile` (which may turn the Word files on).
     pub fn wants(&self, renderer: &dyn outputs::Renderer, profile: Option<&Profile>) -> bool {

@@ -14,17 +14,8 @@ fn engine() -> &'static Engine {
     static ENGINE: OnceLock<Engine> = OnceLock::new();
     ENGINE.get_or_init(|| {
         Engine::new(BuildConfig {
-            out_dir: std::env::temp_dir(),
-            templates: None,
-            font_paths: Vec::new(),
             system_fonts: false,
-            draft: false,
-            emit_typst: None,
-            durable: true,
-            outputs: None,
-            print: Default::default(),
-            slides: Default::default(),
-            opinion: None,
+            ..BuildConfig::new(std::env::temp_dir())
         })
     })
 }

@@ -154,6 +154,16 @@ impl Client {
         )
     }
 
+    /// A PUT of `body` to the full `url` with these headers beside the
+    /// session cookie (and nothing else: no If-Match unless given).
+    fn put_with(&self, url: &str, headers: &[(&str, &str)], body: &[u8]) -> Reply {
+        let mut req = self.agent.put(url).header("Cookie", &self.cookie);
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        reply(req.send(body))
+    }
+
     /// Uploads a whole folder as the material's files, one save each.
     fn upload_dir(&self, id: i64, dir: &Path) -> i64 {
         let mut version = self.get(&format!("/api/materials/{id}/files")).json()["version"]
@@ -655,31 +665,20 @@ fn requests_that_must_be_refused() {
     let id = material_of(&a);
     let files = format!("{}/api/materials/{id}/files", server.base);
     // CSRF: a browser request from another site.
-    let r = reply(
-        a.agent
-            .put(format!("{files}/material.md"))
-            .header("Cookie", &a.cookie)
-            .header("If-Match", "0")
-            .header("Origin", "http://evil.example")
-            .send(&b"# x"[..]),
+    let r = a.put_with(
+        &format!("{files}/material.md"),
+        &[("If-Match", "0"), ("Origin", "http://evil.example")],
+        b"# x",
     );
     assert_eq!(r.status, 403);
-    let r = reply(
-        a.agent
-            .put(format!("{files}/material.md"))
-            .header("Cookie", &a.cookie)
-            .header("If-Match", "0")
-            .header("Sec-Fetch-Site", "cross-site")
-            .send(&b"# x"[..]),
+    let r = a.put_with(
+        &format!("{files}/material.md"),
+        &[("If-Match", "0"), ("Sec-Fetch-Site", "cross-site")],
+        b"# x",
     );
     assert_eq!(r.status, 403);
     // Without If-Match, a save says what it lacks.
-    let r = reply(
-        a.agent
-            .put(format!("{files}/material.md"))
-            .header("Cookie", &a.cookie)
-            .send(&b"# x"[..]),
-    );
+    let r = a.put_with(&format!("{files}/material.md"), &[], b"# x");
     assert_eq!(r.status, 428);
     // A path out of the material.
     assert_eq!(

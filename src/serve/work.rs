@@ -96,19 +96,10 @@ pub struct Answer {
 /// writes and whether it is a draft).
 pub fn config() -> pipeline::BuildConfig {
     pipeline::BuildConfig {
-        out_dir: PathBuf::new(),
-        templates: None,
-        font_paths: Vec::new(),
-        system_fonts: true,
-        draft: false,
-        emit_typst: None,
         // The server keeps what it needs in memory and in its database: a
         // lost build folder is built again.
         durable: false,
-        outputs: None,
-        print: Default::default(),
-        slides: Default::default(),
-        opinion: None,
+        ..pipeline::BuildConfig::new(PathBuf::new())
     }
 }
 
