@@ -97,6 +97,9 @@ pub fn build_all(
 fn build_one(engine: &Engine, input: &Path, render: bool) -> Outcome {
     let mut sources = Sources::default();
     let mut diags = Vec::new();
+    if render {
+        engine.warm();
+    }
     let prepared = pipeline::prepare(engine, input, &mut sources, &mut diags);
     let report = match &prepared {
         Some(p) if render => pipeline::render(engine, p, &sources, &mut diags),

@@ -146,6 +146,14 @@ impl Engine {
         map.insert(folder.to_path_buf(), now).unwrap_or_default()
     }
 
+    /// For a caller that typesets after `prepare`: the fonts' hashes are
+    /// made meanwhile on another thread ([`Fonts::warm`]).
+    pub fn warm(&self) {
+        if let Ok(fonts) = self.fonts() {
+            fonts.warm();
+        }
+    }
+
     pub fn fonts(&self) -> Result<Arc<Fonts>, Diagnostic> {
         let loaded = self.fonts.get_or_init(|| {
             match Fonts::load(&self.config.font_paths, self.config.system_fonts) {
@@ -322,6 +330,7 @@ pub fn build(
     sources: &mut Sources,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<BuildReport> {
+    engine.warm();
     let prepared = prepare(engine, input, sources, diags)?;
     render(engine, &prepared, sources, diags)
 }

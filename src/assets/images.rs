@@ -273,35 +273,42 @@ fn decode(path: &Path, max_side: u32) -> Result<Probe, Refusal> {
         why: format!("图片已损坏，无法完整读取：{e}"),
         help: "重新导出、下载或拍摄这张图片，确认能用看图软件完整打开后再用",
     };
-    if bytes.starts_with(b"\x89PNG") {
-        // As stored (palette indices, 16-bit samples): every byte of the
-        // image data is still read and checked, without the cost of turning
-        // it into RGB, which nothing here looks at.
-        let limits = png::Limits {
-            bytes: (MAX_PIXELS * 8) as usize,
-        };
-        let mut decoder = png::Decoder::new_with_limits(std::io::Cursor::new(&bytes[..]), limits);
-        decoder.set_transformations(png::Transformations::IDENTITY);
-        let mut frames = decoder.read_info().map_err(|e| broken(&e))?;
-        let size = frames
-            .output_buffer_size()
-            .ok_or_else(|| broken(&"图片太大"))?;
-        let mut buf = vec![0; size];
-        frames.next_frame(&mut buf).map_err(|e| broken(&e))?;
-        frames.finish().map_err(|e| broken(&e))?;
-    } else {
-        let mut full = reader()?;
-        let mut limits = image::Limits::default();
-        limits.max_alloc = Some(MAX_PIXELS * 4 + (1 << 20));
-        full.limits(limits);
-        full.decode().map_err(|e| broken(&e))?;
+    let dpi = saved_dpi(&bytes);
+    match typst_format(format) {
+        // With Typst's own decoder, which memoizes what it decoded: the
+        // compile that follows finds these pictures decoded, so a build
+        // decodes each once, and what passes here is what Typst can lay out.
+        Some(exchange) => {
+            use typst::foundations::{Bytes, Smart};
+            use typst::visualize::RasterImage;
+            RasterImage::new(Bytes::new(bytes), exchange, Smart::Auto).map_err(|e| broken(&e))?;
+        }
+        None => {
+            let mut full = reader()?;
+            let mut limits = image::Limits::default();
+            limits.max_alloc = Some(MAX_PIXELS * 4 + (1 << 20));
+            full.limits(limits);
+            full.decode().map_err(|e| broken(&e))?;
+        }
     }
     let (width, height) = if turned { (h, w) } else { (w, h) };
     Ok(Probe {
         width,
         height,
-        dpi: saved_dpi(&bytes),
+        dpi,
         format,
+    })
+}
+
+/// The format Typst decodes `format` as, if it reads it itself.
+fn typst_format(format: Format) -> Option<typst::visualize::ExchangeFormat> {
+    use typst::visualize::ExchangeFormat;
+    Some(match format {
+        Format::Png => ExchangeFormat::Png,
+        Format::Jpeg => ExchangeFormat::Jpg,
+        Format::Gif => ExchangeFormat::Gif,
+        Format::WebP => ExchangeFormat::Webp,
+        Format::Bmp => return None,
     })
 }
 
