@@ -93,6 +93,18 @@ fn login_raw(base: &str, user: &str, password: &str) -> Reply {
     )
 }
 
+/// The first login of an account an office made: its one-time password
+/// opens only the password page, so the user chooses `own` and logs in
+/// again with it.
+fn first_login(base: &str, user: &str, one_time: &str, own: &str) -> Client {
+    let once = login(base, user, one_time);
+    assert_eq!(once.get("/api/me").json()["must_change"], true);
+    assert_eq!(once.get("/api/materials").status, 403);
+    let r = once.post("/api/password", json!({"old": one_time, "new": own}));
+    assert_eq!(r.status, 204, "{}", String::from_utf8_lossy(&r.body));
+    login(base, user, own)
+}
+
 fn login(base: &str, user: &str, password: &str) -> Client {
     let r = login_raw(base, user, password);
     assert_eq!(
@@ -895,6 +907,22 @@ fn county_workflow() {
         made["password"].as_str().expect("password"),
     );
     assert_eq!(w.get("/api/me").json()["must_change"], true);
+    // Until then the one-time password opens nothing else: not the list,
+    // not the material, not a save.
+    for r in [
+        w.get("/api/materials"),
+        w.get(&format!("/api/materials/{id}/files")),
+        w.put(&format!("/api/materials/{id}/files/material.md"), 0, b"x"),
+    ] {
+        assert_eq!(r.status, 403, "{}", String::from_utf8_lossy(&r.body));
+        assert_eq!(r.json()["code"], "AUTH-PASSWORD");
+    }
+    let listed = county.get("/api/materials").json();
+    let row = listed
+        .as_array()
+        .and_then(|l| l.iter().find(|m| m["id"] == id))
+        .expect("the county lists it");
+    assert_eq!(row["version"], 0, "the refused save wrote nothing: {row}");
     let r = w.post(
         "/api/password",
         json!({"old": made["password"], "new": "我自己的新密码123"}),
@@ -2050,6 +2078,12 @@ fn every_route_with_every_role_and_the_offices_downloads() {
         (json!("county"), json!("老城区"), json!(true))
     );
     assert_eq!(me["deadline"], "2023-03-29");
+    let laocheng = first_login(
+        &server.base,
+        "laocheng",
+        r.json()["password"].as_str().expect("pw"),
+        "老城区的新密码2023",
+    );
     assert_eq!(laocheng.get("/api/materials").json(), json!([]));
 
     // Never a count of another county: not in the list, the overview, the
@@ -2207,10 +2241,11 @@ fn enterprise_lists_from_xlsx() {
     assert_eq!(made[0]["company"], "洛阳丙机械有限公司");
     assert_eq!(made[0]["phone"], "13800000004");
     assert_eq!(made[0]["line"], 4);
-    let w = login(
+    let w = first_login(
         &server.base,
         made[1]["login"].as_str().expect("login"),
         made[1]["password"].as_str().expect("pw"),
+        "丁公司自己的密码",
     );
     assert_eq!(
         w.get("/api/materials").json()[0]["company"],

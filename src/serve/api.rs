@@ -152,12 +152,34 @@ impl FromRequestParts<Arc<AppState>> for CurrentUser {
             .await?
             .map_err(|_| ApiError::internal())?
             .ok_or_else(ApiError::unauthorized)?;
+        if user.must_change && !while_changing(&parts.method, parts.uri.path()) {
+            return Err(ApiError::new(
+                StatusCode::FORBIDDEN,
+                "AUTH-PASSWORD",
+                "请先设置自己的密码",
+            )
+            .help(
+                "这个账号的密码是县区或市里给的临时密码；设置自己的密码（至少 8 位）后才能使用",
+            ));
+        }
         parts.extensions.insert(user.id);
         if let Some(who) = parts.extensions.get::<Who>() {
             let _ = who.0.set(user.login.clone());
         }
         Ok(CurrentUser(user))
     }
+}
+
+/// What a user whose password an office made may still do: see who they
+/// are, choose their own password, log out.
+fn while_changing(method: &axum::http::Method, path: &str) -> bool {
+    use axum::http::Method;
+    matches!(
+        (method, path),
+        (&Method::GET, "/api/me")
+            | (&Method::POST, "/api/password")
+            | (&Method::DELETE, "/api/session")
+    )
 }
 
 pub fn router(state: Arc<AppState>) -> Router {
@@ -314,17 +336,13 @@ async fn logout(
 }
 
 async fn me(State(state): St, CurrentUser(user): CurrentUser) -> Result<Json<Value>, ApiError> {
-    let id = user.id;
-    let must_change = db(&state, move |s| s.must_change(id))
-        .await?
-        .map_err(|_| ApiError::internal())?;
     Ok(Json(json!({
         "login": user.login,
         "role": user.role,
         "county": user.county,
         "material": user.material,
         // A password the county made: the first page asks for the writer's own.
-        "must_change": must_change,
+        "must_change": user.must_change,
         // The profile's deadline, shown on every page.
         "deadline": state.deadline,
     })))

@@ -54,6 +54,10 @@ pub struct User {
     pub disabled: bool,
     #[serde(skip)]
     pub hash: String,
+    /// The password was made by an office: until the user chooses their
+    /// own, the server answers nothing else (W1).
+    #[serde(skip)]
+    pub must_change: bool,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -239,10 +243,12 @@ impl Store {
             county: row.get(4)?,
             material: row.get(5)?,
             disabled: row.get::<_, i64>(6)? != 0,
+            must_change: row.get::<_, i64>(7)? != 0,
         })
     }
 
-    const USER_COLS: &'static str = "id, login, hash, role, county, material, disabled";
+    const USER_COLS: &'static str =
+        "id, login, hash, role, county, material, disabled, must_change";
 
     /// Creates an account; an enterprise account comes with its material,
     /// empty (version 0) until the first upload.
@@ -346,7 +352,7 @@ impl Store {
     pub fn session_user(&self, token_sha: &str) -> Result<Option<User>, rusqlite::Error> {
         self.conn
             .query_row(
-                "SELECT u.id, u.login, u.hash, u.role, u.county, u.material, u.disabled
+                "SELECT u.id, u.login, u.hash, u.role, u.county, u.material, u.disabled, u.must_change
                  FROM sessions s JOIN users u ON u.id = s.user
                  WHERE s.token_sha256 = ?1 AND s.expires > ?2 AND u.disabled = 0",
                 params![token_sha, unix_now()],
@@ -632,14 +638,6 @@ impl Store {
             params![must as i64, id],
         )?;
         Ok(())
-    }
-
-    pub fn must_change(&self, id: i64) -> Result<bool, rusqlite::Error> {
-        self.conn
-            .query_row("SELECT must_change FROM users WHERE id = ?1", [id], |r| {
-                r.get::<_, i64>(0)
-            })
-            .map(|v| v != 0)
     }
 
     pub fn history(&self, material: i64) -> Result<Vec<VersionRow>, rusqlite::Error> {
