@@ -269,6 +269,50 @@ fn image_resolution_and_broken_images() {
     assert!(err.contains("error[IN-IMAGE]"), "{err}");
 }
 
+/// A JPEG cut short (a broken download) decodes without a word, its lower
+/// part grey: it prints, so it is not refused, but the writer is told at
+/// the figure. A whole JPEG with more bytes after its end (a phone's motion
+/// photo) is not.
+#[test]
+fn a_jpeg_cut_short_is_warned_at_its_figure() {
+    let whole = std::fs::read(root().join("examples/luoyang-bearing/img/workshop.jpg")).unwrap();
+    let f = Fixture::yaml(&SMALL_YAML.replacen(
+        "  推进实施正文。",
+        "  推进实施正文。\n\n  ![车间](img/cut.jpg)\n\n  ![动态照片](img/motion.jpg)",
+        1,
+    ));
+    f.write("img/cut.jpg", &whole[..whole.len() * 3 / 5]);
+    let mut motion = whole.clone();
+    motion.extend_from_slice(b"\x00\x00\x00\x18ftypmp42 a video after the picture");
+    f.write("img/motion.jpg", motion);
+    let built = f.build("material.yaml");
+    let warned: Vec<&str> = built
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("warning[IN-IMAGE]"))
+        .collect();
+    assert_eq!(warned.len(), 1, "{}", built.stderr);
+    assert!(
+        warned[0].contains("img/cut.jpg") && warned[0].contains("不完整"),
+        "{}",
+        built.stderr
+    );
+    assert!(
+        built.stderr.contains("material.yaml:"),
+        "at the figure: {}",
+        built.stderr
+    );
+    // Both still print, as figures 1 and 2.
+    let body: String = built
+        .probe()
+        .body
+        .pages
+        .iter()
+        .flat_map(|p| p.spans.iter().map(|s| s.text.clone()))
+        .collect();
+    assert!(body.contains("图1") && body.contains("图2"), "{body}");
+}
+
 /// A part file that opens with its own title does not print it twice.
 #[test]
 fn part_file_title_is_not_repeated() {

@@ -62,11 +62,16 @@ pub fn settle(loaded: &Loaded, sources: &Sources, diags: &mut Vec<Diagnostic>) -
             pdf_pages(&bytes).map(|pages| (Kind::Pdf, format!("/material/{rel}"), pages))
         } else {
             match images::probe(&real, images::MAX_SIDE) {
-                Ok(p) => Ok((
-                    Kind::Image,
-                    images::world_path(&rel, p.format),
-                    vec![[f64::from(p.width), f64::from(p.height)]],
-                )),
+                Ok(p) => {
+                    if p.cut_short {
+                        diags.push(images::cut_short(&rel).at(span.clone()));
+                    }
+                    Ok((
+                        Kind::Image,
+                        images::world_path(&rel, p.format),
+                        vec![[f64::from(p.width), f64::from(p.height)]],
+                    ))
+                }
                 // A picture that cannot be used (HEIC, truncated) says why.
                 Err(d) if images::looks_like_picture(&bytes) => {
                     diags.push(bad(

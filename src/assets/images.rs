@@ -100,6 +100,9 @@ fn settle_blocks(
                 });
             match found {
                 Ok((p, real, rel)) => {
+                    if p.cut_short {
+                        diags.push(cut_short(&rel).at_opt(span.clone()));
+                    }
                     *number += 1;
                     *n = *number;
                     *path = world_path(&rel, p.format);
@@ -125,6 +128,16 @@ fn settle_blocks(
         }
         _ => true,
     });
+}
+
+/// The warning for a picture that ends inside its image data: it prints,
+/// so it is not refused, but what prints may be half a picture.
+pub fn cut_short(rel: &str) -> Diagnostic {
+    Diagnostic::warning(
+        Code::BadImage,
+        format!("图片 {rel} 的文件不完整：图像数据中途结束，打印出来下半部分可能是灰色的，或整张是模糊的"),
+    )
+    .help("多半是下载或复制时中断了。重新导出、下载或拷贝这张图片，用看图软件打开确认完整后再用；如果它看起来完整，可以不理会")
 }
 
 /// Largest picture accepted: 100 megapixels (a 12 000 × 8 000 scan).
@@ -176,6 +189,10 @@ pub struct Probe {
     /// which Word uses for an inserted picture's natural size.
     pub dpi: Option<f64>,
     pub format: Format,
+    /// A JPEG that ends inside its image data, without its end marker: cut
+    /// short by a download or a copy. Decoders show it without a word, its
+    /// lower part grey (or all of it blurred, if progressive).
+    pub cut_short: bool,
 }
 
 /// Why a picture cannot be used, and what to do.
@@ -274,6 +291,7 @@ fn decode(path: &Path, max_side: u32) -> Result<Probe, Refusal> {
         help: "重新导出、下载或拍摄这张图片，确认能用看图软件完整打开后再用",
     };
     let dpi = saved_dpi(&bytes);
+    let cut_short = format == Format::Jpeg && !jpeg_runs_to_its_end(&bytes);
     match typst_format(format) {
         // With Typst's own decoder, which memoizes what it decoded: the
         // compile that follows finds these pictures decoded, so a build
@@ -297,7 +315,68 @@ fn decode(path: &Path, max_side: u32) -> Result<Probe, Refusal> {
         height,
         dpi,
         format,
+        cut_short,
     })
+}
+
+/// Whether a JPEG's segments and scans run to its end marker (EOI). The
+/// decoders accept a file that stops inside a scan; this walk finds it.
+/// Segments are skipped by their length (an EXIF thumbnail's own end
+/// marker is inside one), a scan's data up to the next marker that is not
+/// a stuffed byte or a restart; whatever follows the end marker (a phone's
+/// motion photo) is not looked at.
+fn jpeg_runs_to_its_end(b: &[u8]) -> bool {
+    let mut i = 2; // after the start marker
+    loop {
+        // A marker: 0xFF, perhaps more 0xFF as fill, then its code.
+        i += b
+            .get(i..)
+            .and_then(|r| r.iter().position(|&x| x == 0xFF))
+            .unwrap_or(b.len());
+        while b.get(i) == Some(&0xFF) {
+            i += 1;
+        }
+        let Some(&code) = b.get(i) else {
+            return false;
+        };
+        i += 1;
+        match code {
+            0xD9 => return true,
+            // Markers without a length.
+            0x00 | 0x01 | 0xD0..=0xD8 => continue,
+            _ => {}
+        }
+        let Some(len) = b
+            .get(i..i + 2)
+            .map(|l| usize::from(u16::from_be_bytes([l[0], l[1]])))
+        else {
+            return false;
+        };
+        i += len;
+        if len < 2 || i > b.len() {
+            return false;
+        }
+        if code == 0xDA {
+            // The scan's data.
+            loop {
+                let Some(at) = b[i..].iter().position(|&x| x == 0xFF) else {
+                    return false;
+                };
+                let mut j = i + at + 1;
+                while b.get(j) == Some(&0xFF) {
+                    j += 1;
+                }
+                match b.get(j) {
+                    None => return false,
+                    Some(0x00 | 0xD0..=0xD7) => i = j + 1,
+                    Some(_) => {
+                        i = j - 1;
+                        break;
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// The format Typst decodes `format` as, if it reads it itself.
@@ -464,7 +543,33 @@ fn saved_dpi(bytes: &[u8]) -> Option<f64> {
 
 #[cfg(test)]
 mod tests {
-    use super::{Format, converted_source, material_rel, saved_dpi, world_path};
+    use super::{
+        Format, converted_source, jpeg_runs_to_its_end, material_rel, saved_dpi, world_path,
+    };
+
+    /// Every cut of a progressive JPEG (the example's photo) is found, and
+    /// the whole file is not; nor is a baseline JPEG as the image crate
+    /// writes it, whole.
+    #[test]
+    fn a_jpeg_cut_anywhere_does_not_run_to_its_end() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/examples/luoyang-bearing/img/workshop.jpg"
+        );
+        let whole = std::fs::read(path).unwrap();
+        assert!(jpeg_runs_to_its_end(&whole));
+        for cut in (3..whole.len() - 1).step_by(97) {
+            assert!(!jpeg_runs_to_its_end(&whole[..cut]), "cut at {cut}");
+        }
+        let picture =
+            image::RgbImage::from_fn(64, 48, |x, y| image::Rgb([x as u8 * 4, y as u8 * 5, 90]));
+        let mut baseline = Vec::new();
+        image::codecs::jpeg::JpegEncoder::new_with_quality(&mut baseline, 80)
+            .encode_image(&picture)
+            .unwrap();
+        assert!(jpeg_runs_to_its_end(&baseline));
+        assert!(!jpeg_runs_to_its_end(&baseline[..baseline.len() - 2]));
+    }
 
     #[test]
     fn typst_gets_what_it_reads_by_the_extension() {
