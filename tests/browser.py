@@ -219,6 +219,15 @@ def live_count(key):
     return int(re.search(r"字数 (\d+)", t).group(1))
 
 
+def put_and_reload(mid, path, body, version, what):
+    """Writes `path` of material `mid` over the API (as another tab or a
+    tool would) and reloads the page on it."""
+    status, _ = call("PUT", f"/api/materials/{mid}/files/{path}", body, {"If-Match": str(version)})
+    assert status == 200, status
+    d.refresh()
+    wait(lambda: "已载入" in by_id("state").text, what)
+
+
 def editable(sel):
     return d.execute_script(
         f"const e = document.querySelector({json.dumps(sel + ' .cm-content')}); return e ? e.contentEditable : null;"
@@ -584,10 +593,7 @@ try:
         "# 管理方法（技术）的实施效果\r\n\r\n效果。"
     )
     mid_b = call("GET", "/api/materials")[1][0]["id"]
-    status, _ = call("PUT", f"/api/materials/{mid_b}/files/material.md", MD.encode(), {"If-Match": "0"})
-    assert status == 200, status
-    d.refresh()
-    wait(lambda: "已载入" in by_id("state").text, "b's material.md")
+    put_and_reload(mid_b, "material.md", MD.encode(), 0, "b's material.md")
     tab("abstract")
     wait(lambda: doc_of(part("abstract")) == "\r\n摘要。\r\n\r\n", "the abstract's section")
     assert doc_of(part("effects")) == "\r\n效果。"
@@ -615,10 +621,7 @@ try:
     # (written back as UTF-8, the BOM kept).
     edited = MD.replace("摘要。", "摘要。新增", 1)
     v_now = call("GET", f"/api/materials/{mid_b}/files")[1]["version"]
-    status, _ = call("PUT", f"/api/materials/{mid_b}/files/material.md", edited[1:].encode("utf-16"), {"If-Match": str(v_now)})
-    assert status == 200, status
-    d.refresh()
-    wait(lambda: "已载入" in by_id("state").text, "b's UTF-16 material.md")
+    put_and_reload(mid_b, "material.md", edited[1:].encode("utf-16"), v_now, "b's UTF-16 material.md")
     tab("abstract")
     wait(lambda: doc_of(part("abstract")) == "\r\n摘要。新增\r\n\r\n", "the UTF-16 file's abstract as text")
     assert select_in(part("abstract"), "新增", end=True) > 0
@@ -627,6 +630,28 @@ try:
     got = call("GET", f"/api/materials/{mid_b}/files/material.md")[1]
     assert got.decode("utf-8") == edited.replace("新增", "新增再加", 1), got[:80]
     step("UTF-16 material.md")
+
+    # 9b''. A part the file does not have yet: its editor is there, empty,
+    # and what is typed becomes its section at the end of the file (in the
+    # file's line breaks); typing on saves into the same section.
+    no_effects = edited.replace("新增", "新增再加", 1)
+    no_effects = no_effects[: no_effects.index("# 管理方法（技术）的实施效果")]
+    v_now = call("GET", f"/api/materials/{mid_b}/files")[1]["version"]
+    put_and_reload(mid_b, "material.md", no_effects.encode(), v_now, "b's material.md without 实施效果")
+    tab("effects")
+    wait(lambda: editable(part("effects")) == "true", "an editor for the missing part")
+    assert doc_of(part("effects")) == ""
+    assert "还没有这一部分" in d.find_element(By.CSS_SELECTOR, part("effects") + " .cm-placeholder").text
+    caret_at_end(part("effects"))
+    type_keys("效果。")
+    section = "# 管理方法（技术）的实施效果\r\n\r\n效果。"
+    wait(lambda: call("GET", f"/api/materials/{mid_b}/files/material.md")[1] == (no_effects + section + "\r\n").encode(), "the new section in the file")
+    v_section = saved_version()
+    type_keys("又一句。")
+    wait(lambda: (saved_version() or 0) > v_section, "the second save")
+    got = call("GET", f"/api/materials/{mid_b}/files/material.md")[1]
+    assert got == (no_effects + section + "又一句。\r\n").encode(), got[-120:]
+    step("a missing part typed into")
 
     # 9c. A table pasted from Excel (Tab-separated cells) under its 表：
     # caption becomes the dialect's table, in the file's own line breaks.

@@ -340,6 +340,19 @@ pub struct PartPlace {
     pub place: Option<Place>,
     /// A block's indentation, in spaces.
     pub indent: usize,
+    /// A part on one line: its text as the reader reads it (unquoted), which
+    /// its editor shows.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    /// For a part on one line or not written yet: what goes around its new
+    /// text, each line of which is indented by `indent`, at `place` (the
+    /// one-line value, or the empty place where a missing part goes), so
+    /// that the reader finds it. Line breaks are `\n`: the page writes the
+    /// file's own.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub before: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub after: String,
 }
 
 /// The material's form fields and parts, or why they cannot be found.
@@ -647,13 +660,17 @@ fn blocks(doc: &Doc, tree: &Spanned<Node>, name: &str) -> Vec<PartPlace> {
     PartKind::ALL
         .iter()
         .map(|&kind| {
+            // Not written yet: a `key: |` block at the end of the file.
             let mut part = PartPlace {
                 key: kind.key(),
                 title: kind.title(),
                 how: How::Missing,
                 file: name.to_string(),
-                place: None,
-                indent: 0,
+                place: Some(Place::new(text, text.len()..text.len())),
+                indent: 2,
+                value: None,
+                before: format!("{}{}: |\n", newline_if_needed(text), kind.key()),
+                after: "\n".into(),
             };
             let Node::Map(m) = &tree.value else {
                 return part;
@@ -661,6 +678,8 @@ fn blocks(doc: &Doc, tree: &Spanned<Node>, name: &str) -> Vec<PartPlace> {
             let Some((k, v)) = m.iter().find(|(k, _)| k.value == kind.key()) else {
                 return part;
             };
+            (part.place, part.indent, part.before, part.after) =
+                (None, 0, String::new(), String::new());
             match &v.value {
                 Node::Map(fm) => {
                     if let Some((_, Node::Scalar(f))) = fm
@@ -687,9 +706,25 @@ fn blocks(doc: &Doc, tree: &Spanned<Node>, name: &str) -> Vec<PartPlace> {
                         part.how = How::Block;
                         part.indent = span.start - first;
                         part.place = Some(Place::new(text, first..end.max(first)));
-                    } else {
+                    } else if let Node::Scalar(value) = &v.value {
+                        // Rewritten as a block when its editor changes it.
+                        let key_start = doc.at(k.referenced.span().byte_offset().unwrap_or(0));
+                        let line_start = text[..key_start].rfind('\n').map_or(0, |i| i + 1);
+                        // A comment after the value stays on the key's
+                        // line, after the `|`.
+                        let end = doc.end(v);
+                        let line_end = text[end..].find('\n').map_or(text.len(), |i| end + i);
+                        let rest = text[end..line_end].trim();
+                        let (end, comment) = if rest.starts_with('#') {
+                            (line_end, format!(" {rest}"))
+                        } else {
+                            (end, String::new())
+                        };
                         part.how = How::Inline;
-                        part.place = Some(Place::new(text, start..doc.end(v)));
+                        part.place = Some(Place::new(text, start..end));
+                        part.value = Some(value.clone());
+                        part.indent = key_start - line_start + 2;
+                        part.before = format!("|{comment}\n");
                     }
                 }
                 _ => part.how = How::Inline,
@@ -697,6 +732,26 @@ fn blocks(doc: &Doc, tree: &Spanned<Node>, name: &str) -> Vec<PartPlace> {
             part
         })
         .collect()
+}
+
+/// A line break to end the file's last line, if it has none.
+fn newline_if_needed(text: &str) -> &'static str {
+    if text.is_empty() || text.ends_with('\n') {
+        ""
+    } else {
+        "\n"
+    }
+}
+
+/// What puts a blank line between the file's last text and a new heading.
+fn blank_line_if_needed(text: &str) -> &'static str {
+    if text.is_empty() || text.ends_with("\n\n") {
+        ""
+    } else if text.ends_with('\n') {
+        "\n"
+    } else {
+        "\n\n"
+    }
 }
 
 /// A part file's path inside the material (`./parts/a.md` → `parts/a.md`);
@@ -722,17 +777,30 @@ fn sections(name: &str, text: &str, body_start: usize) -> Vec<PartPlace> {
         .iter()
         .map(|&kind| {
             let at = found.iter().find(|(k, _, _)| *k == kind);
-            PartPlace {
-                key: kind.key(),
-                title: kind.title(),
-                how: if at.is_some() {
-                    How::Section
-                } else {
-                    How::Missing
+            match at {
+                Some((_, _, body)) => PartPlace {
+                    key: kind.key(),
+                    title: kind.title(),
+                    how: How::Section,
+                    file: name.to_string(),
+                    place: Some(Place::new(text, body.clone())),
+                    indent: 0,
+                    value: None,
+                    before: String::new(),
+                    after: String::new(),
                 },
-                file: name.to_string(),
-                place: at.map(|(_, _, body)| Place::new(text, body.clone())),
-                indent: 0,
+                // Not written yet: a section of its own at the end.
+                None => PartPlace {
+                    key: kind.key(),
+                    title: kind.title(),
+                    how: How::Missing,
+                    file: name.to_string(),
+                    place: Some(Place::new(text, text.len()..text.len())),
+                    indent: 0,
+                    value: None,
+                    before: format!("{}# {}\n\n", blank_line_if_needed(text), kind.title()),
+                    after: "\n".into(),
+                },
             }
         })
         .collect()
@@ -819,6 +887,111 @@ mod tests {
                 "{path}"
             );
         }
+    }
+
+    /// A part's new text put in its place as the page does (`editor.js`
+    /// `written`): around it `before` and `after`, each line indented.
+    fn write_part(text: &str, p: &PartPlace, new: &str) -> String {
+        let place = p.place.as_ref().expect("a place");
+        let pad = " ".repeat(p.indent);
+        let lines: Vec<String> = new
+            .split('\n')
+            .map(|l| {
+                if l.is_empty() {
+                    String::new()
+                } else {
+                    format!("{pad}{l}")
+                }
+            })
+            .collect();
+        format!(
+            "{}{}{}{}{}",
+            &text[..place.start],
+            p.before,
+            lines.join("\n"),
+            p.after,
+            &text[place.end..]
+        )
+    }
+
+    /// The part `key` of `text` as a second layout finds it: a block or a
+    /// section, its lines without their indentation.
+    fn part_text(name: &str, text: &str, key: &str) -> String {
+        let l = layout(name, text.as_bytes(), &[]);
+        assert_eq!(l.error, None, "{text}");
+        let p = l.parts.iter().find(|p| p.key == key).expect("part");
+        assert!(
+            matches!(p.how, How::Block | How::Section),
+            "{key}: {:?} in {text}",
+            p.how
+        );
+        let place = p.place.as_ref().expect("place");
+        text[place.start..place.end]
+            .split('\n')
+            .map(|l| {
+                l.strip_prefix(&" ".repeat(p.indent))
+                    .unwrap_or(l.trim_start())
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    /// A part on one line, or not written yet, can be typed in its own
+    /// editor: the page writes it where the reader finds it, as a block or
+    /// a section, and nothing else in the file moves.
+    #[test]
+    fn parts_on_one_line_or_missing_are_written_where_they_are_read() {
+        let new = "第一段，含 # 号与 key: 冒号。\n\n- 列表\n- 第二项";
+        let y = "company: {name: 甲公司}\nabstract: '摘要''一行'\neffects: 一行的效果 # 注释\n  \noverview: {file: parts/o.md}";
+        let l = layout("material.yaml", y.as_bytes(), &[]);
+        let by = |key: &str| l.parts.iter().find(|p| p.key == key).expect("part").clone();
+        let abs = by("abstract");
+        assert_eq!(
+            (abs.how, abs.value.as_deref()),
+            (How::Inline, Some("摘要'一行"))
+        );
+        for key in ["abstract", "effects", "implementation"] {
+            let written = write_part(y, &by(key), new);
+            assert_eq!(
+                part_text("material.yaml", &written, key),
+                new,
+                "{key}: {written}"
+            );
+            assert!(
+                written.starts_with("company: {name: 甲公司}\n"),
+                "{written}"
+            );
+            // The other parts read as before.
+            let again = layout("material.yaml", written.as_bytes(), &[]);
+            assert_eq!(
+                again
+                    .parts
+                    .iter()
+                    .find(|p| p.key == "overview")
+                    .expect("o")
+                    .how,
+                How::File
+            );
+        }
+        // Markdown: a missing section at the end, its heading the part's title.
+        let md = "---\ncompany: {name: 甲公司}\n---\n\n# 摘要\n\n摘要。";
+        let l = layout("material.md", md.as_bytes(), &[]);
+        let effects = l
+            .parts
+            .iter()
+            .find(|p| p.key == "effects")
+            .expect("effects");
+        assert_eq!(effects.how, How::Missing);
+        let written = write_part(md, effects, new);
+        assert_eq!(
+            part_text("material.md", &written, "effects").trim(),
+            new,
+            "{written}"
+        );
+        assert_eq!(
+            part_text("material.md", &written, "abstract").trim(),
+            "摘要。"
+        );
     }
 
     #[test]

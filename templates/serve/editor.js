@@ -84,30 +84,43 @@ const Editor = (() => {
     const starts = lineStarts(body);
     const cuts = parts
       .filter((p) => p.place)
-      .map((p) => ({ key: p.key, indent: p.indent || 0, a: offsetOf(body, p.place.line, p.place.column, starts), b: offsetOf(body, p.place.end_line, p.place.end_column, starts) }))
+      .map((p) => ({ key: p.key, indent: p.indent || 0, value: p.value, before: p.before || "", after: p.after || "", a: offsetOf(body, p.place.line, p.place.column, starts), b: offsetOf(body, p.place.end_line, p.place.end_column, starts) }))
       .sort((x, y) => x.a - y.a);
     const pieces = [];
     let at = 0;
     for (const c of cuts) {
       if (c.a < at) continue;
       pieces.push({ fixed: body.slice(at, c.a) });
-      pieces.push({ part: c.key, raw: body.slice(c.a, c.b), indent: c.indent });
+      pieces.push({ part: c.key, raw: body.slice(c.a, c.b), indent: c.indent, value: c.value, before: c.before, after: c.after });
       at = c.b;
     }
     pieces.push({ fixed: body.slice(at) });
-    return { bom, pieces, sep: lineSeparator(body) };
+    const sep = lineSeparator(body);
+    for (const p of pieces) if (p.part) p.sep = sep;
+    return { bom, pieces, sep };
   }
   // The text of a part piece as its editor shows it.
   function shown(piece) {
+    if (piece.value != null) return piece.value;
     if (!piece.indent) return piece.raw;
     return piece.raw.split(/(\r\n|\r|\n)/).map((s, i) => (i % 2 ? s : s.replace(new RegExp(`^ {0,${piece.indent}}`), ""))).join("");
   }
   // A part's new text, as written back into its file.
+  // A part on one line or not written yet comes with what goes around it
+  // (`key: |` and the line breaks, or a `# 标题`), in the file's line breaks.
   function written(piece, text) {
     if (text === shown(piece)) return piece.raw;
-    if (!piece.indent) return text;
-    const pad = " ".repeat(piece.indent);
-    return text.split(/(\r\n|\r|\n)/).map((s, i) => (i % 2 || s === "" ? s : pad + s)).join("");
+    const pad = " ".repeat(piece.indent || 0);
+    const lines = piece.indent ? text.split(/(\r\n|\r|\n)/).map((s, i) => (i % 2 || s === "" ? s : pad + s)).join("") : text;
+    if (!piece.before && !piece.after) return lines;
+    const nl = (s) => s.replace(/\n/g, piece.sep || "\n");
+    return nl(piece.before) + lines + nl(piece.after);
+  }
+  // The piece after `text` was saved: it holds what was written, and a part
+  // that was on one line or missing is now that text.
+  function settle(piece, text) {
+    piece.raw = written(piece, text);
+    if (piece.before || piece.after) piece.value = text;
   }
   function join(doc, texts = {}) {
     return doc.bom + doc.pieces.map((p) => ("fixed" in p ? p.fixed : written(p, p.part in texts ? texts[p.part] : shown(p)))).join("");
@@ -225,6 +238,6 @@ const Editor = (() => {
     view.dispatch(CM.setDiagnostics(view.state, list));
   }
 
-  return { count, countText, plain, offsetOf, lineStarts, split, join, shown, written, lineSeparator, tableRows, pipeTable, create, text, setText, pos, jump, insert, underline };
+  return { count, countText, plain, offsetOf, lineStarts, split, join, shown, written, settle, lineSeparator, tableRows, pipeTable, create, text, setText, pos, jump, insert, underline };
 })();
 window.Editor = Editor;

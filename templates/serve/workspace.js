@@ -61,7 +61,10 @@ async function loadFiles(keep) {
   for (const p of layout.parts) if (["file", "section", "block"].includes(p.how)) holders.add(p.file);
   for (const path of holders) {
     const t = state.texts.includes(path) ? await fetchText(path) : "";
-    const mine = layout.parts.filter((p) => p.file === path && ["section", "block"].includes(p.how) && path === layout.material);
+    // A part on one line or not written yet has its editor too, when the
+    // server says where its text goes.
+    const mine = layout.parts.filter((p) => p.file === path && path === layout.material
+      && (["section", "block"].includes(p.how) || (["inline", "missing"].includes(p.how) && p.place && (p.before || p.after))));
     const whole = layout.parts.filter((p) => p.file === path && p.how === "file").map((p) => ({ key: p.key, indent: 0, place: { line: 1, column: 1, end_line: 1e9, end_column: 1 } }));
     ws.docs[path] = { path, saved: t, split: Editor.split(t, [...mine, ...whole]) };
   }
@@ -99,6 +102,7 @@ function drawParts() {
     note.hidden = true;
     ws.views[key] = Editor.create(host, {
       text: Editor.shown(piece), sep: doc.split.sep, readOnly: !editable(),
+      placeholder: p.how === "missing" ? `材料里还没有这一部分：在这里写，保存时加到 ${p.file} 里` : undefined,
       onChange: () => { liveCount(key); typed(); },
       onCursor: followView,
     });
@@ -198,7 +202,7 @@ function save() {
         if (o.doc) {
           // The pieces now hold what was written.
           const texts = partTexts();
-          for (const p of o.doc.split.pieces) if (p.part && p.part in texts) p.raw = Editor.written(p, texts[p.part]);
+          for (const p of o.doc.split.pieces) if (p.part && p.part in texts) Editor.settle(p, texts[p.part]);
           o.doc.saved = o.text;
         } else {
           ws.generalBase = o.text;
@@ -375,7 +379,7 @@ function editField(path, value) {
     const res = await api("PUT", `/api/materials/${state.material.id}/files/${encodePath(doc.path)}`, new Blob([t]), { "If-Match": String(state.version) });
     if (res.ok) {
       state.version = res.data.version;
-      for (const p of doc.split.pieces) if (p.part && p.part in texts) p.raw = Editor.written(p, texts[p.part]);
+      for (const p of doc.split.pieces) if (p.part && p.part in texts) Editor.settle(p, texts[p.part]);
       doc.saved = t;
       setState(`已保存（第 ${state.version} 版）`);
       await fetchLayout(state.version);
