@@ -143,8 +143,13 @@ def main():
     materials = {}  # login -> (id, version, cookie, main, company, county index, k)
 
     def upload(e):
-        i, k, user, password, name = e
-        cookie = login(base, user, password)
+        i, k, user, one_time, name = e
+        # A one-time password opens only the password page: the writer
+        # chooses their own first.
+        cookie = login(base, user, one_time)
+        s, _, b = call(base, "POST", "/api/password", {"old": one_time, "new": PW}, cookie)
+        assert s == 204, (user, s, b[:200])
+        cookie = login(base, user, PW)
         mid = json.loads(call(base, "GET", "/api/materials", cookie=cookie)[2])[0]["id"]
         main, files = material_files(i * args.per_county + k, name)
         version = 0

@@ -20,6 +20,7 @@ pub mod auth;
 pub mod builds;
 mod lists;
 pub mod local;
+mod memory;
 mod office;
 mod pages;
 mod pool;
@@ -94,6 +95,7 @@ pub fn open_store(data: &Path) -> Result<storage::Store, String> {
 
 /// Runs the server until it is stopped (Ctrl-C or SIGTERM).
 pub fn run(mut config: ServeConfig) -> Result<(), String> {
+    memory::return_large_blocks();
     let (store, local) = match &config.local {
         Some(folder) => {
             // One writer's own machine: never reachable from the network.

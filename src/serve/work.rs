@@ -105,6 +105,7 @@ pub fn config() -> pipeline::BuildConfig {
 
 /// The worker's loop: answers requests until its input closes.
 pub fn serve(engine: &Engine) -> std::process::ExitCode {
+    super::memory::return_large_blocks();
     let stdin = std::io::stdin();
     let mut out = std::io::stdout().lock();
     for line in stdin.lock().lines() {
