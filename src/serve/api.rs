@@ -409,7 +409,7 @@ async fn list(State(state): St, CurrentUser(user): CurrentUser) -> Result<Json<V
                 let (id, v) = (m.id, m.version);
                 tokio::spawn(async move {
                     builds
-                        .get_with(id, v, Priority::Batch, false, None, load)
+                        .get_with(id, v, Priority::Background, false, None, load)
                         .await;
                 });
             }

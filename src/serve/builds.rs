@@ -5,12 +5,14 @@
 //! stalls the server's other requests and one material's runaway build
 //! costs only its own callers.
 //!
-//! The slots are one bounded queue with two priorities (`Priority`): a
-//! writer's preview or check goes before the offices' batch work (exports,
-//! the list's background checks) — but not always, one free slot in
-//! `BATCH_EVERY` goes to waiting batch work, so exports slow down under
-//! many writers without stopping — and batch work never holds more than
-//! `slots - 1` of them, so a burst of exports leaves a slot for previews.
+//! The slots are one bounded queue with three priorities (`Priority`): a
+//! writer's preview or check goes before the offices' exports, and those
+//! before the checks the lists start in the background (a city's list
+//! starts one per material) — but not always, one free slot in
+//! `BATCH_EVERY` goes to waiting non-interactive work, so exports slow down
+//! under many writers without stopping — and that work never holds more
+//! than `slots - 1` of them, so a burst of exports leaves a slot for
+//! previews.
 //!
 //! Each material has one folder under `work/` that its versions are written
 //! into (only the files that changed), so the worker's caches see an edit
@@ -92,8 +94,12 @@ const KEEP_CHECKED: usize = 4096;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Priority {
     Interactive,
-    /// The offices' exports and the lists' background checks.
+    /// The offices' exports, which a person waits for.
     Batch,
+    /// What nobody waits for: the checks the lists start for their counts
+    /// (a city's list starts one per material). An export asked for
+    /// meanwhile goes first.
+    Background,
 }
 
 /// The build slots: `slots` at a time, interactive callers served before
@@ -108,6 +114,7 @@ struct GateState {
     batch_free: usize,
     interactive: VecDeque<oneshot::Sender<Slot>>,
     batch: VecDeque<oneshot::Sender<Slot>>,
+    background: VecDeque<oneshot::Sender<Slot>>,
     /// Slots handed to interactive waiters while batch work waited: after
     /// `BATCH_EVERY - 1` of them batch work gets one, so that a steady
     /// stream of previews slows exports down without stopping them.
@@ -131,7 +138,7 @@ impl Drop for Slot {
         };
         let mut s = gate.state.lock().expect("poisoned");
         s.free += 1;
-        if self.priority == Priority::Batch {
+        if self.priority != Priority::Interactive {
             s.batch_free += 1;
         }
         Gate::hand_on(&gate, &mut s);
@@ -147,19 +154,27 @@ impl Gate {
                 batch_free: (slots - 1).max(1),
                 interactive: VecDeque::new(),
                 batch: VecDeque::new(),
+                background: VecDeque::new(),
                 passed_over: 0,
             }),
         })
     }
 
-    /// Gives free slots to the waiters, interactive ones first.
+    /// Gives free slots to the waiters, interactive ones first, then
+    /// batch, then background.
     fn hand_on(gate: &Arc<Gate>, s: &mut GateState) {
         while s.free > 0 {
             let batch_turn = s.passed_over + 1 >= BATCH_EVERY;
-            let batch_ready = s.batch_free > 0 && !s.batch.is_empty();
+            let batch_ready = s.batch_free > 0 && !(s.batch.is_empty() && s.background.is_empty());
             let (tx, priority) = if (batch_turn || s.interactive.is_empty()) && batch_ready {
                 s.passed_over = 0;
-                (s.batch.pop_front().expect("not empty"), Priority::Batch)
+                match s.batch.pop_front() {
+                    Some(tx) => (tx, Priority::Batch),
+                    None => (
+                        s.background.pop_front().expect("not empty"),
+                        Priority::Background,
+                    ),
+                }
             } else if let Some(tx) = s.interactive.pop_front() {
                 if batch_ready {
                     s.passed_over += 1;
@@ -172,7 +187,7 @@ impl Gate {
                 continue;
             }
             s.free -= 1;
-            if priority == Priority::Batch {
+            if priority != Priority::Interactive {
                 s.batch_free -= 1;
             }
             let slot = Slot {
@@ -184,7 +199,7 @@ impl Gate {
             if let Err(mut slot) = tx.send(slot) {
                 slot.gate = None;
                 s.free += 1;
-                if priority == Priority::Batch {
+                if priority != Priority::Interactive {
                     s.batch_free += 1;
                 }
             }
@@ -198,6 +213,7 @@ impl Gate {
             match priority {
                 Priority::Interactive => s.interactive.push_back(tx),
                 Priority::Batch => s.batch.push_back(tx),
+                Priority::Background => s.background.push_back(tx),
             }
             Gate::hand_on(gate, &mut s);
             rx
@@ -532,5 +548,51 @@ fn collect(root: &Path, dir: &Path, out: &mut BTreeMap<String, Vec<u8>>) {
                 .join("/");
             out.insert(rel, bytes);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Gate, Priority};
+
+    /// Slots go to a writer's preview first, then to an export, then to
+    /// the lists' background checks, in the order each was asked for; the
+    /// non-interactive work never holds the last slot.
+    #[tokio::test]
+    async fn an_export_goes_before_the_lists_checks() {
+        let gate = Gate::new(2);
+        let mut held = vec![
+            Gate::acquire(&gate, Priority::Interactive).await,
+            Gate::acquire(&gate, Priority::Interactive).await,
+        ];
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+        use Priority::*;
+        for (n, p) in [Background, Background, Batch, Interactive]
+            .into_iter()
+            .enumerate()
+        {
+            let (gate, tx) = (gate.clone(), tx.clone());
+            tokio::spawn(async move {
+                let slot = Gate::acquire(&gate, p).await;
+                let _ = tx.send((n, slot));
+            });
+            // Queued in this order.
+            tokio::task::yield_now().await;
+        }
+        let mut order = Vec::new();
+        // One slot freed at a time; each taker keeps its slot until the
+        // next round.
+        while order.len() < 4 {
+            if held.is_empty() {
+                panic!("no slot to free, waiting: {order:?}");
+            }
+            held.remove(0);
+            tokio::task::yield_now().await;
+            while let Ok((n, slot)) = rx.try_recv() {
+                order.push(n);
+                held.push(slot);
+            }
+        }
+        assert_eq!(order, [3, 2, 0, 1]);
     }
 }
