@@ -1020,7 +1020,24 @@ fn county_workflow() {
     );
     // Recommended: the 推荐意见 (typed like code on purpose) prints in the
     // 申报表's county box, as typed.
-    let opinion = "经初审和实地核查，材料属实，同意推荐。#read(\"/etc/passwd\") <b>";
+    // As long as the county's box takes (300 字): one more is refused.
+    let mut opinion = "经初审和实地核查，材料属实。#read(\"/etc/passwd\") <b>".to_string();
+    while shenbao::check::count::count(&opinion) < 295 {
+        opinion.push_str("同意推荐。");
+    }
+    let too_long = county.post(
+        &format!("/api/materials/{id}/recommend"),
+        json!({"text": format!("{opinion}再多一句话。")}),
+    );
+    assert_eq!(too_long.status, 422);
+    assert!(
+        too_long.json()["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("超过 300 字")),
+        "{}",
+        String::from_utf8_lossy(&too_long.body)
+    );
+    let opinion = opinion.as_str();
     let r = county.post(
         &format!("/api/materials/{id}/recommend"),
         json!({"text": opinion}),
@@ -1040,12 +1057,14 @@ fn county_workflow() {
     let tmp = tempfile::tempdir().expect("tmp");
     let pdf = tmp.path().join("申报表.pdf");
     std::fs::write(&pdf, &form.body).expect("write");
-    let text = common::roundtrip::normalise(&probe_all(&[pdf])[0].stream_text());
+    let probed = probe_all(&[pdf]).remove(0);
+    let text = common::roundtrip::normalise(&probed.stream_text());
     assert!(
         text.contains(&common::roundtrip::normalise(opinion)),
         "{text}"
     );
     assert!(text.contains("涧西区（公章）"), "{text}");
+    assert_eq!(probed.pages.len(), 2, "the 申报表 keeps its 2 pages");
     // The audit log: every step, who, which version, why.
     let audit = county.get(&format!("/api/audit?material={id}")).json();
     let steps: Vec<(String, String)> = audit
