@@ -55,7 +55,8 @@ pub struct User {
     #[serde(skip)]
     pub hash: String,
     /// The password was made by an office: until the user chooses their
-    /// own, the server answers nothing else (W1).
+    /// own, the server answers nothing else: an account acts for its user
+    /// only once nobody else knows its password (W2).
     #[serde(skip)]
     pub must_change: bool,
 }
