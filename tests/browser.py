@@ -642,6 +642,7 @@ try:
     wait(lambda: editable(part("effects")) == "true", "an editor for the missing part")
     assert doc_of(part("effects")) == ""
     assert "还没有这一部分" in d.find_element(By.CSS_SELECTOR, part("effects") + " .cm-placeholder").text
+    shot("part-missing")
     caret_at_end(part("effects"))
     type_keys("效果。")
     section = "# 管理方法（技术）的实施效果\r\n\r\n效果。"
