@@ -264,7 +264,8 @@ impl Builds {
         let (order, keep) = match key.2 {
             Mode::Check => (&mut cells.checked, KEEP_CHECKED),
             Mode::Preview => (&mut cells.previewed, KEEP_PREVIEWS),
-            Mode::Build | Mode::Slides => (&mut cells.built, KEEP),
+            // A 汇总表 is not kept (`summary` asks the pool directly).
+            Mode::Build | Mode::Slides | Mode::Summary => (&mut cells.built, KEEP),
         };
         order.push_back(key);
         while order.len() > keep {
@@ -376,6 +377,30 @@ impl Builds {
             .unwrap_or_else(|_| Arc::new(failed(version, "服务器无法处理这个版本")))
     }
 
+    /// A county's 汇总表 of the materials in `dir` (one folder each), made
+    /// in an engine worker into `out`, within the deadline. Blocking, and
+    /// to be called holding a slot.
+    pub fn summary(
+        &self,
+        dir: &Path,
+        out: &Path,
+        county: &str,
+    ) -> Result<Answer, crate::diag::Diagnostic> {
+        self.pool.run(
+            // No material's caches help here.
+            0,
+            &Request {
+                dir: dir.to_path_buf(),
+                out: out.to_path_buf(),
+                mode: Mode::Summary,
+                opinion: None,
+                pages: self.pages_dir(),
+                pixel_per_pt: PIXEL_PER_PT,
+                county: Some(county.to_string()),
+            },
+        )
+    }
+
     /// Whether a version is already checked or built (the lists show its
     /// counts only then, never waiting for a build).
     pub fn ready(&self, material: i64, version: i64) -> Option<Arc<Built>> {
@@ -445,6 +470,7 @@ impl Builds {
             opinion: opinion.clone(),
             pages: self.pages_dir(),
             pixel_per_pt: PIXEL_PER_PT,
+            county: None,
         };
         let answer = match self.pool.run(material, &request(mode)) {
             Ok(a) => a,

@@ -26,9 +26,6 @@ use super::auth;
 use super::builds::Priority;
 use super::lists::{self, ListError};
 use super::storage::{MaterialRow, Role, User};
-use crate::batch::{self, Outcome};
-use crate::diag::Sources;
-use crate::pipeline;
 
 type St = State<Arc<AppState>>;
 
@@ -663,7 +660,6 @@ async fn summary_of(
             .tempdir_in(state.builds.work())
             .map_err(|_| ApiError::internal())?;
         let root = dir.path().join("county");
-        let mut outcomes = Vec::new();
         for (i, (name, files)) in inputs.iter().enumerate() {
             // Numbered so that the 汇总表 lists them in the order given.
             let folder = root.join(format!("{:03}-{name}", i + 1));
@@ -674,46 +670,20 @@ async fn summary_of(
                 }
                 let _ = std::fs::write(&p, bytes);
             }
-            let mut sources = Sources::default();
-            let mut diags = Vec::new();
-            let prepared =
-                pipeline::prepare(state.builds.engine(), &folder, &mut sources, &mut diags);
-            outcomes.push(Outcome {
-                input: folder,
-                sources,
-                diags,
-                prepared,
-                report: None,
-            });
         }
         let out = dir.path().join("out");
-        let engine = state.builds.engine().writing_to(out.clone(), false);
-        let options = batch::CountyOptions {
-            county: Some(county),
-            contact: None,
-            phone: None,
-        };
-        let mut sources = Sources::default();
-        let mut diags = Vec::new();
-        let report = batch::summarize(
-            &engine,
-            &root,
-            &outcomes,
-            &options,
-            &mut sources,
-            &mut diags,
-        );
-        // The server process keeps no Typst caches of its own: the writers'
-        // layouts live in the engine workers, and a 汇总表 is made rarely.
-        comemo::evict(0);
-        if report.is_none() {
-            let list: Vec<Value> = diags.iter().map(|d| sources.to_json(d)).collect();
+        // In an engine worker, with the builds' deadline.
+        let answer = state
+            .builds
+            .summary(&root, &out, &county)
+            .unwrap_or_else(|stopped| super::work::only(&stopped));
+        if !answer.pages.contains_key("汇总表.pdf") {
             return Err(ApiError::new(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "A4-SUMMARY",
                 "汇总表生成不了",
             )
-            .extra(json!({ "diagnostics": list })));
+            .extra(json!({ "diagnostics": answer.checked.diagnostics })));
         }
         let mut files = BTreeMap::new();
         for name in ["汇总表.pdf", "汇总表.xlsx"] {

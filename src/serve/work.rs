@@ -33,6 +33,9 @@ pub enum Mode {
     Build,
     /// The check and the 答辩 deck (`shenbao slides`: 答辩.pdf, 答辩.pptx).
     Slides,
+    /// A county's 汇总表 (`shenbao summary` on a county folder): `dir`
+    /// holds one folder per material, in the order they are listed.
+    Summary,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -46,6 +49,9 @@ pub struct Request {
     /// Where page images go, named by their hash (`<sha256>.png`).
     pub pages: PathBuf,
     pub pixel_per_pt: f32,
+    /// The county a 汇总表 is headed with ([`Mode::Summary`]).
+    #[serde(default)]
+    pub county: Option<String>,
 }
 
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
@@ -127,6 +133,66 @@ pub fn serve(engine: &Engine) -> std::process::ExitCode {
     std::process::ExitCode::SUCCESS
 }
 
+/// A county's 汇总表, made as `shenbao summary` makes it, into `r.out`.
+/// In a worker like every other layout, so that a material that lays out
+/// without end (one enormous table cell) ends at the deadline here too.
+fn summary(base: &Engine, r: &Request) -> Answer {
+    let mut folders: Vec<PathBuf> = std::fs::read_dir(&r.dir)
+        .map(|entries| {
+            entries
+                .flatten()
+                .map(|e| e.path())
+                .filter(|p| p.is_dir())
+                .collect()
+        })
+        .unwrap_or_default();
+    folders.sort();
+    let outcomes: Vec<crate::batch::Outcome> = folders
+        .into_iter()
+        .map(|folder| {
+            let mut sources = Sources::default();
+            let mut diags = Vec::new();
+            let prepared = pipeline::prepare(base, &folder, &mut sources, &mut diags);
+            crate::batch::Outcome {
+                input: folder,
+                sources,
+                diags,
+                prepared,
+                report: None,
+            }
+        })
+        .collect();
+    let engine = base.writing_to(r.out.clone(), false);
+    let options = crate::batch::CountyOptions {
+        county: r.county.clone(),
+        contact: None,
+        phone: None,
+    };
+    let mut sources = Sources::default();
+    let mut diags = Vec::new();
+    let report = crate::batch::summarize(
+        &engine,
+        &r.dir,
+        &outcomes,
+        &options,
+        &mut sources,
+        &mut diags,
+    );
+    // The materials' own problems were the lists' to show; only what
+    // stopped the 汇总表 is said.
+    let mut answer = with(&sources, if report.is_none() { &diags } else { &[] });
+    if let Some(report) = report {
+        for (path, pages) in report.files {
+            if let Some(name) = path.file_name() {
+                answer
+                    .pages
+                    .insert(name.to_string_lossy().into_owned(), pages.unwrap_or(0));
+            }
+        }
+    }
+    answer
+}
+
 /// An answer that says the server could not do the work.
 pub fn failed(message: String) -> Answer {
     let d = Diagnostic::error(Code::Output, message).help("请稍后再试；若一直如此，请联系管理员");
@@ -135,13 +201,19 @@ pub fn failed(message: String) -> Answer {
 
 /// An answer holding one diagnostic and nothing else.
 pub fn only(d: &Diagnostic) -> Answer {
+    with(&Sources::default(), std::slice::from_ref(d))
+}
+
+/// An answer holding `diags` (of `sources`) and nothing else.
+fn with(sources: &Sources, diags: &[Diagnostic]) -> Answer {
+    let count = |s: Severity| diags.iter().filter(|d| d.severity == s).count();
     Answer {
         checked: Checked {
             version: 0,
-            diagnostics: vec![Sources::default().to_json(d)],
+            diagnostics: diags.iter().map(|d| sources.to_json(d)).collect(),
             counts: Counts {
-                errors: usize::from(d.severity == Severity::Error),
-                warnings: usize::from(d.severity == Severity::Warning),
+                errors: count(Severity::Error),
+                warnings: count(Severity::Warning),
             },
             lengths: Vec::new(),
             figures: Vec::new(),
@@ -159,6 +231,9 @@ pub fn only(d: &Diagnostic) -> Answer {
 }
 
 fn answer(base: &Engine, r: &Request) -> Answer {
+    if r.mode == Mode::Summary {
+        return summary(base, r);
+    }
     let src = &r.dir;
     let timing = crate::timing::Timing::start();
     // The deck is read (slides.md) and rendered only when asked for.
@@ -255,7 +330,8 @@ fn answer(base: &Engine, r: &Request) -> Answer {
                     }
                 }
             }
-            Mode::Check => {}
+            // Answered by `summary` before.
+            Mode::Check | Mode::Summary => {}
         }
     }
     timing.lap("worker rest");
