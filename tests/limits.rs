@@ -158,3 +158,19 @@ fn a_runaway_build_ends_at_its_deadline() {
     // The worker is stopped at the deadline, not left to finish.
     assert!(took.as_secs_f64() < 20.0, "took {took:?}");
 }
+
+/// A company name too long to name its folder (E1) says so in Chinese,
+/// even as a draft (without `--draft`, V1 stops it first: the title starts
+/// with the full name), and writes nothing.
+#[test]
+fn a_company_name_too_long_for_a_folder_is_said() {
+    let long = format!("洛阳{}有限公司", "测试机械".repeat(30));
+    let f = Fixture::yaml(&SMALL_YAML.replace("洛阳测试机械有限公司", &long));
+    let err = f.reject_with(|cmd| {
+        cmd.arg("--draft");
+    });
+    assert!(
+        err.contains("error[OUT]") && err.contains("名字太长") && err.contains("E1"),
+        "{err}"
+    );
+}

@@ -54,9 +54,33 @@ pub fn write_all(
     durable: bool,
 ) -> Result<Vec<PathBuf>, Diagnostic> {
     let fail = |what: String, e: &std::io::Error| {
-        Diagnostic::error(Code::Output, format!("{what}：{e}"))
+        use std::io::ErrorKind;
+        // The causes a writer can act on, said in Chinese (the system's
+        // own words kept after them).
+        let (why, help) = match e.kind() {
+            ErrorKind::InvalidFilename => (
+                "名字太长（文件夹名最多 255 字节，约 85 个汉字）",
+                "文件夹以企业名称命名（E1）：企业名称应是公章上的全称",
+            ),
+            ErrorKind::StorageFull | ErrorKind::QuotaExceeded => {
+                ("磁盘已满", "腾出磁盘空间，或用 -o 指定其他磁盘上的文件夹")
+            }
+            ErrorKind::PermissionDenied | ErrorKind::ReadOnlyFilesystem => {
+                ("没有写入权限", "用 -o 指定一个可以写入的文件夹")
+            }
+            _ => (
+                "",
+                "检查输出文件夹是否可写、磁盘是否已满，或用 -o 指定其他文件夹",
+            ),
+        };
+        let message = if why.is_empty() {
+            format!("{what}：{e}")
+        } else {
+            format!("{what}：{why}（{e}）")
+        };
+        Diagnostic::error(Code::Output, message)
             .in_file(dir)
-            .help("检查输出文件夹是否可写、磁盘是否已满，或用 -o 指定其他文件夹")
+            .help(help)
     };
     if dir.exists() && !dir.is_dir() {
         return Err(
@@ -65,7 +89,20 @@ pub fn write_all(
                 .help("删除或改名这个文件，或用 -o 指定其他输出文件夹"),
         );
     }
-    std::fs::create_dir_all(dir).map_err(|e| fail("无法创建输出文件夹".into(), &e))?;
+    // A run that fails here leaves no empty folders behind either.
+    let first_missing = dir
+        .ancestors()
+        .take_while(|a| !a.as_os_str().is_empty() && !a.exists())
+        .last()
+        .map(Path::to_path_buf);
+    if let Err(e) = std::fs::create_dir_all(dir) {
+        if let Some(top) = first_missing {
+            for made in dir.ancestors().take_while(|a| a.starts_with(&top)) {
+                let _ = std::fs::remove_dir(made);
+            }
+        }
+        return Err(fail("无法创建输出文件夹".into(), &e));
+    }
     let canon_dir = dir
         .canonicalize()
         .map_err(|e| fail("无法访问输出文件夹".into(), &e))?;
