@@ -136,10 +136,15 @@ pub(super) async fn db<T: Send + 'static>(
     .map_err(|_| ApiError::internal())
 }
 
-/// The signed-in user of a request.
+/// The signed-in user of a request, whose password is their own: every
+/// route but the few a one-time password opens ([`SignedIn`]).
 pub(super) struct CurrentUser(pub User);
 
-impl FromRequestParts<Arc<AppState>> for CurrentUser {
+/// The signed-in user of a request, also with a password an office made:
+/// for seeing who one is and choosing one's own password (W2).
+pub(super) struct SignedIn(pub User);
+
+impl FromRequestParts<Arc<AppState>> for SignedIn {
     type Rejection = ApiError;
 
     async fn from_request_parts(
@@ -152,7 +157,23 @@ impl FromRequestParts<Arc<AppState>> for CurrentUser {
             .await?
             .map_err(|_| ApiError::internal())?
             .ok_or_else(ApiError::unauthorized)?;
-        if user.must_change && !while_changing(&parts.method, parts.uri.path()) {
+        parts.extensions.insert(user.id);
+        if let Some(who) = parts.extensions.get::<Who>() {
+            let _ = who.0.set(user.login.clone());
+        }
+        Ok(SignedIn(user))
+    }
+}
+
+impl FromRequestParts<Arc<AppState>> for CurrentUser {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &Arc<AppState>,
+    ) -> Result<Self, ApiError> {
+        let SignedIn(user) = SignedIn::from_request_parts(parts, state).await?;
+        if user.must_change {
             return Err(ApiError::new(
                 StatusCode::FORBIDDEN,
                 "AUTH-PASSWORD",
@@ -162,24 +183,8 @@ impl FromRequestParts<Arc<AppState>> for CurrentUser {
                 "这个账号的密码是县区或市里给的临时密码；设置自己的密码（至少 8 位）后才能使用",
             ));
         }
-        parts.extensions.insert(user.id);
-        if let Some(who) = parts.extensions.get::<Who>() {
-            let _ = who.0.set(user.login.clone());
-        }
         Ok(CurrentUser(user))
     }
-}
-
-/// What a user whose password an office made may still do: see who they
-/// are, choose their own password, log out.
-fn while_changing(method: &axum::http::Method, path: &str) -> bool {
-    use axum::http::Method;
-    matches!(
-        (method, path),
-        (&Method::GET, "/api/me")
-            | (&Method::POST, "/api/password")
-            | (&Method::DELETE, "/api/session")
-    )
 }
 
 pub fn router(state: Arc<AppState>) -> Router {
@@ -335,7 +340,7 @@ async fn logout(
     Ok(res)
 }
 
-async fn me(State(state): St, CurrentUser(user): CurrentUser) -> Result<Json<Value>, ApiError> {
+async fn me(State(state): St, SignedIn(user): SignedIn) -> Result<Json<Value>, ApiError> {
     Ok(Json(json!({
         "login": user.login,
         "role": user.role,

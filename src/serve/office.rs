@@ -20,7 +20,8 @@ use serde_json::{Value, json};
 
 use super::AppState;
 use super::api::{
-    ApiError, CurrentUser, db, file_response, loader, material_for, opinion_of, zip_folder,
+    ApiError, CurrentUser, SignedIn, db, file_response, loader, material_for, opinion_of,
+    zip_folder,
 };
 use super::auth;
 use super::builds::Priority;
@@ -334,7 +335,7 @@ struct NewPassword {
 
 async fn password(
     State(state): St,
-    CurrentUser(user): CurrentUser,
+    SignedIn(user): SignedIn,
     Json(body): Json<NewPassword>,
 ) -> Result<StatusCode, ApiError> {
     if !auth::verify_password(&body.old, &user.hash) {
