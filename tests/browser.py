@@ -271,11 +271,13 @@ def logout():
     wait(lambda: by_id("login").is_displayed(), "the login page after 退出")
 
 
+def table_rows(css):
+    """The cells' text of each row `css` finds."""
+    return [[td.text for td in tr.find_elements(By.TAG_NAME, "td")] for tr in d.find_elements(By.CSS_SELECTOR, css)]
+
+
 def desk_rows():
-    return [
-        [td.text for td in tr.find_elements(By.TAG_NAME, "td")]
-        for tr in d.find_elements(By.CSS_SELECTOR, "#desk-table tbody tr")
-    ]
+    return table_rows("#desk-table tbody tr")
 
 
 def desk_row(company):
@@ -740,10 +742,7 @@ try:
     # name again as text; a row opens the material read-only.
     login("jianxi", PW)
     wait(lambda: by_id("desk").is_displayed(), "the county's list")
-    rows = [
-        [td.text for td in tr.find_elements(By.TAG_NAME, "td")]
-        for tr in d.find_elements(By.CSS_SELECTOR, "#desk-table tbody tr")
-    ]
+    rows = desk_rows()
     result["desk"] = rows
     assert [r[0] for r in rows] == [COMPANY_A, COMPANY_B], rows
     no_alert()
@@ -766,10 +765,7 @@ try:
     by_id("new-login").send_keys(LOGIN_C)
     by_id("new-create").click()
     wait(lambda: by_id("made").is_displayed(), "the new account's password")
-    made = [
-        [td.text for td in tr.find_elements(By.TAG_NAME, "td")]
-        for tr in d.find_elements(By.CSS_SELECTOR, "#made tbody tr")
-    ]
+    made = table_rows("#made tbody tr")
     assert len(made) == 1 and made[0][:2] == [COMPANY_C, LOGIN_C], made
     one_time = made[0][2]
     assert len(one_time) >= 8 and " " not in one_time, made
@@ -961,10 +957,7 @@ try:
     # downloads; the deadline in the header.
     login("city", PW)
     wait(lambda: by_id("overview-table").is_displayed(), "the city's overview")
-    rows = [
-        [td.text for td in tr.find_elements(By.TAG_NAME, "td")]
-        for tr in d.find_elements(By.CSS_SELECTOR, "#overview-table tbody tr")
-    ]
+    rows = table_rows("#overview-table tbody tr")
     assert [r[0] for r in rows] == ["洛龙区", "涧西区"], rows
     heads = [th.text for th in d.find_elements(By.CSS_SELECTOR, "#overview-table thead th")]
     assert rows[1][heads.index("已上报")] == "1", (heads, rows)

@@ -165,6 +165,18 @@ impl Format {
         })
     }
 
+    /// The format Typst decodes it as, if Typst reads it itself.
+    fn typst(self) -> Option<typst::visualize::ExchangeFormat> {
+        use typst::visualize::ExchangeFormat;
+        Some(match self {
+            Self::Png => ExchangeFormat::Png,
+            Self::Jpeg => ExchangeFormat::Jpg,
+            Self::Gif => ExchangeFormat::Gif,
+            Self::WebP => ExchangeFormat::Webp,
+            Self::Bmp => return None,
+        })
+    }
+
     /// The extensions Typst takes for this format (lower case only, as
     /// Typst matches them); empty for a format Typst does not read.
     fn typst_extensions(self) -> &'static [&'static str] {
@@ -292,7 +304,7 @@ fn decode(path: &Path, max_side: u32) -> Result<Probe, Refusal> {
     };
     let dpi = saved_dpi(&bytes);
     let cut_short = format == Format::Jpeg && !jpeg_runs_to_its_end(&bytes);
-    match typst_format(format) {
+    match format.typst() {
         // With Typst's own decoder, which memoizes what it decoded: the
         // compile that follows finds these pictures decoded, so a build
         // decodes each once, and what passes here is what Typst can lay out.
@@ -377,18 +389,6 @@ fn jpeg_runs_to_its_end(b: &[u8]) -> bool {
             }
         }
     }
-}
-
-/// The format Typst decodes `format` as, if it reads it itself.
-fn typst_format(format: Format) -> Option<typst::visualize::ExchangeFormat> {
-    use typst::visualize::ExchangeFormat;
-    Some(match format {
-        Format::Png => ExchangeFormat::Png,
-        Format::Jpeg => ExchangeFormat::Jpg,
-        Format::Gif => ExchangeFormat::Gif,
-        Format::WebP => ExchangeFormat::Webp,
-        Format::Bmp => return None,
-    })
 }
 
 const HEIC_HELP: &str = "HEIC 需要专利编码器才能解码，shenbao 读不了。在 Windows 上用“照片”应用打开这张照片，\

@@ -355,6 +355,35 @@ pub struct PartPlace {
     pub after: String,
 }
 
+impl PartPlace {
+    /// Part `kind` as `how` in `file`, its place not yet known.
+    fn of(kind: PartKind, how: How, file: &str) -> PartPlace {
+        PartPlace {
+            key: kind.key(),
+            title: kind.title(),
+            how,
+            file: file.to_string(),
+            place: None,
+            indent: 0,
+            value: None,
+            before: String::new(),
+            after: String::new(),
+        }
+    }
+
+    /// Part `kind`, not written yet: its text goes at the end of `text`,
+    /// after `before`, each line indented by `indent`.
+    fn missing(kind: PartKind, file: &str, text: &str, indent: usize, before: String) -> PartPlace {
+        PartPlace {
+            place: Some(Place::new(text, text.len()..text.len())),
+            indent,
+            before,
+            after: "\n".into(),
+            ..PartPlace::of(kind, How::Missing, file)
+        }
+    }
+}
+
 /// The material's form fields and parts, or why they cannot be found.
 #[derive(Clone, Debug, Serialize)]
 pub struct Layout {
@@ -661,25 +690,17 @@ fn blocks(doc: &Doc, tree: &Spanned<Node>, name: &str) -> Vec<PartPlace> {
         .iter()
         .map(|&kind| {
             // Not written yet: a `key: |` block at the end of the file.
-            let mut part = PartPlace {
-                key: kind.key(),
-                title: kind.title(),
-                how: How::Missing,
-                file: name.to_string(),
-                place: Some(Place::new(text, text.len()..text.len())),
-                indent: 2,
-                value: None,
-                before: format!("{}{}: |\n", newline_if_needed(text), kind.key()),
-                after: "\n".into(),
+            let missing = || {
+                let before = format!("{}{}: |\n", newline_if_needed(text), kind.key());
+                PartPlace::missing(kind, name, text, 2, before)
             };
             let Node::Map(m) = &tree.value else {
-                return part;
+                return missing();
             };
             let Some((k, v)) = m.iter().find(|(k, _)| k.value == kind.key()) else {
-                return part;
+                return missing();
             };
-            (part.place, part.indent, part.before, part.after) =
-                (None, 0, String::new(), String::new());
+            let mut part = PartPlace::of(kind, How::Inline, name);
             match &v.value {
                 Node::Map(fm) => {
                     if let Some((_, Node::Scalar(f))) = fm
@@ -690,11 +711,9 @@ fn blocks(doc: &Doc, tree: &Spanned<Node>, name: &str) -> Vec<PartPlace> {
                     {
                         part.how = How::File;
                         part.file = path;
-                    } else {
-                        part.how = How::Inline;
                     }
                 }
-                Node::Scalar(_) => {
+                Node::Scalar(value) => {
                     let (start, _) = doc.value_start(k);
                     let span = doc.span(v);
                     let block = text[start..].starts_with(['|', '>']);
@@ -706,7 +725,7 @@ fn blocks(doc: &Doc, tree: &Spanned<Node>, name: &str) -> Vec<PartPlace> {
                         part.how = How::Block;
                         part.indent = span.start - first;
                         part.place = Some(Place::new(text, first..end.max(first)));
-                    } else if let Node::Scalar(value) = &v.value {
+                    } else {
                         // Rewritten as a block when its editor changes it.
                         let key_start = doc.at(k.referenced.span().byte_offset().unwrap_or(0));
                         let line_start = text[..key_start].rfind('\n').map_or(0, |i| i + 1);
@@ -720,14 +739,13 @@ fn blocks(doc: &Doc, tree: &Spanned<Node>, name: &str) -> Vec<PartPlace> {
                         } else {
                             (end, String::new())
                         };
-                        part.how = How::Inline;
                         part.place = Some(Place::new(text, start..end));
                         part.value = Some(value.clone());
                         part.indent = key_start - line_start + 2;
                         part.before = format!("|{comment}\n");
                     }
                 }
-                _ => part.how = How::Inline,
+                _ => {}
             }
             part
         })
@@ -779,28 +797,14 @@ fn sections(name: &str, text: &str, body_start: usize) -> Vec<PartPlace> {
             let at = found.iter().find(|(k, _, _)| *k == kind);
             match at {
                 Some((_, _, body)) => PartPlace {
-                    key: kind.key(),
-                    title: kind.title(),
-                    how: How::Section,
-                    file: name.to_string(),
                     place: Some(Place::new(text, body.clone())),
-                    indent: 0,
-                    value: None,
-                    before: String::new(),
-                    after: String::new(),
+                    ..PartPlace::of(kind, How::Section, name)
                 },
                 // Not written yet: a section of its own at the end.
-                None => PartPlace {
-                    key: kind.key(),
-                    title: kind.title(),
-                    how: How::Missing,
-                    file: name.to_string(),
-                    place: Some(Place::new(text, text.len()..text.len())),
-                    indent: 0,
-                    value: None,
-                    before: format!("{}# {}\n\n", blank_line_if_needed(text), kind.title()),
-                    after: "\n".into(),
-                },
+                None => {
+                    let before = format!("{}# {}\n\n", blank_line_if_needed(text), kind.title());
+                    PartPlace::missing(kind, name, text, 0, before)
+                }
             }
         })
         .collect()

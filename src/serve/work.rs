@@ -137,16 +137,8 @@ pub fn serve(engine: &Engine) -> std::process::ExitCode {
 /// In a worker like every other layout, so that a material that lays out
 /// without end (one enormous table cell) ends at the deadline here too.
 fn summary(base: &Engine, r: &Request) -> Answer {
-    let mut folders: Vec<PathBuf> = std::fs::read_dir(&r.dir)
-        .map(|entries| {
-            entries
-                .flatten()
-                .map(|e| e.path())
-                .filter(|p| p.is_dir())
-                .collect()
-        })
-        .unwrap_or_default();
-    folders.sort();
+    // The numbered folders, in order: as `shenbao summary` finds them.
+    let folders = crate::batch::county_materials(&r.dir).unwrap_or_default();
     let outcomes: Vec<crate::batch::Outcome> = folders
         .into_iter()
         .map(|folder| {
